@@ -1,0 +1,98 @@
+"""`make start`: serve the book, the Voila apps and JupyterLab (with nbgrader) on this machine.
+
+Everything listens on 127.0.0.1 only. Stop with Ctrl+C.
+Ports can be changed with the environment variables BOOK_PORT, VOILA_PORT and LAB_PORT.
+"""
+from __future__ import annotations
+
+import os
+import secrets
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from widgets import voila_server  # noqa: E402
+
+BOOK_PORT = int(os.environ.get("BOOK_PORT", 8000))
+VOILA_PORT = int(os.environ.get("VOILA_PORT", 8866))
+LAB_PORT = int(os.environ.get("LAB_PORT", 8888))
+
+
+def port_free(port: int) -> bool:
+    with socket.socket() as s:
+        return s.connect_ex(("127.0.0.1", port)) != 0
+
+
+def main() -> int:
+    html = ROOT / "_build" / "html"
+    if not (html / "index.html").exists():
+        print("Fant ikke den bygde boka i _build/html. Kjør `make start` (den bygger boka først).")
+        return 1
+    for name, port in (("boka", BOOK_PORT), ("appene", VOILA_PORT), ("JupyterLab", LAB_PORT)):
+        if not port_free(port):
+            print(f"Port {port} for {name} er opptatt. Stopp det som bruker den, eller velg en annen port, "
+                  f"for eksempel `BOOK_PORT=8001 VOILA_PORT=8867 LAB_PORT=8889 make start`.")
+            return 1
+
+    token = os.environ.get("LAB_TOKEN") or secrets.token_urlsafe(16)
+    procs: list[tuple[str, subprocess.Popen]] = []
+    py = sys.executable
+    procs.append(("boka", subprocess.Popen(
+        [py, "-m", "http.server", str(BOOK_PORT), "--bind", "127.0.0.1", "--directory", str(html)],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)))
+    procs.append(("appene", subprocess.Popen(voila_server.command(VOILA_PORT), env=voila_server.environment())))
+    lab = [py, "-m", "jupyterlab", "--no-browser", f"--port={LAB_PORT}", "--ServerApp.ip=127.0.0.1",
+           f"--IdentityProvider.token={token}",
+           "--LabApp.news_url=None",
+           "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate"]
+    if os.geteuid() == 0:
+        lab.append("--allow-root")
+    procs.append(("JupyterLab", subprocess.Popen(lab, cwd=ROOT / "exercises",
+                                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)))
+
+    time.sleep(2)
+    print(f"""
+Nyskapende arbeidsgivere kjører nå på denne maskinen:
+
+  Boka:                   http://127.0.0.1:{BOOK_PORT}/
+  Egenvurdering (app):    {voila_server.url(VOILA_PORT, 'egenvurdering.ipynb')}
+  Teamvisning (app):      {voila_server.url(VOILA_PORT, 'team.ipynb')}
+  JupyterLab for kursledere (oppgaver og retting):
+                          http://127.0.0.1:{LAB_PORT}/lab?token={token}
+
+Trykk Ctrl+C for å stoppe.
+""", flush=True)
+
+    def stop(*_):
+        for _, p in procs:
+            if p.poll() is None:
+                p.terminate()
+        for _, p in procs:
+            try:
+                p.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                p.kill()
+
+    signal.signal(signal.SIGTERM, lambda *_: (stop(), sys.exit(0)))
+    try:
+        while True:
+            for name, p in procs:
+                if p.poll() is not None:
+                    print(f"{name} stoppet uventet (kode {p.returncode}). Stopper resten.")
+                    stop()
+                    return 1
+            time.sleep(1)
+    except KeyboardInterrupt:
+        print("\nStopper …")
+        stop()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
