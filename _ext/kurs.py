@@ -1,5 +1,566 @@
-"""Sphinx extension for the course book (placeholder, being written)."""
+"""Sphinx extension for the course book «Nyskapende arbeidsgivere».
+
+It provides
+
+- the directive ``filmblokk``: the film reference block of a principle chapter.
+  Title, speakers, themes and quotes come from ``data/film.yaml``; the chapter
+  passes only its focus (``:fokus:``) and a bullet list of discussion prompts;
+- the directive ``selvtest``: a self-check (counts for nothing) written as YAML,
+  validated at build time and rendered as an accessible form that gives
+  feedback in the browser with ``book_static/kurs.js`` (no kernel);
+- the role ``live``: a link to the live Voila version of a chapter widget,
+  served by ``make start`` under ``kurs_live_base``;
+- offline and accessibility fixes: sphinx-thebe (which names unpkg.com) is
+  switched off, every page's scripts and styles are checked to be local, and
+  the theme's interface strings get bokmål message catalogs from ``locale/``.
+
+All messages a writer sees are in Norwegian and name the file, so that a
+strict build (``-W``) fails with a clear reason.
+"""
+from __future__ import annotations
+
+import html
+import re
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote, urlsplit
+
+import yaml
+from docutils import nodes
+from docutils.parsers.rst import directives
+from sphinx.application import Sphinx
+from sphinx.util import logging
+from sphinx.util.docutils import SphinxDirective, SphinxRole
+
+__all__ = ["FilmDataError", "SelvtestError", "load_film", "parse_selvtest", "setup"]
+
+logger = logging.getLogger(__name__)
+
+LIVE_BASE_DEFAULT = "http://127.0.0.1:8866/voila/render"
+LIVE_TEXT = "Åpne den levende versjonen av oppgaven"
+SELVTEST_LABEL = "Selvtest – teller ikke med i vurderingen"
+LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1"}
+_ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 
 
-def setup(app):
-    return {"parallel_read_safe": True, "parallel_write_safe": True}
+def esc(text: object) -> str:
+    return html.escape(str(text), quote=True)
+
+
+def _relpath(env, docname: str | None = None) -> str:
+    """The source file of a document, relative to the book, for messages."""
+    docname = docname or env.docname
+    try:
+        return str(env.doc2path(docname, False))
+    except Exception:  # pragma: no cover - defensive
+        return docname
+
+
+# ---------------------------------------------------------------------------
+# Film reference data
+# ---------------------------------------------------------------------------
+
+
+class FilmDataError(ValueError):
+    """data/film.yaml is missing or malformed. The message is in Norwegian."""
+
+
+_film_cache: dict[Path, tuple[float, dict]] = {}
+
+
+def _need_text(data: dict, key: str, where: str) -> str:
+    value = data.get(key)
+    if not isinstance(value, str) or not value.strip():
+        raise FilmDataError(f"{where}: «{key}» mangler eller er ikke tekst.")
+    return value.strip()
+
+
+def load_film(path: Path) -> dict:
+    """Read and check the film reference. Raise FilmDataError if it is unusable."""
+    path = Path(path)
+    where = str(path)
+    try:
+        mtime = path.stat().st_mtime
+    except OSError:
+        raise FilmDataError(f"Fant ikke filmdata i {where}.") from None
+    cached = _film_cache.get(path)
+    if cached and cached[0] == mtime:
+        return cached[1]
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        raise FilmDataError(f"{where}: ugyldig YAML ({_yaml_problem(exc)}).") from None
+    if not isinstance(data, dict):
+        raise FilmDataError(f"{where}: filen må være en YAML-tabell med nøkler.")
+    film: dict[str, Any] = {
+        "tittel": _need_text(data, "tittel", where),
+        "utgiver": _need_text(data, "utgiver", where),
+        "merknad": _need_text(data, "merknad", where),
+    }
+    if data.get("lenke") not in (None, ""):
+        lenke = str(data["lenke"])
+        if not lenke.startswith("https://"):
+            raise FilmDataError(f"{where}: «lenke» må være tom eller en https-adresse.")
+        film["lenke"] = lenke
+    people = data.get("medvirkende")
+    if not isinstance(people, list) or not people:
+        raise FilmDataError(f"{where}: «medvirkende» må være en liste med navn og rolle.")
+    film["medvirkende"] = []
+    for i, person in enumerate(people, 1):
+        if not isinstance(person, dict):
+            raise FilmDataError(f"{where}: medvirkende nr. {i} må ha «navn» og «rolle».")
+        film["medvirkende"].append(
+            {"navn": _need_text(person, "navn", f"{where}, medvirkende nr. {i}"),
+             "rolle": _need_text(person, "rolle", f"{where}, medvirkende nr. {i}")}
+        )
+    themes = data.get("temaer")
+    if not isinstance(themes, list) or not themes or not all(isinstance(t, str) and t.strip() for t in themes):
+        raise FilmDataError(f"{where}: «temaer» må være en liste med tekst.")
+    film["temaer"] = [t.strip() for t in themes]
+    trends = data.get("utviklingstrekk", [])
+    if not isinstance(trends, list) or not all(isinstance(t, str) and t.strip() for t in trends):
+        raise FilmDataError(f"{where}: «utviklingstrekk» må være en liste med tekst.")
+    film["utviklingstrekk"] = [t.strip() for t in trends]
+    quotes = data.get("sitater", [])
+    if not isinstance(quotes, list):
+        raise FilmDataError(f"{where}: «sitater» må være en liste.")
+    film["sitater"] = []
+    for i, q in enumerate(quotes, 1):
+        if not isinstance(q, dict):
+            raise FilmDataError(f"{where}: sitat nr. {i} må ha «tekst» og «av».")
+        film["sitater"].append(
+            {"tekst": _need_text(q, "tekst", f"{where}, sitat nr. {i}"),
+             "av": _need_text(q, "av", f"{where}, sitat nr. {i}")}
+        )
+    if film["sitater"]:
+        film["sitatkilde"] = _need_text(data, "sitatkilde", where)
+    _film_cache[path] = (mtime, film)
+    return film
+
+
+# ---------------------------------------------------------------------------
+# Nodes
+# ---------------------------------------------------------------------------
+
+
+class kurs_aside(nodes.General, nodes.Element):
+    """A complementary block, written as <aside> in HTML."""
+
+
+class kurs_heading(nodes.General, nodes.TextElement):
+    """A heading inside a block; its level follows the enclosing section."""
+
+
+class kurs_selvtest(nodes.General, nodes.Element):
+    """A self-check. Its children are a plain fallback (search index, other builders)."""
+
+
+def _section_depth(node: nodes.Node) -> int:
+    depth, parent = 0, node.parent
+    while parent is not None:
+        if isinstance(parent, nodes.section):
+            depth += 1
+        parent = parent.parent
+    return depth
+
+
+def visit_aside_html(self, node: kurs_aside) -> None:
+    attrs = {}
+    if node.get("labelledby"):
+        attrs["aria-labelledby"] = node["labelledby"]
+    self.body.append(self.starttag(node, "aside", **attrs))
+
+
+def depart_aside_html(self, node: kurs_aside) -> None:
+    self.body.append("</aside>\n")
+
+
+def visit_heading_html(self, node: kurs_heading) -> None:
+    level = min(6, max(2, _section_depth(node) + 1 + node.get("offset", 0)))
+    node["_level"] = level
+    self.body.append(self.starttag(node, f"h{level}", ""))
+
+
+def depart_heading_html(self, node: kurs_heading) -> None:
+    self.body.append(f"</h{node['_level']}>\n")
+
+
+def _noop(self, node) -> None:  # other builders render the children as they are
+    pass
+
+
+def visit_selvtest_html(self, node: kurs_selvtest) -> None:
+    self.body.append(render_selvtest_html(node["kurs_id"], node["sporsmal"], node["alternativer"]))
+    raise nodes.SkipNode
+
+
+# ---------------------------------------------------------------------------
+# filmblokk
+# ---------------------------------------------------------------------------
+
+
+class FilmBlokk(SphinxDirective):
+    """The film reference block. The body is a bullet list of discussion prompts."""
+
+    has_content = True
+    option_spec = {"fokus": directives.unchanged}
+
+    def _fail(self, message: str) -> list[nodes.Node]:
+        logger.warning(message, location=self.get_location(), type="kurs", subtype="filmblokk")
+        return []
+
+    def run(self) -> list[nodes.Node]:
+        fil = _relpath(self.env)
+        path = Path(self.env.srcdir) / self.config.kurs_film_data
+        self.env.note_dependency(str(path))
+        try:
+            film = load_film(path)
+        except FilmDataError as exc:
+            return self._fail(f"filmblokk i {fil}: {exc}")
+        fokus = (self.options.get("fokus") or "").strip()
+        if not fokus:
+            return self._fail(f"filmblokk i {fil} mangler «:fokus:» (for eksempel «:fokus: å våge»).")
+        if not self.content or not "".join(self.content).strip():
+            return self._fail(f"filmblokk i {fil} mangler diskusjonsspørsmål (en punktliste i innholdet).")
+        parsed = nodes.container()
+        self.state.nested_parse(self.content, self.content_offset, parsed)
+        if len(parsed.children) != 1 or not isinstance(parsed.children[0], nodes.bullet_list):
+            return self._fail(
+                f"filmblokk i {fil}: innholdet skal bare være en punktliste med diskusjonsspørsmål. "
+                "Tittel, medvirkende og temaer hentes fra data/film.yaml."
+            )
+        prompts = parsed.children[0]
+
+        serial = self.env.new_serialno("kurs-filmblokk")
+        head_id = f"filmblokk-{serial}"
+        aside = kurs_aside(classes=["kurs-filmblokk"], labelledby=head_id)
+        self.set_source_info(aside)
+        aside += kurs_heading("", "Film: ", nodes.emphasis("", film["tittel"]), ids=[head_id], classes=["kurs-filmblokk-tittel"])
+
+        publisher = nodes.paragraph(classes=["kurs-filmblokk-utgiver"])
+        publisher += nodes.Text(f"Filmen er utgitt av {film['utgiver']}.")
+        if film.get("lenke"):
+            publisher += nodes.Text(" ")
+            publisher += nodes.reference("", "Se filmen hos utgiveren", refuri=film["lenke"])
+        aside += publisher
+        aside += nodes.paragraph("", film["merknad"], classes=["kurs-filmblokk-merknad"])
+
+        aside += kurs_heading("", "Disse er med i filmen", offset=1)
+        people = nodes.definition_list(classes=["kurs-filmblokk-medvirkende"])
+        for person in film["medvirkende"]:
+            item = nodes.definition_list_item()
+            item += nodes.term("", person["navn"])
+            item += nodes.definition("", nodes.paragraph("", person["rolle"]))
+            people += item
+        aside += people
+
+        aside += kurs_heading("", "Tema", offset=1)
+        aside += _bullets(film["temaer"], "kurs-filmblokk-temaer")
+        if film["utviklingstrekk"]:
+            aside += nodes.paragraph("", "Kildeteksten nevner disse utviklingstrekkene sammen med filmen:")
+            aside += _bullets(film["utviklingstrekk"], "kurs-filmblokk-trekk")
+
+        if film["sitater"]:
+            aside += kurs_heading("", "Sitert i kildeteksten", offset=1)
+            for q in film["sitater"]:
+                quote_node = nodes.block_quote(classes=["kurs-filmblokk-sitat"])
+                quote_node += nodes.paragraph("", f"«{q['tekst']}»")
+                quote_node += nodes.attribution("", q["av"])
+                aside += quote_node
+            aside += nodes.paragraph("", film["sitatkilde"], classes=["kurs-filmblokk-sitatkilde"])
+
+        aside += kurs_heading("", "Til diskusjon", offset=1)
+        focus = nodes.paragraph(classes=["kurs-filmblokk-fokus"])
+        focus += nodes.strong("", "Fokus i dette kapitlet: ")
+        focus += nodes.Text(fokus)
+        aside += focus
+        prompts["classes"].append("kurs-filmblokk-sporsmal")
+        aside += prompts
+        return [aside]
+
+
+def _bullets(items: list[str], cls: str) -> nodes.bullet_list:
+    lst = nodes.bullet_list(classes=[cls])
+    for text in items:
+        lst += nodes.list_item("", nodes.paragraph("", text))
+    return lst
+
+
+# ---------------------------------------------------------------------------
+# selvtest
+# ---------------------------------------------------------------------------
+
+
+class SelvtestError(ValueError):
+    """A self-check body that cannot be used. The message is in Norwegian."""
+
+
+def _yaml_problem(exc: yaml.YAMLError) -> str:
+    mark = getattr(exc, "problem_mark", None)
+    problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+    if mark is not None:
+        return f"{problem}, linje {mark.line + 1} i innholdet"
+    return str(problem)
+
+
+def parse_selvtest(body: str) -> tuple[str, list[dict]]:
+    """Parse and check the YAML body of a self-check; return (question, options)."""
+    try:
+        data = yaml.safe_load(body)
+    except yaml.YAMLError as exc:
+        raise SelvtestError(f"ugyldig YAML ({_yaml_problem(exc)})") from None
+    if not isinstance(data, dict):
+        raise SelvtestError("innholdet må være YAML med «spørsmål» og «alternativer»")
+    unknown = sorted(set(data) - {"spørsmål", "alternativer"})
+    if unknown:
+        raise SelvtestError(f"ukjent nøkkel «{unknown[0]}» (bruk «spørsmål» og «alternativer»)")
+    question = data.get("spørsmål")
+    if not isinstance(question, str) or not question.strip():
+        raise SelvtestError("mangler «spørsmål»")
+    options = data.get("alternativer")
+    if not isinstance(options, list) or len(options) < 2:
+        raise SelvtestError("«alternativer» må være en liste med minst to svar")
+    checked = []
+    for i, opt in enumerate(options, 1):
+        if not isinstance(opt, dict):
+            raise SelvtestError(f"alternativ nr. {i} må ha «tekst», «riktig» og «forklaring»")
+        extra = sorted(set(opt) - {"tekst", "riktig", "forklaring"})
+        if extra:
+            raise SelvtestError(f"alternativ nr. {i} har en ukjent nøkkel «{extra[0]}»")
+        text, right, why = opt.get("tekst"), opt.get("riktig"), opt.get("forklaring")
+        if not isinstance(text, (str, int, float)) or isinstance(text, bool) or not str(text).strip():
+            raise SelvtestError(f"alternativ nr. {i} mangler «tekst»")
+        if not isinstance(right, bool):
+            raise SelvtestError(f"alternativ nr. {i}: «riktig» må være true eller false")
+        if not isinstance(why, str) or not why.strip():
+            raise SelvtestError(f"alternativ nr. {i} mangler «forklaring»")
+        checked.append({"tekst": str(text).strip(), "riktig": right, "forklaring": why.strip()})
+    if not any(o["riktig"] for o in checked):
+        raise SelvtestError("ingen alternativer har «riktig: true»")
+    return question.strip(), checked
+
+
+def render_selvtest_html(test_id: str, question: str, options: list[dict]) -> str:
+    """The accessible HTML of a self-check. Every text is escaped."""
+    base = f"selvtest-{test_id}"
+    out = [
+        f'<div class="kurs-selvtest" id="{esc(base)}" data-kurs-selvtest="{esc(test_id)}">\n',
+        f'<p class="kurs-selvtest-merke">{esc(SELVTEST_LABEL)}</p>\n',
+        '<fieldset class="kurs-selvtest-sett">\n',
+        f'<legend class="kurs-selvtest-sporsmal">{esc(question)}</legend>\n',
+    ]
+    for i, opt in enumerate(options):
+        oid = f"{base}-{i}"
+        out.append(
+            f'<div class="kurs-selvtest-valg"><input type="radio" name="{esc(base)}" id="{esc(oid)}" '
+            f'value="{i}" data-riktig="{"true" if opt["riktig"] else "false"}" '
+            f'data-forklaring="{esc(opt["forklaring"])}"> '
+            f'<label for="{esc(oid)}">{esc(opt["tekst"])}</label></div>\n'
+        )
+    out.append("</fieldset>\n")
+    # The button is shown by kurs.js; without JavaScript the answer is in <details>.
+    out.append('<button type="button" class="kurs-selvtest-sjekk" hidden>Sjekk svaret</button>\n')
+    out.append(f'<div class="kurs-selvtest-svar" id="{esc(base)}-svar" aria-live="polite"></div>\n')
+    out.append(
+        '<noscript><p class="kurs-selvtest-noscript">JavaScript er slått av, så du får ikke svar med en gang. '
+        "Åpne «Vis svaret og forklaringene» nedenfor.</p></noscript>\n"
+    )
+    out.append('<details class="kurs-selvtest-fasit"><summary>Vis svaret og forklaringene</summary>\n<ul>\n')
+    for opt in options:
+        verdict = "Riktig" if opt["riktig"] else "Ikke riktig"
+        out.append(f"<li><strong>{verdict}:</strong> {esc(opt['tekst'])}. {esc(opt['forklaring'])}</li>\n")
+    out.append("</ul>\n</details>\n</div>\n")
+    return "".join(out)
+
+
+class Selvtest(SphinxDirective):
+    """A self-check with a YAML body (question, options with explanation)."""
+
+    has_content = True
+    option_spec = {"id": directives.unchanged}
+
+    def _fail(self, message: str) -> list[nodes.Node]:
+        logger.warning(message, location=self.get_location(), type="kurs", subtype="selvtest")
+        return []
+
+    def run(self) -> list[nodes.Node]:
+        fil = _relpath(self.env)
+        test_id = (self.options.get("id") or "").strip()
+        if not test_id:
+            return self._fail(f"selvtest i {fil} mangler «:id:» (for eksempel «:id: vage-1»).")
+        if not _ID_RE.match(test_id):
+            return self._fail(
+                f"selvtest i {fil}: id «{test_id}» kan bare ha små bokstaver a–z, tall og bindestrek."
+            )
+        try:
+            question, options = parse_selvtest("\n".join(self.content))
+        except SelvtestError as exc:
+            return self._fail(f"selvtest «{test_id}» i {fil}: {exc}.")
+        seen = _selvtest_ids(self.env)
+        other = seen.get(test_id)
+        if other is not None and other != self.env.docname:
+            return self._fail(f"selvtest i {fil}: id «{test_id}» er allerede brukt i {_relpath(self.env, other)}.")
+        here = self.env.temp_data.setdefault("kurs_selvtest_here", set())
+        if test_id in here:
+            return self._fail(f"selvtest i {fil}: id «{test_id}» er brukt to ganger på samme side.")
+        here.add(test_id)
+        seen[test_id] = self.env.docname
+
+        node = kurs_selvtest(kurs_id=test_id, sporsmal=question, alternativer=options, classes=["kurs-selvtest"])
+        self.set_source_info(node)
+        # Plain fallback: read by the search index and by non-HTML builders.
+        node += nodes.paragraph("", SELVTEST_LABEL)
+        node += nodes.paragraph("", question)
+        node += _bullets([o["tekst"] for o in options], "kurs-selvtest-alternativer")
+        right = "; ".join(o["tekst"] for o in options if o["riktig"])
+        node += nodes.paragraph("", f"Svar: {right}.")
+        return [node]
+
+
+def _selvtest_ids(env) -> dict[str, str]:
+    if not hasattr(env, "kurs_selvtest_ids"):
+        env.kurs_selvtest_ids = {}
+    return env.kurs_selvtest_ids
+
+
+def _purge_doc(app: Sphinx, env, docname: str) -> None:
+    ids = _selvtest_ids(env)
+    for key in [k for k, v in ids.items() if v == docname]:
+        del ids[key]
+
+
+def _merge_info(app: Sphinx, env, docnames, other) -> None:
+    ids = _selvtest_ids(env)
+    for key, docname in _selvtest_ids(other).items():
+        if key in ids and ids[key] != docname:
+            logger.warning(
+                f"selvtest-id «{key}» er brukt i både {_relpath(env, ids[key])} og {_relpath(env, docname)}.",
+                type="kurs", subtype="selvtest",
+            )
+        ids[key] = docname
+
+
+# ---------------------------------------------------------------------------
+# live
+# ---------------------------------------------------------------------------
+
+
+class LiveRole(SphinxRole):
+    """``{live}`widgets/vage.ipynb``: a link to the live widget (Voila, ``make start``)."""
+
+    def run(self) -> tuple[list[nodes.Node], list[nodes.system_message]]:
+        fil = _relpath(self.env)
+        target = self.text.strip()
+        problem = None
+        if not target.endswith(".ipynb") or target.startswith("/") or ".." in target.split("/"):
+            problem = "må være en sti til en notatbok under apps/, for eksempel widgets/vage.ipynb"
+        else:
+            apps = Path(self.env.srcdir) / self.config.kurs_live_dir
+            if not (apps / target).is_file():
+                problem = f"{self.config.kurs_live_dir}/{target} finnes ikke"
+        if problem:
+            logger.warning(f"live-lenken «{target}» i {fil}: {problem}.", location=self.get_location(),
+                           type="kurs", subtype="live")
+            return [], []
+        url = f"{self.config.kurs_live_base.rstrip('/')}/{quote(target)}"
+        link = nodes.reference("", LIVE_TEXT, refuri=url, classes=["kurs-live"])
+        note = nodes.inline("", "", classes=["kurs-live-merknad"])
+        note += nodes.Text(" (krever at kurset kjører på maskinen din: ")
+        note += nodes.literal("", "make start")
+        note += nodes.Text(")")
+        return [link, note], []
+
+
+# ---------------------------------------------------------------------------
+# Offline: no thebe, no external scripts or styles
+# ---------------------------------------------------------------------------
+
+
+def _drop_thebe(app: Sphinx, config) -> None:
+    """jupyter-book always loads sphinx-thebe, whose pages name unpkg.com. Switch it off."""
+    for event, listeners in app.events.listeners.items():
+        if event == "config-inited":
+            continue
+        listeners[:] = [lst for lst in listeners if not getattr(lst.handler, "__module__", "").startswith("sphinx_thebe")]
+    app.registry.css_files[:] = [(f, a) for f, a in app.registry.css_files if f != "sphinx-thebe.css"]
+    app.registry.js_files[:] = [(f, a) for f, a in app.registry.js_files if not (f or "").startswith("sphinx-thebe")]
+
+
+def _is_external(url: str) -> bool:
+    if not url:
+        return False
+    parts = urlsplit(url)
+    if not parts.scheme and not url.startswith("//"):
+        return False
+    if parts.scheme in ("data", "blob"):
+        return False
+    return parts.hostname not in LOCAL_HOSTS
+
+
+def _check_assets(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
+    """Fail the build if a page would load a script or style from outside the machine."""
+    for key in ("script_files", "css_files"):
+        for asset in context.get(key) or []:
+            url = getattr(asset, "filename", asset)
+            body = (getattr(asset, "attributes", None) or {}).get("body") or ""
+            if _is_external(str(url or "")) or "unpkg.com" in body or "cdn.jsdelivr.net" in body:
+                logger.warning(
+                    f"Siden {pagename} laster {url or 'et innebygd skript'} fra en annen maskin. "
+                    "Boka skal virke uten internett: legg fila i vendor/ (make vendor).",
+                    type="kurs", subtype="offline",
+                )
+
+
+# ---------------------------------------------------------------------------
+# Bokmål for the theme's interface strings
+# ---------------------------------------------------------------------------
+
+
+def _add_catalogs(app: Sphinx) -> None:
+    """Compile locale/<lang>/LC_MESSAGES/*.po and register them as fallback catalogs.
+
+    The themes ship no Norwegian; these catalogs fill the gaps. They are
+    compiled into the doctree folder, so the source tree stays clean.
+    """
+    src = Path(app.srcdir) / app.config.kurs_locale_dir
+    if not app.config.language or not src.is_dir():
+        return
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
+    out = Path(app.doctreedir) / "kurs-locale"
+    for po in sorted(src.glob("*/LC_MESSAGES/*.po")):
+        lang = po.parent.parent.name
+        mo = out / lang / "LC_MESSAGES" / (po.stem + ".mo")
+        if not mo.exists() or mo.stat().st_mtime < po.stat().st_mtime:
+            mo.parent.mkdir(parents=True, exist_ok=True)
+            with po.open("rb") as f:
+                catalog = read_po(f, locale=lang)
+            with mo.open("wb") as f:
+                write_mo(f, catalog)
+    for domain in sorted({p.stem for p in src.glob("*/LC_MESSAGES/*.po")}):
+        app.add_message_catalog(domain, str(out))
+
+
+def setup(app: Sphinx) -> dict:
+    app.add_config_value("kurs_live_base", LIVE_BASE_DEFAULT, "env", [str])
+    app.add_config_value("kurs_live_dir", "apps", "env", [str])
+    app.add_config_value("kurs_film_data", "data/film.yaml", "env", [str])
+    app.add_config_value("kurs_locale_dir", "locale", "html", [str])
+
+    app.add_node(kurs_aside, html=(visit_aside_html, depart_aside_html),
+                 latex=(_noop, _noop), text=(_noop, _noop), man=(_noop, _noop), texinfo=(_noop, _noop))
+    app.add_node(kurs_heading, html=(visit_heading_html, depart_heading_html),
+                 latex=(_noop, _noop), text=(_noop, _noop), man=(_noop, _noop), texinfo=(_noop, _noop))
+    app.add_node(kurs_selvtest, html=(visit_selvtest_html, None),
+                 latex=(_noop, _noop), text=(_noop, _noop), man=(_noop, _noop), texinfo=(_noop, _noop))
+    app.add_directive("filmblokk", FilmBlokk)
+    app.add_directive("selvtest", Selvtest)
+    app.add_role("live", LiveRole())
+
+    app.connect("config-inited", _drop_thebe)
+    app.connect("builder-inited", _add_catalogs)
+    app.connect("env-purge-doc", _purge_doc)
+    app.connect("env-merge-info", _merge_info)
+    app.connect("html-page-context", _check_assets, priority=900)
+    return {"version": "1.0", "env_version": 1, "parallel_read_safe": True, "parallel_write_safe": True}

@@ -1,14 +1,37 @@
 """nbgrader configuration for the course «Nyskapende arbeidsgivere».
 
-Generated folders (release/, submitted/, autograded/, feedback/) and
-gradebook.db are outputs and are never committed.
+Used by the nbgrader CLI, by formgrader in JupyterLab (`make start` runs it
+from this folder) and by the course leader's toolkit `kursleder`.
+
+Generated folders (release/, submitted/, autograded/, feedback/, exchange/,
+arkiv/, utdeling/, rapporter/), gradebook.db and deltakere.csv are outputs or
+personal data and are never committed.
+
+Anonymous grading: nbgrader 0.9 has no configuration option to hide learner
+names. Formgrader's «Manual Grading» list shows «Submission #n» with names
+hidden by default (a per-page eye toggle reveals them), but «Manage Students»
+and the gradebook always show the id and the names stored in the gradebook.
+To grade blind, import the roster with `kursleder deltakere importer
+--uten-navn`: names then stay only in our own roster table, and formgrader
+shows the ids only.
 """
+import os
+
 c = get_config()  # noqa: F821 (provided by traitlets)
 
+HERE = os.path.dirname(os.path.abspath(__file__))
+
 c.CourseDirectory.course_id = "nyskapende-arbeidsgivere"
-c.CourseDirectory.root = "."
-c.CourseDirectory.db_url = "sqlite:///gradebook.db"
+# Absolute paths, so that nbgrader works from any working directory.
+c.CourseDirectory.root = HERE
+c.CourseDirectory.db_url = "sqlite:///" + os.path.join(HERE, "gradebook.db")
 c.CourseDirectory.ignore = [".ipynb_checkpoints", "*.pyc", "__pycache__", "feedback"]
+
+# The exchange (shared server: learners fetch and submit in JupyterLab).
+# Override with the environment variable KURSLEDER_EXCHANGE, e.g. a folder
+# every learner can write to on a shared JupyterHub.
+c.Exchange.root = os.environ.get("KURSLEDER_EXCHANGE") or os.path.join(HERE, "exchange")
+c.Exchange.path_includes_course = False
 
 # Release without hidden tests, keep locked cells read-only.
 c.ClearSolutions.code_stub = {"python": "# SKRIV SVARET DITT HER\nraise NotImplementedError()"}
@@ -17,3 +40,39 @@ c.ClearSolutions.begin_solution_delimeter = "BEGIN SOLUTION"
 c.ClearSolutions.end_solution_delimeter = "END SOLUTION"
 c.ClearHiddenTests.begin_test_delimeter = "BEGIN HIDDEN TESTS"
 c.ClearHiddenTests.end_test_delimeter = "END HIDDEN TESTS"
+
+# Autograde: restore tampered cells safely. Our preprocessors put nbgrader
+# metadata back on cells that lost it (matched by cell id against the released
+# notebook), and put deleted grade cells back without nbgrader's KeyError
+# when the deleted cell follows a locked non-grade cell.
+c.Execute.timeout = 60
+c.OverwriteCells.add_missing_cells = True
+c.OverwriteCells.missing_cell_notification = (
+    "Denne cellen (id: {cell_id}) manglet i innleveringen. "
+    "Den er lagt tilbake ved rettingen.\n\n"
+)
+try:
+    import grading._nbgrader  # noqa: F401  (installed with the project)
+except ImportError:  # pragma: no cover - project not installed
+    pass
+else:
+    c.Autograde.sanitize_preprocessors = [
+        "nbgrader.preprocessors.ClearOutput",
+        "nbgrader.preprocessors.DeduplicateIds",
+        "nbgrader.preprocessors.OverwriteKernelspec",
+        "grading._nbgrader.RestoreMetadata",
+        "grading._nbgrader.SafeOverwriteCells",
+        "nbgrader.preprocessors.CheckCellMetadata",
+    ]
+
+# Feedback must not show hidden tests.
+c.GenerateFeedback.preprocessors = [
+    "nbgrader.preprocessors.GetGrades",
+    "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
+    "nbgrader.preprocessors.ClearHiddenTests",
+]
+
+# Formgrader in JupyterLab: show times in Norwegian time.
+c.NbGraderAPI.timezone = "Europe/Oslo"
+c.NbGraderAPI.timestamp_format = "%d.%m.%Y %H:%M %Z"
+c.FormgradeExtension.debug = False

@@ -18,13 +18,18 @@ WIDGETS_CONFIG = """\
 // Point require.js at the vendored widget manager, so that its fonts and
 // modules load from this site and never from a CDN.
 (function () {
-  var src = document.currentScript && document.currentScript.src;
+  var me = document.currentScript;
+  var src = me && me.src;
   var base = src ? src.replace(/widgets-config\\.js.*$/, "") : "_static/vendor/";
   require.config({
     paths: {
       "@jupyter-widgets/html-manager/dist": base + "html-manager/dist"
     }
   });
+  // embed-amd.js looks for a "CDN" for widget modules it does not bundle, in the
+  // data-jupyter-widgets-cdn attribute of any script tag (jsdelivr otherwise).
+  // Point it at this site, so that an unknown module fails locally instead.
+  if (me) me.setAttribute("data-jupyter-widgets-cdn", base + "widget-modules/");
 })();
 """
 

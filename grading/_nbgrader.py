@@ -1,0 +1,204 @@
+"""Small helpers around nbgrader: config, gradebook access, running its CLI."""
+from __future__ import annotations
+
+import contextlib
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Iterator
+
+from grading.paths import layout
+
+DEFAULT_COURSE_ID = "nyskapende-arbeidsgivere"
+
+
+def ensure_venv_on_path() -> None:
+    """nbgrader's Gradebook runs ``alembic`` (and we run ``nbgrader``) from PATH.
+
+    When the venv's python is called directly (``.venv/bin/python -m grading.cli``)
+    its ``bin`` folder is not on PATH, and a new gradebook would be left half made.
+    """
+    bindir = str(Path(sys.executable).parent)
+    parts = os.environ.get("PATH", "").split(os.pathsep)
+    if bindir not in parts:
+        os.environ["PATH"] = os.pathsep.join([bindir] + [p for p in parts if p])
+
+
+ensure_venv_on_path()
+
+
+def load_config(course_dir: Path | str):
+    """Load ``nbgrader_config.py`` of the course folder as a traitlets Config."""
+    from traitlets.config import Config
+    from traitlets.config.loader import PyFileConfigLoader
+
+    lay = layout(course_dir)
+    if not lay.config.exists():
+        return Config()
+    return PyFileConfigLoader(lay.config.name, path=str(lay.root)).load_config()
+
+
+def course_id(course_dir: Path | str) -> str:
+    cfg = load_config(course_dir)
+    value = cfg.get("CourseDirectory", {}).get("course_id")
+    return value if isinstance(value, str) and value else DEFAULT_COURSE_ID
+
+
+@contextlib.contextmanager
+def gradebook(course_dir: Path | str) -> Iterator["Gradebook"]:  # noqa: F821
+    from nbgrader.api import Gradebook
+
+    lay = layout(course_dir)
+    with Gradebook(lay.db_url, course_id=course_id(lay.root)) as gb:
+        yield gb
+
+
+def nbgrader_cmd() -> list[str]:
+    """The nbgrader command of this interpreter's environment."""
+    exe = Path(sys.executable).with_name("nbgrader")
+    return [str(exe)] if exe.exists() else [sys.executable, "-m", "nbgrader"]
+
+
+def run_nbgrader(course_dir: Path | str, *args: str, check: bool = True,
+                 capture: bool = True, env: dict | None = None) -> subprocess.CompletedProcess:
+    """Run ``nbgrader <args>`` inside the course folder (which holds the config)."""
+    lay = layout(course_dir)
+    full_env = dict(os.environ)
+    full_env.setdefault("PYTHONWARNINGS", "ignore")
+    if env:
+        full_env.update(env)
+    proc = subprocess.run(
+        nbgrader_cmd() + list(args), cwd=lay.root, env=full_env, text=True,
+        stdout=subprocess.PIPE if capture else None, stderr=subprocess.STDOUT if capture else None,
+    )
+    if check and proc.returncode != 0:
+        raise NbgraderError(args, proc.returncode, proc.stdout or "")
+    return proc
+
+
+class NbgraderError(RuntimeError):
+    def __init__(self, args, code: int, output: str):
+        self.args_ = args
+        self.code = code
+        self.output = output
+        tail = "\n".join(output.strip().splitlines()[-15:])
+        super().__init__(f"nbgrader {' '.join(args)} feilet (kode {code}).\n{tail}")
+
+
+# --------------------------------------------------------------------------
+# Autograde preprocessors (configured in exercises/nbgrader_config.py)
+# --------------------------------------------------------------------------
+from nbgrader.preprocessors import NbGraderPreprocessor, OverwriteCells  # noqa: E402
+from nbgrader import utils as _nbutils  # noqa: E402
+
+
+def _release_notebook_for(pp, resources) -> "NotebookNode | None":  # noqa: F821
+    """Load the released version of the notebook being autograded, if found."""
+    import nbformat
+    from nbgrader.coursedir import CourseDirectory
+
+    try:
+        coursedir = CourseDirectory(config=pp.config)
+        nbg = resources["nbgrader"]
+        path = Path(coursedir.format_path(coursedir.release_directory, ".", nbg["assignment"])) / (
+            nbg["notebook"] + ".ipynb")
+        if not path.exists():
+            return None
+        return nbformat.read(str(path), as_version=4)
+    except Exception as exc:  # never break grading because of this helper
+        pp.log.warning("Fant ikke utdelt versjon av notatboken: %s", exc)
+        return None
+
+
+class RestoreMetadata(NbGraderPreprocessor):
+    """Put nbgrader metadata back on cells that lost it.
+
+    A submitted cell without ``metadata.nbgrader`` whose nbformat cell id
+    matches a cell of the released notebook gets that cell's nbgrader
+    metadata (and its ``editable``/``deletable`` flags) back, so nbgrader can
+    grade it instead of leaving everything for manual grading. The anomaly
+    report flags every such notebook.
+    """
+
+    def preprocess(self, nb, resources):
+        release = _release_notebook_for(self, resources)
+        if release is None:
+            return nb, resources
+        by_id = {c.get("id"): c for c in release.cells
+                 if c.get("id") and "nbgrader" in c.get("metadata", {})}
+        restored = 0
+        for cell in nb.cells:
+            if "nbgrader" in cell.get("metadata", {}):
+                continue
+            ref = by_id.get(cell.get("id"))
+            if ref is None or ref.cell_type != cell.cell_type:
+                continue
+            cell.metadata["nbgrader"] = _copy(ref.metadata["nbgrader"])
+            for key in ("editable", "deletable"):
+                if key in ref.metadata:
+                    cell.metadata[key] = ref.metadata[key]
+            restored += 1
+        if restored:
+            self.log.warning("Restored nbgrader metadata on %d cell(s) by cell id", restored)
+        return nb, resources
+
+
+def _copy(node):
+    import copy
+
+    return copy.deepcopy(node)
+
+
+class SafeOverwriteCells(OverwriteCells):
+    """nbgrader's OverwriteCells, with a robust ``add_missing_cells``.
+
+    nbgrader 0.9.6 crashes with ``KeyError`` when a deleted grade cell follows
+    a locked non-grade cell, and when a cell kept nbgrader metadata without a
+    grade id. Here a missing grade cell goes right after the nearest earlier
+    released cell still present in the submission (any cell with a grade id).
+    """
+
+    def _source_order(self, resources) -> list[str]:
+        release = _release_notebook_for(self, resources)
+        if release is not None:
+            return [c.metadata["nbgrader"]["grade_id"] for c in release.cells
+                    if c.get("metadata", {}).get("nbgrader", {}).get("grade_id")]
+        return []
+
+    @staticmethod
+    def _present_ids(nb) -> list[str | None]:
+        return [c.get("metadata", {}).get("nbgrader", {}).get("grade_id") for c in nb.cells]
+
+    def add_missing_grade_cells(self, nb, resources):
+        source_nb = self.gradebook.find_notebook(self.notebook_id, self.assignment_id)
+        source_cells = {cell.name: cell for cell in source_nb.source_cells}
+        order = [name for name in self._source_order(resources) if name in source_cells]
+        order += [name for name in source_cells if name not in order]
+        grade_cells = {cell.name: cell for cell in source_nb.grade_cells}
+        solution_ids = {cell.name for cell in source_nb.solution_cells}
+
+        for pos, name in enumerate(order):
+            if name not in grade_cells or name in self._present_ids(nb):
+                continue
+            self.log.warning("Missing grade cell %s encountered, adding to notebook", name)
+            new_cell = self.missing_cell_transform(
+                source_cells[name], grade_cells[name].max_score, is_solution=name in solution_ids)
+            present = self._present_ids(nb)
+            insert_at = 0
+            for prev in reversed(order[:pos]):
+                if prev in present:
+                    insert_at = present.index(prev) + 1
+                    break
+            nb.cells.insert(insert_at, new_cell)
+        return nb, resources
+
+    def add_missing_task_cells(self, nb, resources):
+        source_nb = self.gradebook.find_notebook(self.notebook_id, self.assignment_id)
+        source_cells = {cell.name: cell for cell in source_nb.source_cells}
+        present = set(self._present_ids(nb))
+        for task_cell in source_nb.task_cells:
+            if task_cell.name not in present and task_cell.name in source_cells:
+                nb.cells.append(self.missing_cell_transform(
+                    source_cells[task_cell.name], task_cell.max_score, is_task=True))
+        return nb, resources

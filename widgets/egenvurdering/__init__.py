@@ -1,0 +1,52 @@
+"""The self-assessment «Egenvurdering»: instrument, scoring, storage and reports.
+
+The instrument is defined once in ``data/egenvurdering.yaml``. The Voila apps
+(``app.py``, ``team_app.py``) are thin views over this package.
+"""
+from __future__ import annotations
+
+from .instrument import Band, Dimension, Instrument, Item, load_instrument
+from .scoring import DimensionScore, band_for, change, score, weakest
+from .store import (
+    DatabaseLocked,
+    DimensionSummary,
+    GroupSummary,
+    InvalidGroupCode,
+    InvalidKey,
+    LeaderComparison,
+    LeaderRow,
+    NotGroupLeader,
+    ReadOnlyDatabase,
+    Response,
+    StorageError,
+    Store,
+    TooFewRespondents,
+    UnknownKey,
+)
+
+__all__ = [
+    "Band",
+    "DatabaseLocked",
+    "Dimension",
+    "DimensionScore",
+    "DimensionSummary",
+    "GroupSummary",
+    "Instrument",
+    "InvalidGroupCode",
+    "InvalidKey",
+    "Item",
+    "LeaderComparison",
+    "LeaderRow",
+    "NotGroupLeader",
+    "ReadOnlyDatabase",
+    "Response",
+    "StorageError",
+    "Store",
+    "TooFewRespondents",
+    "UnknownKey",
+    "band_for",
+    "change",
+    "load_instrument",
+    "score",
+    "weakest",
+]

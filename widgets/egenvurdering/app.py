@@ -1,0 +1,332 @@
+"""The employee's self-assessment app, shown by Voila (apps/egenvurdering.ipynb).
+
+The app is a view: scoring lives in `scoring`, storage in `store`, and
+rendering in `views`. Every control has a visible Norwegian label, and the
+whole flow works from the keyboard.
+"""
+from __future__ import annotations
+
+import uuid
+
+import ipywidgets as w
+from traitlets import Unicode, observe
+
+from .._common import InputError, esc, feedback_html
+from . import views
+from .instrument import Instrument, load_instrument
+from .scoring import change, score, weakest
+from .store import Store, StorageError
+
+NOT_ANSWERED = ""
+DONT_KNOW = "vet_ikke"
+
+
+def answer_options(instrument: Instrument) -> list[tuple[str, str]]:
+    opts = [("Velg et svar", NOT_ANSWERED)]
+    opts += [(f"{value} – {label}", str(value)) for value, label in sorted(instrument.scale.items())]
+    opts.append((instrument.dont_know.capitalize(), DONT_KNOW))
+    return opts
+
+
+def to_answers(raw: dict[str, str]) -> dict[str, int | None]:
+    """Form values → answers for scoring: «vet ikke» is None, unanswered items are left out."""
+    out: dict[str, int | None] = {}
+    for item_id, value in raw.items():
+        if value == NOT_ANSWERED:
+            continue
+        out[item_id] = None if value == DONT_KNOW else int(value)
+    return out
+
+
+def _button(label: str, style: str = "") -> w.Button:
+    b = w.Button(description=label, button_style=style, tooltip=label)
+    b.layout.width = "auto"
+    return b
+
+
+class EgenvurderingApp(w.VBox):
+    """Self-assessment: answer the items, see the profile, write an action plan, retake later.
+
+    Parameters
+    ----------
+    store : Store, optional
+        Where answers are kept; by default the database in ``EGENVURDERING_DB_URL``.
+    instrument : Instrument, optional
+        The instrument; by default the one in ``data/egenvurdering.yaml``.
+
+    Examples
+    --------
+    >>> app = EgenvurderingApp()  # doctest: +SKIP
+    >>> app                       # doctest: +SKIP
+    """
+
+    key = Unicode("", help="The employee's pseudonymous code. Empty until one is created or entered.")
+    screen = Unicode("start", help="Which screen is shown: start, skjema, profil or slettet.")
+
+    def __init__(self, store: Store | None = None, instrument: Instrument | None = None, **kwargs):
+        super().__init__(**kwargs)
+        self.add_class("kurs-app")
+        self.instrument = instrument or load_instrument()
+        self.store = store or Store()
+        self.dimensions = list(self.instrument.dimensions)
+        self._raw: dict[str, str] = {item.id: NOT_ANSWERED for item in self.instrument.items}
+        self._page = 0
+        self._submission_id = uuid.uuid4().hex
+        self._build_start()
+        self._build_form()
+        self._build_profile()
+        self.children = [self._start]
+
+    # ----- start screen -------------------------------------------------
+    def _build_start(self) -> None:
+        ins = self.instrument
+        self.start_intro = w.HTML(
+            "<h1>Egenvurdering: Nyskapende arbeidsgivere</h1>"
+            f"<p>Du svarer på {len(ins.items)} utsagn om arbeidsplassen din. Det tar 10–15 minutter. "
+            "Resultatet er en profil over 13 områder, ikke en karakter.</p>"
+            "<h2>Før du starter: dette lagrer vi</h2>"
+            f"<div class='kurs-personvern'>{esc(ins.privacy_text)}</div>")
+        self.consent = w.Checkbox(value=False, description="Jeg har lest hva som lagres, og vil fortsette",
+                                  indent=False)
+        self.new_button = _button("Start med en ny kode", "primary")
+        self.code_input = w.Text(description="Har du en kode fra før? Skriv den her", placeholder="XXXX-XXXX-XXXX",
+                                 style={"description_width": "initial"})
+        self.fetch_button = _button("Hent svarene mine")
+        self.start_message = w.HTML()
+        self.new_button.on_click(self._on_new)
+        self.fetch_button.on_click(self._on_fetch)
+        self._start = w.VBox([self.start_intro, self.consent, self.new_button,
+                              w.HTML("<h2>Fortsett med en kode du har</h2>"),
+                              self.code_input, self.fetch_button, self.start_message])
+
+    def _need_consent(self) -> bool:
+        if not self.consent.value:
+            self.start_message.value = feedback_html(
+                "Kryss av for at du har lest hva som lagres. Da kan du starte.", "feil")
+            return True
+        return False
+
+    def _on_new(self, _=None) -> None:
+        if self._need_consent():
+            return
+        self.key = self.store.new_key()
+        self._reset_form()
+        self.screen = "skjema"
+
+    def _on_fetch(self, _=None) -> None:
+        if self._need_consent():
+            return
+        code = self.code_input.value.strip().upper()
+        if not code:
+            self.start_message.value = feedback_html("Skriv inn koden din først.", "feil")
+            return
+        try:
+            self.store.responses(code)
+        except StorageError as err:
+            self.start_message.value = feedback_html(str(err), "feil")
+            return
+        self.key = code
+        self.screen = "profil"
+
+    # ----- questionnaire ------------------------------------------------
+    def _build_form(self) -> None:
+        self.form_header = w.HTML()
+        self.selects: list[w.Dropdown] = []
+        for _ in range(max(len(d.items) for d in self.dimensions)):
+            dd = w.Dropdown(options=answer_options(self.instrument), value=NOT_ANSWERED,
+                            style={"description_width": "initial"})
+            dd.add_class("kurs-item")
+            dd.observe(self._on_select, names="value")
+            self.selects.append(dd)
+        self.prev_button = _button("Forrige")
+        self.next_button = _button("Neste", "primary")
+        self.save_button = _button("Lagre og se profilen", "success")
+        self.form_message = w.HTML()
+        self.prev_button.on_click(lambda _: self._go(self._page - 1))
+        self.next_button.on_click(lambda _: self._go(self._page + 1))
+        self.save_button.on_click(self._on_save)
+        self._form_items = w.VBox()
+        self._form = w.VBox([self.form_header, self._form_items,
+                             w.HBox([self.prev_button, self.next_button, self.save_button]), self.form_message])
+
+    def _reset_form(self) -> None:
+        self._raw = {item.id: NOT_ANSWERED for item in self.instrument.items}
+        self._submission_id = uuid.uuid4().hex
+        self._page = 0
+        self.form_message.value = ""
+        self._show_page()
+
+    def _on_select(self, change_) -> None:
+        owner = change_["owner"]
+        item_id = getattr(owner, "_item_id", None)
+        if item_id:
+            self._raw[item_id] = change_["new"]
+
+    def _go(self, page: int) -> None:
+        self._page = max(0, min(page, len(self.dimensions) - 1))
+        self._show_page()
+
+    def _show_page(self) -> None:
+        dim = self.dimensions[self._page]
+        n = len(self.dimensions)
+        answered = sum(1 for v in self._raw.values() if v != NOT_ANSWERED)
+        self.form_header.value = (
+            f"<p class='kurs-kode'>Koden din er <strong>{esc(self.key)}</strong>. Skriv den ned. "
+            "Uten koden finner verken du eller andre svarene igjen.</p>"
+            f"<h2>Del {self._page + 1} av {n}: {esc(dim.id)} {esc(dim.name)}</h2>"
+            f"<p>{esc(dim.text)}</p><p>Hvor enig er du i utsagnene? Du har svart på {answered} av "
+            f"{len(self._raw)} utsagn.</p>")
+        shown = []
+        for dd, item in zip(self.selects, dim.items):
+            dd._item_id = None  # no write-back while we set the value
+            dd.description = item.text
+            dd.value = self._raw[item.id]
+            dd._item_id = item.id
+            shown.append(dd)
+        self._form_items.children = shown
+        self.prev_button.disabled = self._page == 0
+        last = self._page == n - 1
+        self.next_button.layout.display = "none" if last else None
+        self.save_button.layout.display = None if last else "none"
+
+    def _on_save(self, _=None) -> None:
+        self.save_button.disabled = True
+        try:
+            answers = to_answers(self._raw)
+            self.store.save_response(self.key, answers, self._submission_id)
+        except (StorageError, InputError) as err:
+            self.form_message.value = feedback_html(
+                f"{err} Svarene dine står fortsatt i skjemaet.", "feil", "Ikke lagret.")
+            return
+        finally:
+            self.save_button.disabled = False
+        self.screen = "profil"
+
+    # ----- profile ------------------------------------------------------
+    def _build_profile(self) -> None:
+        self.profile_html = w.HTML()
+        self.plan_area = w.Textarea(description="Handlingsplanen din", rows=12,
+                                    style={"description_width": "initial"}, layout=w.Layout(width="100%"))
+        self.plan_button = _button("Lagre handlingsplanen", "primary")
+        self.plan_message = w.HTML()
+        self.downloads = w.HTML()
+        self.group_input = w.Text(description="Gruppekode fra kurslederen", placeholder="for eksempel TEAM-ABCD-1234",
+                                  style={"description_width": "initial"})
+        self.group_button = _button("Legg svarene mine til i teamet")
+        self.group_message = w.HTML()
+        self.retake_button = _button("Ta vurderingen på nytt")
+        self.delete_button = _button("Slett mine svar", "danger")
+        self.confirm_button = _button("Ja, slett alt som er lagret med koden min", "danger")
+        self.confirm_button.layout.display = "none"
+        self.delete_message = w.HTML()
+        self.plan_button.on_click(self._on_save_plan)
+        self.group_button.on_click(self._on_join)
+        self.retake_button.on_click(self._on_retake)
+        self.delete_button.on_click(self._on_delete)
+        self.confirm_button.on_click(self._on_confirm_delete)
+        self._profile = w.VBox([
+            self.profile_html,
+            w.HTML("<h2>Handlingsplan</h2><p>Skriv hva du vil gjøre med de svakeste områdene. "
+                   "Planen lagres med koden din.</p>"),
+            self.plan_area, self.plan_button, self.plan_message,
+            w.HTML("<h2>Last ned</h2>"), self.downloads,
+            w.HTML("<h2>Bidra til teamets bilde</h2><p>Vil du, kan du legge svarene dine til i en gruppe. "
+                   "Kurslederen ser bare samlede tall, og bare når minst 5 har svart.</p>"),
+            self.group_input, self.group_button, self.group_message,
+            w.HTML("<h2>Senere</h2>"), self.retake_button,
+            w.HTML("<h2>Slett</h2><p>Du kan slette alt som er lagret med koden din, når som helst.</p>"),
+            self.delete_button, self.confirm_button, self.delete_message,
+        ])
+
+    def _show_profile(self) -> None:
+        try:
+            history = self.store.responses(self.key)
+            plan = self.store.latest_plan(self.key)
+        except StorageError as err:
+            self.profile_html.value = feedback_html(str(err), "feil")
+            return
+        if not history:
+            self.profile_html.value = feedback_html("Det er ingen lagrede svar med denne koden ennå.", "info")
+            return
+        latest = history[-1]
+        scores = latest.scores
+        diff = change(history[-2].scores, scores) if len(history) > 1 else None
+        low = weakest(scores, 2)
+        when = latest.created.strftime("%d.%m.%Y kl. %H.%M")
+        intro = (f"<h1>Profilen din</h1><p class='kurs-kode'>Koden din er <strong>{esc(self.key)}</strong>.</p>"
+                 f"<p>Sist lagret {esc(when)} (UTC). Du har tatt vurderingen {len(history)} "
+                 f"{'gang' if len(history) == 1 else 'ganger'}.</p>")
+        if diff is not None:
+            intro += "<p>Kolonnen «Endring siden sist» viser forskjellen fra forrige gang.</p>"
+        self.profile_html.value = (intro + views.radar_svg(scores) + views.profile_table(scores, diff)
+                                   + views.weakest_links(low, self.instrument))
+        self.plan_area.value = plan if plan else views.plan_template(low)
+        self._update_downloads(scores, low, plan, latest.created)
+
+    def _update_downloads(self, scores, low, plan, created) -> None:
+        html_report = views.report_html(scores, self.instrument, low, plan, created)
+        self.downloads.value = (
+            "<ul><li>" + views.download_link(html_report, "egenvurdering.html", "text/html",
+                                             "Last ned profil og plan (HTML, kan skrives ut som PDF)")
+            + "</li><li>" + views.download_link(views.scores_csv(scores, created), "egenvurdering.csv",
+                                                "text/csv", "Last ned tallene (CSV)") + "</li></ul>")
+
+    def _on_save_plan(self, _=None) -> None:
+        try:
+            self.store.save_plan(self.key, self.plan_area.value)
+        except StorageError as err:
+            self.plan_message.value = feedback_html(f"{err} Teksten står fortsatt i feltet.", "feil", "Ikke lagret.")
+            return
+        self.plan_message.value = feedback_html("Handlingsplanen er lagret.", "ok")
+        history = self.store.responses(self.key)
+        if history:
+            low = weakest(history[-1].scores, 2)
+            self._update_downloads(history[-1].scores, low, self.plan_area.value, history[-1].created)
+
+    def _on_join(self, _=None) -> None:
+        try:
+            code = self.store.validate_group_code(self.group_input.value)
+            self.store.join_group(self.key, code)
+        except StorageError as err:
+            self.group_message.value = feedback_html(str(err), "feil")
+            return
+        self.group_message.value = feedback_html(f"Svarene dine er lagt til i gruppen {code}.", "ok")
+
+    def _on_retake(self, _=None) -> None:
+        self._reset_form()
+        self.screen = "skjema"
+
+    def _on_delete(self, _=None) -> None:
+        self.confirm_button.layout.display = None
+        self.delete_message.value = feedback_html(
+            "Er du sikker? Alle svar, planen og gruppemedlemskap med denne koden slettes for godt.", "info")
+
+    def _on_confirm_delete(self, _=None) -> None:
+        try:
+            removed = self.store.delete_key(self.key)
+        except StorageError as err:
+            self.delete_message.value = feedback_html(str(err), "feil")
+            return
+        self._deleted = removed
+        self.key = ""
+        self.screen = "slettet"
+
+    # ----- navigation ---------------------------------------------------
+    @observe("screen")
+    def _update_screen(self, change_) -> None:
+        screen = change_["new"]
+        if screen == "skjema":
+            self._show_page()
+            self.children = [self._form]
+        elif screen == "profil":
+            self._show_profile()
+            self.confirm_button.layout.display = "none"
+            self.delete_message.value = ""
+            self.children = [self._profile]
+        elif screen == "slettet":
+            self.start_message.value = feedback_html(
+                "Alt som var lagret med koden din, er slettet. Du kan starte på nytt med en ny kode.", "ok")
+            self.code_input.value = ""
+            self.children = [self._start]
+        else:
+            self.children = [self._start]

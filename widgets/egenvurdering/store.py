@@ -1,0 +1,749 @@
+"""Storage of self-assessment answers, action plans and groups (SQLAlchemy).
+
+Privacy design (see also chapters/egenvurdering.md):
+
+* A learner is known only by a pseudonymous code from :meth:`Store.new_key`
+  (12 characters, 60 random bits, e.g. ``K7QF-3MZP-XW2D``). The database
+  stores only ``sha256`` of the normalised code, never the code itself, so
+  nobody with access to the database, the administrator included, can turn a
+  row back into a code, or use the database to read someone's answers in the
+  app. The flip side: a lost code cannot be recovered.
+* No names, e-mail or IP addresses are stored. Answers and plans are deleted
+  after ``instrument.retention_days`` (:meth:`Store.purge_expired`) or at once
+  with :meth:`Store.delete_key`.
+* Group statistics are only ever produced by :meth:`Store._group_stats`, which
+  refuses groups with fewer than ``instrument.min_group`` respondents and
+  suppresses any dimension scored by fewer than that. Every public method that
+  returns group figures (``group_summary``, ``leader_vs_team``,
+  ``export_group``) goes through it.
+
+The schema is plain SQLAlchemy Core and runs unchanged on SQLite (default,
+WAL mode with a busy timeout) and PostgreSQL. Scores are stored per dimension
+in a narrow table at save time, and a per-key pointer to the latest response is
+kept, so a team report is a single aggregate query.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import secrets
+import threading
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import sqlalchemy as sa
+from sqlalchemy import event
+from sqlalchemy.engine import Connection, Engine, make_url
+from sqlalchemy.exc import DBAPIError, IntegrityError, SQLAlchemyError
+
+from .._common import InputError
+from .instrument import ROOT, Instrument, load_instrument
+from .scoring import DimensionScore, band_for, clean_answers, score
+
+__all__ = [
+    "DEFAULT_URL",
+    "DatabaseLocked",
+    "DimensionSummary",
+    "GroupSummary",
+    "InvalidGroupCode",
+    "InvalidKey",
+    "LeaderComparison",
+    "LeaderRow",
+    "NotGroupLeader",
+    "ReadOnlyDatabase",
+    "Response",
+    "ROLES",
+    "StorageError",
+    "Store",
+    "TooFewRespondents",
+    "UnknownKey",
+    "normalise_key",
+]
+
+DEFAULT_URL = f"sqlite:///{ROOT / 'var' / 'egenvurdering.db'}"
+ROLES = ("medlem", "leder")
+#: Crockford base32: no I, L, O or U, so codes are easy to read aloud and type.
+ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+_CONFUSABLE = str.maketrans({"O": "0", "I": "1", "L": "1"})
+KEY_LENGTH = 12  # 60 random bits
+GROUP_LENGTH = 8  # 40 random bits
+_MAX_PLAN = 20_000
+#: Index histogram bins: 0–9, 10–19, …, 90–100.
+BINS = tuple(f"{b * 10}–{b * 10 + 9}" if b < 9 else "90–100" for b in range(10))
+_CHUNK = 500
+
+
+# --------------------------------------------------------------------------- errors
+
+
+class StorageError(InputError):
+    """A storage problem. The message is in Norwegian and safe to show."""
+
+    default = "Noe gikk galt med databasen. Prøv igjen om litt, eller gi beskjed til kursansvarlig."
+
+    def __init__(self, message: str | None = None) -> None:
+        super().__init__(message or self.default)
+
+
+class DatabaseLocked(StorageError):
+    default = (
+        "Databasen er opptatt akkurat nå. Svarene dine er ikke lagret ennå, men de er ikke borte: "
+        "prøv igjen om litt."
+    )
+
+
+class ReadOnlyDatabase(StorageError):
+    default = (
+        "Databasen kan bare leses akkurat nå, så svarene dine er ikke lagret. Det som er lagret fra før, "
+        "er ikke borte. Ta vare på svarene og gi beskjed til kursansvarlig."
+    )
+
+
+class UnknownKey(StorageError):
+    default = (
+        "Vi finner ingen svar for denne koden. Sjekk at du har skrevet den riktig. "
+        "Svar slettes automatisk etter en tid, og de kan også være slettet av deg selv."
+    )
+
+
+class InvalidKey(UnknownKey):
+    default = "Koden har feil form. En kode har 12 tegn, for eksempel K7QF-3MZP-XW2D."
+
+
+class InvalidGroupCode(StorageError):
+    default = "Gruppekoden har feil form. En gruppekode har 8 tegn, for eksempel 4KXM-92TQ."
+
+
+class NotGroupLeader(StorageError):
+    default = "Denne koden er ikke registrert som leder i gruppen."
+
+
+class TooFewRespondents(StorageError):
+    def __init__(self, answered: int, minimum: int) -> None:
+        self.answered = answered
+        self.minimum = minimum
+        super().__init__(
+            f"Teamvisningen vises først når minst {minimum} har svart, slik at ingen enkeltpersoners svar "
+            f"kan kjennes igjen. Så langt har {answered} svart."
+        )
+
+
+def _map_db_error(exc: SQLAlchemyError) -> StorageError:
+    text = str(getattr(exc, "orig", None) or exc).lower()
+    if "locked" in text or "busy" in text or "lock timeout" in text or "could not obtain lock" in text:
+        return DatabaseLocked()
+    if "readonly" in text or "read-only" in text or "read only" in text:
+        return ReadOnlyDatabase()
+    return StorageError()
+
+
+@contextmanager
+def _db_errors() -> Iterator[None]:
+    try:
+        yield
+    except (DBAPIError, sa.exc.OperationalError) as exc:
+        raise _map_db_error(exc) from exc
+
+
+# --------------------------------------------------------------------------- results
+
+
+@dataclass(frozen=True)
+class Response:
+    """One stored self-assessment of the learner's own key."""
+
+    id: int
+    created: datetime
+    answers: dict[str, int | None]
+    scores: list[DimensionScore]
+
+
+@dataclass(frozen=True)
+class DimensionSummary:
+    """Group figures for one dimension. All figures are None/empty when ``suppressed``."""
+
+    dimension: str
+    name: str
+    n: int | None
+    mean_index: float | None
+    band: str | None
+    band_counts: dict[str, int] = field(default_factory=dict)
+    distribution: dict[str, int] = field(default_factory=dict)
+    suppressed: bool = False
+
+
+@dataclass(frozen=True)
+class GroupSummary:
+    """Aggregate profile of a group, based on each member's latest response."""
+
+    group_code: str
+    name: str
+    respondents: int
+    min_group: int
+    dimensions: tuple[DimensionSummary, ...]
+
+    def dimension(self, id: str) -> DimensionSummary:
+        for d in self.dimensions:
+            if d.dimension == id:
+                return d
+        raise InputError(f"Egenvurderingen har ingen dimensjon med navnet «{id}».")
+
+    def weakest(self, n: int = 2) -> list[DimensionSummary]:
+        scored = [d for d in self.dimensions if d.mean_index is not None]
+        return sorted(scored, key=lambda d: d.mean_index)[:n]
+
+
+@dataclass(frozen=True)
+class LeaderRow:
+    dimension: str
+    name: str
+    leader_index: float | None
+    leader_band: str | None
+    team_index: float | None
+    team_band: str | None
+    difference: float | None  # leader − team
+
+
+@dataclass(frozen=True)
+class LeaderComparison:
+    """The leader's own latest profile next to the rest of the group (leader excluded)."""
+
+    group_code: str
+    team_respondents: int
+    rows: tuple[LeaderRow, ...]
+
+
+# --------------------------------------------------------------------------- codes
+
+
+def _random_code(length: int) -> str:
+    raw = "".join(secrets.choice(ALPHABET) for _ in range(length))
+    return "-".join(raw[i : i + 4] for i in range(0, length, 4))
+
+
+def _normalise(code: object, length: int) -> str | None:
+    if not isinstance(code, str) or len(code) > 3 * length:
+        return None
+    raw = "".join(code.split()).replace("-", "").upper().translate(_CONFUSABLE)
+    if len(raw) != length or any(c not in ALPHABET for c in raw):
+        return None
+    return "-".join(raw[i : i + 4] for i in range(0, length, 4))
+
+
+def normalise_key(key: object) -> str:
+    """Normalise a personal code (case, spaces, O→0, I/L→1); InvalidKey if it is not a code."""
+    norm = _normalise(key, KEY_LENGTH)
+    if norm is None:
+        raise InvalidKey()
+    return norm
+
+
+def _hash_key(key: object) -> str:
+    return hashlib.sha256(f"egenvurdering:v1:{normalise_key(key)}".encode()).hexdigest()
+
+
+def _utc_naive(when: datetime | None = None) -> datetime:
+    when = when or datetime.now(UTC)
+    if when.tzinfo is not None:
+        when = when.astimezone(UTC).replace(tzinfo=None)
+    return when
+
+
+def _as_utc(value: datetime) -> datetime:
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def _bin(index: float) -> int:
+    return min(int(index // 10), 9)
+
+
+# --------------------------------------------------------------------------- schema
+
+metadata = sa.MetaData()
+
+t_response = sa.Table(
+    "ev_response",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("key_hash", sa.String(64), nullable=False, index=True),
+    sa.Column("submission_id", sa.String(100), nullable=False, unique=True),
+    sa.Column("created", sa.DateTime, nullable=False, index=True),
+    sa.Column("answers", sa.JSON, nullable=False),
+)
+
+t_score = sa.Table(
+    "ev_score",
+    metadata,
+    sa.Column("response_id", sa.Integer, sa.ForeignKey("ev_response.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("dimension", sa.String(32), primary_key=True),
+    sa.Column("answered", sa.Integer, nullable=False),
+    sa.Column("mean", sa.Float, nullable=True),
+    sa.Column("idx", sa.Float, nullable=True),
+    sa.Column("band", sa.String(40), nullable=True),
+    sa.Column("bin", sa.Integer, nullable=True),
+)
+
+# One row per key: points to the key's latest response, so team reports need no "latest per key" subquery.
+t_respondent = sa.Table(
+    "ev_respondent",
+    metadata,
+    sa.Column("key_hash", sa.String(64), primary_key=True),
+    sa.Column("latest_response_id", sa.Integer, sa.ForeignKey("ev_response.id"), nullable=False),
+)
+
+t_plan = sa.Table(
+    "ev_plan",
+    metadata,
+    sa.Column("key_hash", sa.String(64), primary_key=True),
+    sa.Column("created", sa.DateTime, nullable=False),
+    sa.Column("text", sa.Text, nullable=False),
+)
+
+t_group = sa.Table(
+    "ev_group",
+    metadata,
+    sa.Column("code", sa.String(16), primary_key=True),
+    sa.Column("name", sa.String(200), nullable=False),
+    sa.Column("created", sa.DateTime, nullable=False),
+)
+
+t_member = sa.Table(
+    "ev_member",
+    metadata,
+    sa.Column("group_code", sa.String(16), sa.ForeignKey("ev_group.code"), primary_key=True),
+    sa.Column("key_hash", sa.String(64), primary_key=True, index=True),
+    sa.Column("role", sa.String(10), nullable=False),
+    sa.Column("joined", sa.DateTime, nullable=False),
+)
+
+
+def _default_url() -> str:
+    return os.environ.get("EGENVURDERING_DB_URL") or DEFAULT_URL
+
+
+def _make_engine(url: str, busy_timeout_ms: int) -> Engine:
+    u = make_url(url)
+    if u.get_backend_name() == "sqlite":
+        db = u.database or ""
+        if db and db != ":memory:" and not db.startswith("file:"):
+            Path(db).expanduser().parent.mkdir(parents=True, exist_ok=True)
+    engine = sa.create_engine(url)
+    if engine.dialect.name == "sqlite":
+
+        @event.listens_for(engine, "connect")
+        def _on_connect(dbapi_conn, _record) -> None:  # pragma: no cover - trivial
+            # We emit BEGIN ourselves (below), so the driver must not.
+            dbapi_conn.isolation_level = None
+            cur = dbapi_conn.cursor()
+            cur.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
+            cur.execute("PRAGMA foreign_keys = ON")
+            try:
+                cur.execute("PRAGMA journal_mode = WAL")
+                cur.execute("PRAGMA synchronous = NORMAL")
+            except Exception:  # read-only file or busy: WAL is an optimisation, not a must
+                pass
+            cur.close()
+
+        @event.listens_for(engine, "begin")
+        def _on_begin(conn) -> None:
+            # Writers take the write lock at BEGIN, so a busy database waits (busy_timeout)
+            # instead of failing when a read transaction is upgraded.
+            mode = conn.get_execution_options().get("sqlite_begin", "DEFERRED")
+            conn.exec_driver_sql(f"BEGIN {mode}")
+
+    return engine
+
+
+# --------------------------------------------------------------------------- store
+
+
+class Store:
+    """Answers, plans and groups in one database given by an SQLAlchemy URL.
+
+    ``url`` defaults to ``$EGENVURDERING_DB_URL``, else ``sqlite:///<repo>/var/egenvurdering.db``.
+    """
+
+    def __init__(
+        self,
+        url: str | None = None,
+        *,
+        instrument: Instrument | None = None,
+        busy_timeout_ms: int = 5000,
+    ) -> None:
+        self.url = url or _default_url()
+        self.instrument = instrument or load_instrument()
+        self.engine = _make_engine(self.url, busy_timeout_ms)
+        self._sqlite = self.engine.dialect.name == "sqlite"
+        self._schema_ready = False
+        self._schema_lock = threading.Lock()
+
+    # ------------------------------------------------------------ plumbing
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def _ensure_schema(self) -> None:
+        if self._schema_ready:
+            return
+        with self._schema_lock:
+            if self._schema_ready:
+                return
+            with _db_errors():
+                with self.engine.connect() as conn:
+                    insp = sa.inspect(conn)
+                    missing = [t for t in metadata.sorted_tables if not insp.has_table(t.name)]
+                    conn.rollback()
+                    if missing:
+                        if self._sqlite:
+                            conn = conn.execution_options(sqlite_begin="IMMEDIATE")
+                        with conn.begin():
+                            metadata.create_all(conn, checkfirst=True)
+            self._schema_ready = True
+
+    @contextmanager
+    def _tx(self, write: bool = False) -> Iterator[Connection]:
+        """One transaction; database errors become Norwegian StorageErrors."""
+        self._ensure_schema()
+        with _db_errors():
+            with self.engine.connect() as conn:
+                if write and self._sqlite:
+                    conn = conn.execution_options(sqlite_begin="IMMEDIATE")
+                with conn.begin():
+                    yield conn
+
+    def _dim_name(self, dim_id: str) -> str:
+        try:
+            return self.instrument.dimension(dim_id).name
+        except InputError:
+            return dim_id
+
+    def _dim_order(self) -> dict[str, int]:
+        return {d.id: n for n, d in enumerate(self.instrument.dimensions)}
+
+    # ------------------------------------------------------------ keys and answers
+
+    @staticmethod
+    def new_key() -> str:
+        """A new pseudonymous personal code like 'K7QF-3MZP-XW2D'. Nothing is stored until first save."""
+        return _random_code(KEY_LENGTH)
+
+    def save_response(self, key: str, answers: Mapping[str, object], submission_id: str) -> int:
+        """Store one self-assessment atomically and return its id.
+
+        Idempotent on ``submission_id``: a repeated submit returns the first id and stores nothing new.
+        """
+        kh = _hash_key(key)
+        if not isinstance(submission_id, str) or not 1 <= len(submission_id.strip()) <= 100:
+            raise InputError("Innsendingen mangler en gyldig id. Last siden på nytt og prøv igjen.")
+        sid = submission_id.strip()
+        clean = clean_answers(self.instrument, answers)
+        scores = score(self.instrument, clean)
+        for attempt in range(3):
+            try:
+                with self._tx(write=True) as conn:
+                    existing = conn.execute(
+                        sa.select(t_response.c.id, t_response.c.key_hash).where(t_response.c.submission_id == sid)
+                    ).first()
+                    if existing is not None:
+                        if existing.key_hash != kh:
+                            raise StorageError("Denne innsendingen er allerede brukt. Last siden på nytt og prøv igjen.")
+                        return int(existing.id)
+                    rid = conn.execute(
+                        t_response.insert().values(
+                            key_hash=kh, submission_id=sid, created=_utc_naive(), answers=clean
+                        )
+                    ).inserted_primary_key[0]
+                    conn.execute(
+                        t_score.insert(),
+                        [
+                            {
+                                "response_id": rid,
+                                "dimension": s.dimension,
+                                "answered": s.answered,
+                                "mean": s.mean,
+                                "idx": s.index,
+                                "band": s.band,
+                                "bin": None if s.index is None else _bin(s.index),
+                            }
+                            for s in scores
+                        ],
+                    )
+                    updated = conn.execute(
+                        t_respondent.update().where(t_respondent.c.key_hash == kh).values(latest_response_id=rid)
+                    ).rowcount
+                    if not updated:
+                        conn.execute(t_respondent.insert().values(key_hash=kh, latest_response_id=rid))
+                    return int(rid)
+            except StorageError as exc:
+                # A unique-key race (possible on PostgreSQL): look again in a fresh transaction.
+                if isinstance(exc.__cause__, IntegrityError) and attempt < 2:
+                    continue
+                raise
+        raise StorageError()  # pragma: no cover
+
+    def responses(self, key: str) -> list[Response]:
+        """All stored self-assessments of this key, oldest first. UnknownKey if there are none."""
+        kh = _hash_key(key)
+        order = self._dim_order()
+        with self._tx() as conn:
+            rows = conn.execute(
+                sa.select(t_response.c.id, t_response.c.created, t_response.c.answers)
+                .where(t_response.c.key_hash == kh)
+                .order_by(t_response.c.id)
+            ).all()
+            if not rows:
+                raise UnknownKey()
+            ids = [r.id for r in rows]
+            by_resp: dict[int, list[DimensionScore]] = {i: [] for i in ids}
+            for chunk in _chunks(ids):
+                for s in conn.execute(sa.select(t_score).where(t_score.c.response_id.in_(chunk))):
+                    by_resp[s.response_id].append(
+                        DimensionScore(s.dimension, self._dim_name(s.dimension), s.answered, s.mean, s.idx, s.band)
+                    )
+        out = []
+        for r in rows:
+            scores = sorted(by_resp[r.id], key=lambda s: order.get(s.dimension, len(order)))
+            out.append(Response(int(r.id), _as_utc(r.created), dict(r.answers), scores))
+        return out
+
+    def latest_response(self, key: str) -> Response:
+        """The newest stored self-assessment of this key (UnknownKey if none)."""
+        return self.responses(key)[-1]
+
+    # ------------------------------------------------------------ plans
+
+    def save_plan(self, key: str, text: str) -> None:
+        """Store (replace) the learner's action plan."""
+        kh = _hash_key(key)
+        if not isinstance(text, str) or not text.strip():
+            raise InputError("Handlingsplanen er tom. Skriv minst ett tiltak før du lagrer.")
+        if len(text) > _MAX_PLAN:
+            raise InputError(f"Handlingsplanen er for lang. Den kan ha høyst {_MAX_PLAN} tegn.")
+        with self._tx(write=True) as conn:
+            conn.execute(t_plan.delete().where(t_plan.c.key_hash == kh))
+            conn.execute(t_plan.insert().values(key_hash=kh, created=_utc_naive(), text=text.strip()))
+
+    def latest_plan(self, key: str) -> str | None:
+        kh = _hash_key(key)
+        with self._tx() as conn:
+            return conn.execute(sa.select(t_plan.c.text).where(t_plan.c.key_hash == kh)).scalar()
+
+    # ------------------------------------------------------------ deletion and retention
+
+    def delete_key(self, key: str) -> int:
+        """Delete every answer, plan and group membership of this key. Returns the number of records deleted."""
+        kh = _hash_key(key)
+        with self._tx(write=True) as conn:
+            ids = sa.select(t_response.c.id).where(t_response.c.key_hash == kh).scalar_subquery()
+            conn.execute(t_respondent.delete().where(t_respondent.c.key_hash == kh))
+            conn.execute(t_score.delete().where(t_score.c.response_id.in_(ids)))
+            n = conn.execute(t_response.delete().where(t_response.c.key_hash == kh)).rowcount
+            n += conn.execute(t_plan.delete().where(t_plan.c.key_hash == kh)).rowcount
+            n += conn.execute(t_member.delete().where(t_member.c.key_hash == kh)).rowcount
+        return int(n)
+
+    def purge_expired(self, now: datetime | None = None) -> int:
+        """Delete answers, plans and memberships older than the retention period. Returns the number deleted."""
+        cutoff = _utc_naive(now) - timedelta(days=self.instrument.retention_days)
+        with self._tx(write=True) as conn:
+            old = conn.execute(
+                sa.select(t_response.c.id, t_response.c.key_hash).where(t_response.c.created < cutoff)
+            ).all()
+            affected = sorted({r.key_hash for r in old})
+            ids = [r.id for r in old]
+            for chunk in _chunks(affected):
+                conn.execute(t_respondent.delete().where(t_respondent.c.key_hash.in_(chunk)))
+            n = 0
+            for chunk in _chunks(ids):
+                conn.execute(t_score.delete().where(t_score.c.response_id.in_(chunk)))
+                n += conn.execute(t_response.delete().where(t_response.c.id.in_(chunk))).rowcount
+            for chunk in _chunks(affected):
+                latest = (
+                    sa.select(t_response.c.key_hash, sa.func.max(t_response.c.id))
+                    .where(t_response.c.key_hash.in_(chunk))
+                    .group_by(t_response.c.key_hash)
+                )
+                conn.execute(t_respondent.insert().from_select(["key_hash", "latest_response_id"], latest))
+            n += conn.execute(t_plan.delete().where(t_plan.c.created < cutoff)).rowcount
+            has_data = sa.union(sa.select(t_respondent.c.key_hash), sa.select(t_plan.c.key_hash)).subquery()
+            n += conn.execute(
+                t_member.delete().where(
+                    t_member.c.joined < cutoff, t_member.c.key_hash.not_in(sa.select(has_data.c.key_hash))
+                )
+            ).rowcount
+            conn.execute(
+                t_group.delete().where(
+                    t_group.c.created < cutoff, t_group.c.code.not_in(sa.select(t_member.c.group_code))
+                )
+            )
+        return int(n)
+
+    # ------------------------------------------------------------ groups
+
+    @staticmethod
+    def validate_group_code(code: object) -> str:
+        """Normalise a group code ('4kxm 92tq' → '4KXM-92TQ'); InvalidGroupCode for anything else."""
+        norm = _normalise(code, GROUP_LENGTH)
+        if norm is None:
+            raise InvalidGroupCode()
+        return norm
+
+    def create_group(self, name: str) -> str:
+        """Create a group (team) and return its code, to be shared with the members."""
+        if not isinstance(name, str) or not name.strip():
+            raise InputError("Gi gruppen et navn, for eksempel «Team hjemmetjenesten».")
+        name = " ".join(name.split())
+        if len(name) > 200:
+            raise InputError("Navnet på gruppen kan ha høyst 200 tegn.")
+        with self._tx(write=True) as conn:
+            for _ in range(10):
+                code = _random_code(GROUP_LENGTH)
+                if conn.execute(sa.select(t_group.c.code).where(t_group.c.code == code)).first() is None:
+                    conn.execute(t_group.insert().values(code=code, name=name, created=_utc_naive()))
+                    return code
+        raise StorageError()  # pragma: no cover - 40 random bits
+
+    def _group_row(self, conn: Connection, code: str):
+        row = conn.execute(sa.select(t_group).where(t_group.c.code == code)).first()
+        if row is None:
+            raise InvalidGroupCode("Vi finner ingen gruppe med denne koden. Sjekk at du har skrevet den riktig.")
+        return row
+
+    def join_group(self, key: str, group_code: str, role: str = "medlem") -> None:
+        """Make this key a member (or leader) of the group. Joining again changes the role."""
+        kh = _hash_key(key)
+        code = self.validate_group_code(group_code)
+        if role not in ROLES:
+            raise InputError("Rollen må være «medlem» eller «leder».")
+        with self._tx(write=True) as conn:
+            self._group_row(conn, code)
+            conn.execute(t_member.delete().where(t_member.c.group_code == code, t_member.c.key_hash == kh))
+            conn.execute(t_member.insert().values(group_code=code, key_hash=kh, role=role, joined=_utc_naive()))
+
+    def leave_group(self, key: str, group_code: str) -> None:
+        kh = _hash_key(key)
+        code = self.validate_group_code(group_code)
+        with self._tx(write=True) as conn:
+            conn.execute(t_member.delete().where(t_member.c.group_code == code, t_member.c.key_hash == kh))
+
+    def group_name(self, group_code: str) -> str:
+        code = self.validate_group_code(group_code)
+        with self._tx() as conn:
+            return str(self._group_row(conn, code).name)
+
+    def _group_stats(
+        self, conn: Connection, code: str, exclude_key_hash: str | None = None
+    ) -> tuple[int, tuple[DimensionSummary, ...]]:
+        """THE ONLY SOURCE OF GROUP STATISTICS. Enforces the minimum group size.
+
+        Uses each member's latest response. Raises TooFewRespondents when fewer than
+        ``instrument.min_group`` members have answered, and suppresses any dimension
+        with fewer scored answers than that.
+        """
+        minimum = self.instrument.min_group
+        base = (
+            sa.select()
+            .select_from(t_member.join(t_respondent, t_respondent.c.key_hash == t_member.c.key_hash))
+            .where(t_member.c.group_code == code)
+        )
+        if exclude_key_hash is not None:
+            base = base.where(t_member.c.key_hash != exclude_key_hash)
+        n = int(conn.execute(base.add_columns(sa.func.count())).scalar_one())
+        if n < minimum:
+            raise TooFewRespondents(n, minimum)
+        rows = conn.execute(
+            base.join(t_score, t_score.c.response_id == t_respondent.c.latest_response_id)
+            .where(t_score.c.idx.is_not(None))
+            .add_columns(t_score.c.dimension, t_score.c.band, t_score.c.bin, sa.func.count(), sa.func.sum(t_score.c.idx))
+            .group_by(t_score.c.dimension, t_score.c.band, t_score.c.bin)
+        ).all()
+        acc: dict[str, dict] = {}
+        for dim, band, b, count, total in rows:
+            a = acc.setdefault(dim, {"n": 0, "sum": 0.0, "bands": {}, "bins": [0] * len(BINS)})
+            a["n"] += count
+            a["sum"] += float(total)
+            a["bands"][band] = a["bands"].get(band, 0) + count
+            a["bins"][b] += count
+        out = []
+        for d in self.instrument.dimensions:
+            a = acc.get(d.id)
+            if a is None or a["n"] < minimum:
+                out.append(DimensionSummary(d.id, d.name, None, None, None, {}, {}, True))
+                continue
+            mean = a["sum"] / a["n"]
+            mean = min(max(mean, 0.0), 100.0)
+            out.append(
+                DimensionSummary(
+                    d.id,
+                    d.name,
+                    a["n"],
+                    mean,
+                    band_for(self.instrument, mean),
+                    {bd.name: a["bands"].get(bd.name, 0) for bd in self.instrument.bands},
+                    dict(zip(BINS, a["bins"])),
+                    False,
+                )
+            )
+        return n, tuple(out)
+
+    def group_summary(self, group_code: str) -> GroupSummary:
+        """Aggregate profile of the group. TooFewRespondents below the minimum group size."""
+        code = self.validate_group_code(group_code)
+        with self._tx() as conn:
+            row = self._group_row(conn, code)
+            n, dims = self._group_stats(conn, code)
+        return GroupSummary(code, str(row.name), n, self.instrument.min_group, dims)
+
+    def leader_vs_team(self, group_code: str, leader_key: str) -> LeaderComparison:
+        """The leader's own latest profile next to the rest of the group (leader not included in the team)."""
+        code = self.validate_group_code(group_code)
+        kh = _hash_key(leader_key)
+        with self._tx() as conn:
+            self._group_row(conn, code)
+            role = conn.execute(
+                sa.select(t_member.c.role).where(t_member.c.group_code == code, t_member.c.key_hash == kh)
+            ).scalar()
+            if role != "leder":
+                raise NotGroupLeader()
+            latest = conn.execute(
+                sa.select(t_respondent.c.latest_response_id).where(t_respondent.c.key_hash == kh)
+            ).scalar()
+            if latest is None:
+                raise UnknownKey()
+            own = {
+                s.dimension: s
+                for s in conn.execute(sa.select(t_score).where(t_score.c.response_id == latest))
+            }
+            n, team = self._group_stats(conn, code, exclude_key_hash=kh)
+        rows = []
+        for t in team:
+            mine = own.get(t.dimension)
+            li = None if mine is None else mine.idx
+            diff = None if li is None or t.mean_index is None else li - t.mean_index
+            rows.append(
+                LeaderRow(t.dimension, t.name, li, None if mine is None else mine.band, t.mean_index, t.band, diff)
+            )
+        return LeaderComparison(code, n, tuple(rows))
+
+    def export_group(self, group_code: str, path: Path | str) -> Path:
+        """Write the group's aggregate figures to .csv or .xlsx. Never individual answers."""
+        from .report import write_summary
+
+        path = Path(path)
+        if path.suffix.lower() not in (".csv", ".xlsx"):
+            raise InputError("Filen må slutte på .csv eller .xlsx.")
+        return write_summary(self.group_summary(group_code), path)
+
+
+def _chunks(seq: list, size: int = _CHUNK) -> Iterator[list]:
+    for i in range(0, len(seq), size):
+        yield seq[i : i + size]

@@ -1,0 +1,545 @@
+"""P3 «Å lære»: the ten factors of KS's 10-FAKTOR, and a learning loop.
+
+:class:`FaktorOppgave` lets learners match short workplace situations to the
+factor they concern. The situations are our own invented examples; they are
+not survey items from 10-FAKTOR. The short factor descriptions are our own
+plain-language summaries.
+
+:class:`LaeringsSloyfe` lets learners put the steps of a learning loop
+(plan, try, evaluate, decide) in order. The loop is our «forslag».
+"""
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import ipywidgets as W
+import traitlets as T
+
+from widgets._common import InputError, esc, feedback_html
+
+__all__ = [
+    "FAKTORER",
+    "SITUASJONER",
+    "STEG",
+    "Faktor",
+    "FaktorOppgave",
+    "FaktorResultat",
+    "FaktorVurdering",
+    "LaeringsSloyfe",
+    "Situasjon",
+    "SloyfeResultat",
+    "Steg",
+    "finn_faktor",
+    "finn_situasjon",
+    "oppsummer_faktorer",
+    "vurder_faktor",
+    "vurder_faktorer",
+    "vurder_sloyfe",
+]
+
+
+# ---------------------------------------------------------------------------
+# Logic: the ten factors
+# ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Faktor:
+    """One of the ten factors, with our own short description."""
+
+    id: str
+    navn: str
+    beskrivelse: str
+
+
+@dataclass(frozen=True)
+class Situasjon:
+    """An invented workplace situation and the factor it mainly concerns."""
+
+    id: str
+    tekst: str
+    riktig: str
+    hvorfor: str
+
+
+FAKTORER: tuple[Faktor, ...] = (
+    Faktor("indre_motivasjon", "Indre motivasjon",
+           "at arbeidsoppgavene i seg selv er interessante og gir glede"),
+    Faktor("mestringstro", "Mestringstro",
+           "at den ansatte har tro på at hun eller han klarer oppgavene og utfordringene"),
+    Faktor("autonomi", "Autonomi",
+           "at den ansatte selv kan bestemme hvordan arbeidet skal gjøres"),
+    Faktor("bruk_av_kompetanse", "Bruk av kompetanse",
+           "at kunnskapen og ferdighetene den ansatte har, faktisk blir brukt i jobben"),
+    Faktor("mestringsorientert_ledelse", "Mestringsorientert ledelse",
+           "at lederen støtter læring og utvikling, gir tilbakemeldinger og hjelper den "
+           "ansatte å mestre"),
+    Faktor("rolleklarhet", "Rolleklarhet",
+           "at den ansatte vet hva som er forventet, og hva som er ansvaret hennes eller hans"),
+    Faktor("relevant_kompetanseutvikling", "Relevant kompetanseutvikling",
+           "at opplæring og utvikling passer til de oppgavene den ansatte har"),
+    Faktor("fleksibilitetsvilje", "Fleksibilitetsvilje",
+           "at den ansatte er villig til å lære nytt, ta nye oppgaver og endre måten å "
+           "jobbe på"),
+    Faktor("mestringsklima", "Mestringsklima",
+           "at kollegene på arbeidsplassen lærer av hverandre, hjelper hverandre og tåler "
+           "at noe går galt"),
+    Faktor("prososial_motivasjon", "Prososial motivasjon",
+           "at den ansatte blir motivert av å gjøre noe godt for andre, for eksempel "
+           "innbyggerne"),
+)
+
+SITUASJONER: tuple[Situasjon, ...] = (
+    Situasjon(
+        "ansvar",
+        "Etter omorganiseringen vet ikke Kari hvem som skal følge opp nye brukere. Hun og "
+        "en kollega gjør av og til den samme jobben.",
+        "rolleklarhet",
+        "Problemet er at ansvaret er uklart. Det handler om rolleklarhet.",
+    ),
+    Situasjon(
+        "rekkefolge",
+        "Ahmed bestemmer selv rekkefølgen på besøkene sine, så lenge brukerne får den hjelpen "
+        "de skal ha.",
+        "autonomi",
+        "Ahmed har frihet til å bestemme hvordan han gjør jobben. Det er autonomi.",
+    ),
+    Situasjon(
+        "feil",
+        "På avdelingen snakker kollegene åpent om feil på morgenmøtet, og de spør hverandre "
+        "om hjelp. Ingen blir gjort narr av når noe går galt.",
+        "mestringsklima",
+        "Det er kollegene og kulturen på arbeidsplassen som støtter læring. Det er "
+        "mestringsklima.",
+    ),
+    Situasjon(
+        "tilbakemelding",
+        "Lederen gir Siri konkrete tilbakemeldinger på hva hun har blitt bedre til, og "
+        "hjelper henne å sette mål for det hun vil lære.",
+        "mestringsorientert_ledelse",
+        "Det er lederen som støtter læringen. Det er mestringsorientert ledelse.",
+    ),
+    Situasjon(
+        "ingenior",
+        "Jonas er utdannet ingeniør, men bruker det meste av tida på å kopiere papirer og "
+        "svare på telefonen.",
+        "bruk_av_kompetanse",
+        "Jonas har kunnskap som ikke blir brukt. Det handler om bruk av kompetanse.",
+    ),
+    Situasjon(
+        "kurs",
+        "Teamet fikk opplæring i det nye journalsystemet rett før de skulle bruke det. "
+        "Kurset handlet om oppgavene de faktisk gjør.",
+        "relevant_kompetanseutvikling",
+        "Opplæringen passer til jobben og kommer når den trengs. Det er relevant "
+        "kompetanseutvikling.",
+    ),
+    Situasjon(
+        "nye_oppgaver",
+        "Enheten skal jobbe på en ny måte. Mona sier ja til å lære nye oppgaver og bytte "
+        "arbeidsmåte.",
+        "fleksibilitetsvilje",
+        "Mona er villig til å endre seg og lære nytt. Det er fleksibilitetsvilje.",
+    ),
+    Situasjon(
+        "forskjell",
+        "Per sier at det viktigste for ham er å gjøre en forskjell for de eldre han hjelper.",
+        "prososial_motivasjon",
+        "Per blir motivert av å hjelpe andre. Det er prososial motivasjon.",
+    ),
+    Situasjon(
+        "spennende",
+        "Leila synes oppgavene hennes er spennende i seg selv, og hun gleder seg til å gå på "
+        "jobb.",
+        "indre_motivasjon",
+        "Det er selve oppgavene som motiverer Leila. Det er indre motivasjon.",
+    ),
+    Situasjon(
+        "klare_det",
+        "Ole har fått en vanskelig ny oppgave. Han er trygg på at han skal klare den, selv om "
+        "det blir krevende.",
+        "mestringstro",
+        "Ole har tro på at han mestrer oppgaven. Det er mestringstro.",
+    ),
+)
+
+_FAKTOR_BY_ID = {f.id: f for f in FAKTORER}
+
+
+def finn_faktor(faktor_id: str) -> Faktor:
+    """Return the factor with this id, or raise :class:`InputError`."""
+    try:
+        return _FAKTOR_BY_ID[faktor_id]
+    except (KeyError, TypeError):
+        raise InputError(f"Ukjent faktor: «{faktor_id}».") from None
+
+
+def finn_situasjon(situasjon_id: str) -> Situasjon:
+    """Return the situation with this id, or raise :class:`InputError`."""
+    for s in SITUASJONER:
+        if s.id == situasjon_id:
+            return s
+    raise InputError(f"Ukjent situasjon: «{situasjon_id}».")
+
+
+@dataclass(frozen=True)
+class FaktorVurdering:
+    """Feedback on one match."""
+
+    situasjon_id: str
+    valgt: str
+    riktig: bool
+    tekst: str
+
+
+def vurder_faktor(situasjon_id: str, faktor_id: str) -> FaktorVurdering:
+    """Judge one match and explain it; a wrong answer also explains the chosen factor.
+
+    >>> vurder_faktor("ansvar", "rolleklarhet").riktig
+    True
+    """
+    s = finn_situasjon(situasjon_id)
+    valgt = finn_faktor(faktor_id)
+    fasit = finn_faktor(s.riktig)
+    if valgt.id == fasit.id:
+        tekst = f"Riktig. {s.hvorfor} {fasit.navn} betyr {fasit.beskrivelse}."
+    else:
+        tekst = (
+            f"Ikke helt. {valgt.navn} betyr {valgt.beskrivelse}. {s.hvorfor} "
+            f"{fasit.navn} betyr {fasit.beskrivelse}."
+        )
+    return FaktorVurdering(s.id, valgt.id, valgt.id == fasit.id, tekst)
+
+
+@dataclass(frozen=True)
+class FaktorResultat:
+    """All matches judged so far."""
+
+    vurderinger: tuple[FaktorVurdering, ...]
+    antall: int
+
+    @property
+    def besvart(self) -> int:
+        return len(self.vurderinger)
+
+    @property
+    def riktige(self) -> int:
+        return sum(v.riktig for v in self.vurderinger)
+
+    @property
+    def ferdig(self) -> bool:
+        return self.besvart == self.antall
+
+
+def vurder_faktorer(svar: Mapping[str, str | None]) -> FaktorResultat:
+    """Judge every answered situation. Empty answers (``None`` or ``""``) are skipped."""
+    for situasjon_id in svar:
+        finn_situasjon(situasjon_id)
+    vurderinger = tuple(
+        vurder_faktor(s.id, svar[s.id]) for s in SITUASJONER if svar.get(s.id) not in (None, "")
+    )
+    return FaktorResultat(vurderinger, len(SITUASJONER))
+
+
+def oppsummer_faktorer(resultat: FaktorResultat) -> tuple[str, str]:
+    """Return the score message and its feedback kind."""
+    if resultat.besvart == 0:
+        return (
+            f"Du har ikke koblet noen situasjoner ennå. Det er {resultat.antall} situasjoner, "
+            "én for hver faktor.",
+            "info",
+        )
+    if not resultat.ferdig:
+        return (
+            f"Du har koblet {resultat.besvart} av {resultat.antall} situasjoner. "
+            f"{resultat.riktige} er riktige så langt.",
+            "info",
+        )
+    tekst = f"Ferdig! Du har {resultat.riktige} av {resultat.antall} riktige."
+    if resultat.riktige < resultat.antall:
+        tekst += (
+            " Mange blander mestringsklima (kollegene) og mestringsorientert ledelse "
+            "(lederen), og indre motivasjon (oppgaven) og prososial motivasjon (andre "
+            "mennesker). Les forklaringene og prøv igjen."
+        )
+    else:
+        tekst += " Du kjenner faktorene godt."
+    return tekst, "ok"
+
+
+# ---------------------------------------------------------------------------
+# Logic: a learning loop (our «forslag»)
+# ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Steg:
+    """One step of the learning loop; ``nr`` is its place in the loop."""
+
+    id: str
+    nr: int
+    kort: str
+    tekst: str
+
+
+STEG: tuple[Steg, ...] = (
+    Steg("problem", 1, "Beskrive problemet",
+         "Beskriv problemet dere vil løse, sammen med dem det gjelder."),
+    Steg("plan", 2, "Planlegge et lite forsøk",
+         "Planlegg et lite forsøk, og bestem hva dere skal se etter."),
+    Steg("prove", 3, "Prøve ut",
+         "Prøv forsøket i en avtalt periode."),
+    Steg("evaluere", 4, "Evaluere",
+         "Se på hva som skjedde, og snakk om hva dere lærte."),
+    Steg("beslutte", 5, "Bestemme og dele",
+         "Bestem om dere skal fortsette, justere eller stoppe. Del det dere lærte."),
+)
+
+_STEG_BY_ID = {s.id: s for s in STEG}
+
+
+@dataclass(frozen=True)
+class SloyfeResultat:
+    """The judged order of the steps."""
+
+    rekkefolge: tuple[str, ...]
+    riktige: int
+    antall: int
+    merknader: tuple[str, ...]
+
+    @property
+    def ferdig(self) -> bool:
+        return len(self.rekkefolge) == self.antall
+
+
+def vurder_sloyfe(rekkefolge: Sequence[str]) -> SloyfeResultat:
+    """Judge the order the learner chose (a list of step ids, first step first).
+
+    The list may be partial. Unknown or repeated steps raise :class:`InputError`.
+
+    >>> vurder_sloyfe([s.id for s in STEG]).riktige
+    5
+    """
+    sett: set[str] = set()
+    for steg_id in rekkefolge:
+        if steg_id not in _STEG_BY_ID:
+            raise InputError(f"Ukjent steg: «{steg_id}».")
+        if steg_id in sett:
+            raise InputError(f"Steget «{_STEG_BY_ID[steg_id].kort}» er valgt to ganger.")
+        sett.add(steg_id)
+    plass = {steg_id: nr for nr, steg_id in enumerate(rekkefolge, start=1)}
+    riktige = sum(_STEG_BY_ID[steg_id].nr == nr for steg_id, nr in plass.items())
+    merknader: list[str] = []
+    if "evaluere" in plass and ("prove" not in plass or plass["evaluere"] < plass["prove"]):
+        merknader.append("Dere kan ikke evaluere før dere har prøvd noe.")
+    if "prove" in plass and ("plan" not in plass or plass["prove"] < plass["plan"]):
+        merknader.append(
+            "Bestem hva dere skal se etter før dere prøver. Ellers er det vanskelig å vite "
+            "om forsøket virket."
+        )
+    if "beslutte" in plass and ("evaluere" not in plass or plass["beslutte"] < plass["evaluere"]):
+        merknader.append(
+            "Bestem ikke om dere skal fortsette før dere har evaluert. Da mister dere det "
+            "dere kunne ha lært."
+        )
+    if "problem" in plass and plass["problem"] != 1:
+        merknader.append("Start med problemet, ikke med løsningen.")
+    return SloyfeResultat(tuple(rekkefolge), riktige, len(STEG), tuple(merknader))
+
+
+# ---------------------------------------------------------------------------
+# Views
+# ---------------------------------------------------------------------------
+
+_VELG = ("Velg faktor …", "")
+_BRED = {"description_width": "initial"}
+
+
+class FaktorOppgave(W.VBox):
+    """Match invented workplace situations to the 10-FAKTOR factor they concern.
+
+    Each match gets immediate feedback; the score counts the current right answers.
+
+    Examples
+    --------
+    >>> oppgave = FaktorOppgave()
+    >>> oppgave.svar = {"ansvar": "rolleklarhet"}
+    >>> oppgave.poeng
+    1
+    """
+
+    svar = T.Dict(help="Valgt faktor-id per situasjon-id. Tom streng betyr ikke valgt.")
+    poeng = T.Int(0, help="Antall situasjoner koblet til riktig faktor.")
+    ferdig = T.Bool(False, help="Sann når alle situasjonene er koblet.")
+
+    def __init__(self, **kwargs):
+        faktorliste = "".join(
+            f"<li><strong>{esc(f.navn)}:</strong> {esc(f.beskrivelse)}</li>" for f in FAKTORER
+        )
+        self._intro = W.HTML(
+            "<p><strong>Oppgave: Hvilken faktor handler det om?</strong> Under står "
+            f"{len(SITUASJONER)} korte situasjoner fra arbeidslivet. De er våre egne, "
+            "oppdiktede eksempler, ikke spørsmål fra 10-FAKTOR. Velg den faktoren hver "
+            "situasjon handler mest om. Du får en forklaring med en gang.</p>"
+            "<p>De ti faktorene, forklart med våre ord:</p>"
+            f"<ul>{faktorliste}</ul>"
+        )
+        valg = [_VELG] + [(f.navn, f.id) for f in FAKTORER]
+        self._velgere: dict[str, W.Dropdown] = {}
+        self._svarbokser: dict[str, W.HTML] = {}
+        rader = []
+        for nr, s in enumerate(SITUASJONER, start=1):
+            velger = W.Dropdown(
+                options=valg, value="", description=f"Faktor for situasjon {nr}:", style=_BRED
+            )
+            velger.observe(self._on_velger, names="value")
+            self._velgere[s.id] = velger
+            self._svarbokser[s.id] = W.HTML()
+            rader.append(
+                W.VBox(
+                    [
+                        W.HTML(f"<p><strong>Situasjon {nr}.</strong> {esc(s.tekst)}</p>"),
+                        velger,
+                        self._svarbokser[s.id],
+                    ]
+                )
+            )
+        self._poengboks = W.HTML()
+        self._nullstill = W.Button(description="Start på nytt", tooltip="Fjern alle svarene")
+        self._nullstill.on_click(self._on_nullstill)
+        super().__init__([self._intro, *rader, self._poengboks, self._nullstill], **kwargs)
+        self.add_class("kurs-widget")
+        self._update_visning()
+
+    def _on_velger(self, change) -> None:
+        for situasjon_id, velger in self._velgere.items():
+            if velger is change["owner"]:
+                self.svar = {**self.svar, situasjon_id: change["new"]}
+
+    def _on_nullstill(self, _button=None) -> None:
+        self.svar = {}
+
+    @T.observe("svar")
+    def _update_svar(self, _change) -> None:
+        for situasjon_id, velger in self._velgere.items():
+            verdi = self.svar.get(situasjon_id) or ""
+            if (verdi == "" or verdi in _FAKTOR_BY_ID) and velger.value != verdi:
+                velger.value = verdi
+        self._update_visning()
+
+    def _update_visning(self) -> None:
+        try:
+            resultat = vurder_faktorer(self.svar)
+        except InputError as feil:
+            self._poengboks.value = feedback_html(str(feil), "feil")
+            return
+        per = {v.situasjon_id: v for v in resultat.vurderinger}
+        for situasjon_id, boks in self._svarbokser.items():
+            v = per.get(situasjon_id)
+            boks.value = "" if v is None else feedback_html(v.tekst, "ok" if v.riktig else "feil")
+        tekst, kind = oppsummer_faktorer(resultat)
+        self._poengboks.value = feedback_html(tekst, kind, title="Poeng:")
+        self.poeng = resultat.riktige
+        self.ferdig = resultat.ferdig
+
+
+class LaeringsSloyfe(W.VBox):
+    """Put the steps of a learning loop in order by clicking them, first step first.
+
+    Examples
+    --------
+    >>> sloyfe = LaeringsSloyfe()
+    >>> for steg in STEG:
+    ...     sloyfe.knapper[steg.id].click()
+    >>> sloyfe.poeng
+    5
+    """
+
+    rekkefolge = T.List(T.Unicode(), help="Steg-id-ene i den rekkefølgen de er valgt.")
+    poeng = T.Int(0, help="Antall steg på riktig plass.")
+
+    def __init__(self, **kwargs):
+        self._intro = W.HTML(
+            "<p><strong>Oppgave: Læringssløyfen.</strong> En enhet vil prøve noe nytt og "
+            "lære av det. Trykk på stegene i den rekkefølgen du mener de skal komme. Det "
+            "første steget først. Sløyfen er vårt forslag.</p>"
+        )
+        # Shown in a fixed, mixed order so the answer is not the button order.
+        blandet = ("evaluere", "plan", "beslutte", "problem", "prove")
+        self.knapper: dict[str, W.Button] = {}
+        for steg_id in blandet:
+            knapp = W.Button(
+                description=_STEG_BY_ID[steg_id].kort,
+                tooltip=_STEG_BY_ID[steg_id].tekst,
+                layout=W.Layout(width="auto"),
+            )
+            knapp.on_click(lambda _b, sid=steg_id: self._on_steg(sid))
+            self.knapper[steg_id] = knapp
+        self._angre = W.Button(description="Angre siste", tooltip="Fjern det siste steget")
+        self._angre.on_click(self._on_angre)
+        self._nullstill = W.Button(description="Start på nytt", tooltip="Fjern alle stegene")
+        self._nullstill.on_click(self._on_nullstill)
+        self._visning = W.HTML()
+        super().__init__(
+            [
+                self._intro,
+                W.HBox(list(self.knapper.values()), layout=W.Layout(flex_flow="row wrap")),
+                self._visning,
+                W.HBox([self._angre, self._nullstill]),
+            ],
+            **kwargs,
+        )
+        self.add_class("kurs-widget")
+        self._update_visning()
+
+    def _on_steg(self, steg_id: str) -> None:
+        if steg_id not in self.rekkefolge:
+            self.rekkefolge = [*self.rekkefolge, steg_id]
+
+    def _on_angre(self, _button=None) -> None:
+        self.rekkefolge = self.rekkefolge[:-1]
+
+    def _on_nullstill(self, _button=None) -> None:
+        self.rekkefolge = []
+
+    @T.observe("rekkefolge")
+    def _update_rekkefolge(self, _change) -> None:
+        self._update_visning()
+
+    def _update_visning(self) -> None:
+        try:
+            r = vurder_sloyfe(self.rekkefolge)
+        except InputError as feil:
+            self._visning.value = feedback_html(str(feil), "feil")
+            return
+        for steg_id, knapp in self.knapper.items():
+            knapp.disabled = steg_id in r.rekkefolge
+        self.poeng = r.riktige if r.ferdig else 0
+        if not r.rekkefolge:
+            self._visning.value = feedback_html(
+                f"Du har ikke valgt noen steg ennå. Det er {r.antall} steg.", "info"
+            )
+            return
+        liste = "".join(f"<li>{esc(_STEG_BY_ID[s].tekst)}</li>" for s in r.rekkefolge)
+        html = f"<p><strong>Din rekkefølge:</strong></p><ol>{liste}</ol>"
+        if not r.ferdig:
+            html += feedback_html(f"Du har valgt {len(r.rekkefolge)} av {r.antall} steg.", "info")
+        elif r.riktige == r.antall:
+            html += feedback_html(
+                "Riktig rekkefølge. Etter siste steg starter sløyfen på nytt med et nytt "
+                "problem eller en justert plan.",
+                "ok",
+                title="Tilbakemelding:",
+            )
+        else:
+            riktig = "".join(f"<li>{esc(s.tekst)}</li>" for s in STEG)
+            html += feedback_html(
+                f"{r.riktige} av {r.antall} steg står på riktig plass. Sammenlign med "
+                "forslaget under.",
+                "feil",
+                title="Tilbakemelding:",
+            )
+            html += f"<p><strong>Forslag til rekkefølge:</strong></p><ol>{riktig}</ol>"
+        html += "".join(feedback_html(m, "info", title="Merk:") for m in r.merknader)
+        self._visning.value = html

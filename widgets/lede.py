@@ -1,0 +1,444 @@
+"""P2 «Å lede»: place the activities of a digitalisation change on a timeline.
+
+The case is an invented example: a municipality introduces a digital system for
+duty rosters (vaktplaner). The logic checks each activity's phase and, above
+all, whether the employees and their tillitsvalgte are involved before the
+decision. Since 2024, digitalisation and new technology count as omstilling
+under Hovedavtalen, so tillitsvalgte must be informed, consulted (drøfting) and
+heard early. No paragraph text is quoted.
+"""
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import ipywidgets as W
+import traitlets as T
+
+from widgets._common import InputError, esc, feedback_html
+
+__all__ = [
+    "AKTIVITETER",
+    "FASER",
+    "Aktivitet",
+    "Fase",
+    "InvolveringsTidslinje",
+    "Plassering",
+    "Tidslinjeresultat",
+    "finn_aktivitet",
+    "finn_fase",
+    "forslag_tidslinje",
+    "ordne_tidslinje",
+    "oppsummer",
+    "vurder_tidslinje",
+]
+
+CASE = (
+    "Eksempel (oppdiktet): En kommune vil innføre et digitalt system for vaktplaner i "
+    "helse og omsorg. De ansatte skal se vaktene sine og bytte vakter i en app."
+)
+
+
+@dataclass(frozen=True)
+class Fase:
+    """A phase of the change, in time order (``nr`` 1 is first)."""
+
+    id: str
+    nr: int
+    navn: str
+
+
+@dataclass(frozen=True)
+class Aktivitet:
+    """An activity, the phases where it belongs, and why."""
+
+    id: str
+    tekst: str
+    faser: frozenset[str]
+    forklaring: str
+    involvering: bool = False
+
+
+FASER: tuple[Fase, ...] = (
+    Fase("ide", 1, "Idé og behov (ingenting er bestemt)"),
+    Fase("utredning", 2, "Utredning og valg av løsning"),
+    Fase("beslutning", 3, "Beslutning"),
+    Fase("innforing", 4, "Innføring"),
+    Fase("etterpa", 5, "Etter innføringen"),
+)
+
+AKTIVITETER: tuple[Aktivitet, ...] = (
+    Aktivitet(
+        "opplaering",
+        "Gi de ansatte opplæring i det nye systemet",
+        frozenset({"innforing"}),
+        "Opplæring hører til innføringen, når systemet er valgt og snart skal brukes.",
+    ),
+    Aktivitet(
+        "informere",
+        "Informere de tillitsvalgte om at kommunen vurderer et nytt digitalt system",
+        frozenset({"ide"}),
+        "Informasjon skal komme så tidlig som mulig, før noe er bestemt. Digitalisering "
+        "regnes som omstilling, så de tillitsvalgte skal vite om planene fra starten.",
+        involvering=True,
+    ),
+    Aktivitet(
+        "beslutning",
+        "Kommunen bestemmer hvilket system den skal kjøpe",
+        frozenset({"beslutning"}),
+        "Beslutningen tar arbeidsgiveren. Den blir bedre når ansatte og tillitsvalgte har "
+        "vært med i fasene før.",
+    ),
+    Aktivitet(
+        "evaluere",
+        "Evaluere sammen med ansatte og tillitsvalgte hvordan systemet virker",
+        frozenset({"etterpa"}),
+        "Dere kan evaluere først når systemet har vært i bruk en stund. Evalueringen viser "
+        "hva dere må justere, og hva dere lærte til neste gang.",
+        involvering=True,
+    ),
+    Aktivitet(
+        "drofte",
+        "Drøfte behovet og mulige løsninger med de tillitsvalgte",
+        frozenset({"ide", "utredning"}),
+        "Drøfting betyr at partene utveksler synspunkter før arbeidsgiveren bestemmer. "
+        "Drøfting etter beslutningen er ikke reell drøfting.",
+        involvering=True,
+    ),
+    Aktivitet(
+        "pilot",
+        "Prøve systemet i én avdeling før alle tar det i bruk",
+        frozenset({"utredning", "innforing"}),
+        "En pilot kan brukes til å velge løsning, eller som første steg i innføringen. "
+        "Begge deler er gode, små forsøk.",
+    ),
+    Aktivitet(
+        "arbeidsgruppe",
+        "Sette ned en partssammensatt arbeidsgruppe med ledere, ansatte, tillitsvalgte og "
+        "verneombud",
+        frozenset({"ide", "utredning"}),
+        "En partssammensatt arbeidsgruppe har folk fra både arbeidsgiveren og de ansatte. "
+        "Den må komme i gang før beslutningen, ellers har den lite å si.",
+        involvering=True,
+    ),
+    Aktivitet(
+        "kartlegge",
+        "Kartlegge sammen med de ansatte hvordan vaktplanleggingen fungerer i dag",
+        frozenset({"ide", "utredning"}),
+        "De ansatte kjenner dagens arbeid best. Kartleggingen viser hva systemet må løse, "
+        "og må derfor komme før dere velger løsning.",
+        involvering=True,
+    ),
+    Aktivitet(
+        "risiko",
+        "Vurdere hva systemet betyr for arbeidsmiljøet og personvernet, sammen med "
+        "verneombudet",
+        frozenset({"ide", "utredning"}),
+        "Konsekvensene må være kjent før beslutningen. Da kan de påvirke valget av system.",
+        involvering=True,
+    ),
+    Aktivitet(
+        "informere_alle",
+        "Informere alle ansatte om beslutningen og planen for innføringen",
+        frozenset({"beslutning", "innforing"}),
+        "Når beslutningen er tatt, trenger alle ansatte å vite hva som skjer og når.",
+    ),
+)
+
+_FASE_BY_ID = {f.id: f for f in FASER}
+_AKT_BY_ID = {a.id: a for a in AKTIVITETER}
+
+
+def finn_fase(fase_id: str) -> Fase:
+    """Return the phase with this id, or raise :class:`InputError`."""
+    try:
+        return _FASE_BY_ID[fase_id]
+    except (KeyError, TypeError):
+        gyldige = ", ".join(f.id for f in FASER)
+        raise InputError(f"Ukjent fase: «{fase_id}». Velg en av disse: {gyldige}.") from None
+
+
+def finn_aktivitet(aktivitet_id: str) -> Aktivitet:
+    """Return the activity with this id, or raise :class:`InputError`."""
+    try:
+        return _AKT_BY_ID[aktivitet_id]
+    except (KeyError, TypeError):
+        raise InputError(f"Ukjent aktivitet: «{aktivitet_id}».") from None
+
+
+def _faser_tekst(aktivitet: Aktivitet) -> str:
+    navn = [f.navn.split(" (")[0].lower() for f in FASER if f.id in aktivitet.faser]
+    return " eller ".join(navn)
+
+
+@dataclass(frozen=True)
+class Plassering:
+    """Feedback on one activity's phase. ``retning`` is ``"for tidlig"``, ``"for sent"`` or ``""``."""
+
+    aktivitet_id: str
+    fase_id: str
+    riktig: bool
+    retning: str
+    tekst: str
+
+
+@dataclass(frozen=True)
+class Tidslinjeresultat:
+    """The judged timeline."""
+
+    plasseringer: tuple[Plassering, ...]
+    antall: int
+    tidlig_involvering: bool
+    merknader: tuple[str, ...]
+
+    @property
+    def plassert(self) -> int:
+        return len(self.plasseringer)
+
+    @property
+    def riktige(self) -> int:
+        return sum(p.riktig for p in self.plasseringer)
+
+    @property
+    def ferdig(self) -> bool:
+        return self.plassert == self.antall
+
+
+def _vurder_en(aktivitet: Aktivitet, fase: Fase) -> Plassering:
+    if fase.id in aktivitet.faser:
+        return Plassering(aktivitet.id, fase.id, True, "", f"Riktig. {aktivitet.forklaring}")
+    tillatte = [_FASE_BY_ID[f].nr for f in aktivitet.faser]
+    retning = "for sent" if fase.nr > max(tillatte) else "for tidlig"
+    tekst = (
+        f"{retning.capitalize()}. Denne hører hjemme i fasen {_faser_tekst(aktivitet)}. "
+        f"{aktivitet.forklaring}"
+    )
+    return Plassering(aktivitet.id, fase.id, False, retning, tekst)
+
+
+def vurder_tidslinje(plassering: Mapping[str, str | None]) -> Tidslinjeresultat:
+    """Judge where the learner placed each activity (activity id → phase id).
+
+    Empty answers (``None`` or ``""``) are skipped. Unknown activities or phases
+    raise :class:`InputError`.
+
+    >>> r = vurder_tidslinje(forslag_tidslinje())
+    >>> r.riktige == r.antall and r.tidlig_involvering
+    True
+    """
+    for aktivitet_id, fase_id in plassering.items():
+        finn_aktivitet(aktivitet_id)
+        if fase_id not in (None, ""):
+            finn_fase(fase_id)
+    plasseringer = tuple(
+        _vurder_en(a, _FASE_BY_ID[plassering[a.id]])
+        for a in AKTIVITETER
+        if plassering.get(a.id) not in (None, "")
+    )
+    fase_av = {p.aktivitet_id: _FASE_BY_ID[p.fase_id] for p in plasseringer}
+    beslutning = _FASE_BY_ID["beslutning"].nr
+    merknader: list[str] = []
+
+    sene = [
+        a for a in AKTIVITETER
+        if a.involvering and a.id != "evaluere" and a.id in fase_av and fase_av[a.id].nr >= beslutning
+    ]
+    if sene:
+        merknader.append(
+            "Noe av involveringen kommer først ved eller etter beslutningen. Da kan de "
+            "ansatte bare si hva de mener om noe som allerede er bestemt. Det er ikke tidlig "
+            "involvering."
+        )
+    if "informere" in fase_av and "drofte" in fase_av and fase_av["drofte"].nr < fase_av["informere"].nr:
+        merknader.append(
+            "Du har lagt drøftingen før informasjonen. De tillitsvalgte trenger informasjon "
+            "først, ellers har de ikke grunnlag for å drøfte."
+        )
+    if "beslutning" in fase_av and "informere_alle" in fase_av and (
+        fase_av["informere_alle"].nr < fase_av["beslutning"].nr
+    ):
+        merknader.append(
+            "Du informerer alle ansatte om beslutningen før den er tatt. Informer om "
+            "planene tidlig, og om beslutningen når den er tatt."
+        )
+
+    tidlige_ids = [a.id for a in AKTIVITETER if a.involvering and a.id != "evaluere"]
+    tidlig = all(i in fase_av and fase_av[i].nr < beslutning for i in tidlige_ids)
+    return Tidslinjeresultat(plasseringer, len(AKTIVITETER), tidlig, tuple(merknader))
+
+
+def ordne_tidslinje(plassering: Mapping[str, str | None]) -> list[tuple[Fase, list[Aktivitet]]]:
+    """Group the placed activities by phase, in time order (empty phases included)."""
+    for aktivitet_id, fase_id in plassering.items():
+        finn_aktivitet(aktivitet_id)
+        if fase_id not in (None, ""):
+            finn_fase(fase_id)
+    return [
+        (f, [a for a in AKTIVITETER if plassering.get(a.id) == f.id]) for f in FASER
+    ]
+
+
+def forslag_tidslinje() -> dict[str, str]:
+    """One good timeline (our «forslag»): each activity in its earliest fitting phase."""
+    return {
+        a.id: min((_FASE_BY_ID[f] for f in a.faser), key=lambda f: f.nr).id for a in AKTIVITETER
+    }
+
+
+def oppsummer(resultat: Tidslinjeresultat) -> tuple[str, str]:
+    """Return the headline of the feedback and its kind."""
+    if not resultat.ferdig:
+        return (
+            f"Du har plassert {resultat.plassert} av {resultat.antall} aktiviteter. "
+            "Plasser alle før du sjekker.",
+            "info",
+        )
+    tekst = f"Du har {resultat.riktige} av {resultat.antall} aktiviteter i en god fase."
+    if resultat.tidlig_involvering:
+        return (
+            tekst + " Involveringen kommer før beslutningen. Slik skal det være: de ansatte "
+            "og de tillitsvalgte kan påvirke valget, ikke bare reagere på det.",
+            "ok" if resultat.riktige == resultat.antall else "info",
+        )
+    return (
+        tekst + " Men involveringen kommer for sent. Flytt informasjon, drøfting, "
+        "arbeidsgruppe, kartlegging og risikovurdering til før beslutningen.",
+        "feil",
+    )
+
+
+_VELG = ("Velg fase …", "")
+_BRED = {"description_width": "initial"}
+
+
+class InvolveringsTidslinje(W.VBox):
+    """Place the activities of an invented digitalisation change on a timeline.
+
+    Changing a phase updates the learner's timeline at once; «Sjekk tidslinjen»
+    shows the feedback per activity and on early involvement.
+
+    Examples
+    --------
+    >>> t = InvolveringsTidslinje()
+    >>> t.plassering = forslag_tidslinje()
+    >>> t.sjekk.click()
+    >>> t.poeng == len(AKTIVITETER)
+    True
+    """
+
+    plassering = T.Dict(help="Valgt fase-id per aktivitet-id. Tom streng betyr ikke plassert.")
+    sjekket = T.Bool(False, help="Sann etter «Sjekk tidslinjen», til neste endring.")
+    poeng = T.Int(0, help="Antall aktiviteter i en god fase (etter sjekk).")
+    tidlig_involvering = T.Bool(False, help="Sann når all involvering kommer før beslutningen.")
+
+    def __init__(self, **kwargs):
+        faseliste = "".join(f"<li>{esc(f.navn)}</li>" for f in FASER)
+        self._intro = W.HTML(
+            f"<p><strong>Oppgave: Når skal hvem involveres?</strong> {esc(CASE)}</p>"
+            "<p>Under står aktivitetene i tilfeldig rekkefølge. Velg en fase for hver "
+            "aktivitet. Tidslinjen din vises under. Trykk «Sjekk tidslinjen» når du er "
+            "ferdig.</p><p>Fasene, i rekkefølge:</p>"
+            f"<ol>{faseliste}</ol>"
+        )
+        valg = [_VELG] + [(f"{f.nr}. {f.navn}", f.id) for f in FASER]
+        self._velgere: dict[str, W.Dropdown] = {}
+        rader = []
+        for nr, a in enumerate(AKTIVITETER, start=1):
+            velger = W.Dropdown(
+                options=valg, value="", description=f"Fase for aktivitet {nr}:", style=_BRED
+            )
+            velger.observe(self._on_velger, names="value")
+            self._velgere[a.id] = velger
+            rader.append(
+                W.VBox([W.HTML(f"<p><strong>Aktivitet {nr}.</strong> {esc(a.tekst)}</p>"), velger])
+            )
+        self._tidslinje = W.HTML()
+        self.sjekk = W.Button(
+            description="Sjekk tidslinjen", button_style="primary", tooltip="Vis tilbakemelding"
+        )
+        self.sjekk.on_click(self._on_sjekk)
+        self._nullstill = W.Button(description="Start på nytt", tooltip="Fjern alle plasseringene")
+        self._nullstill.on_click(self._on_nullstill)
+        self._tilbakemelding = W.HTML()
+        super().__init__(
+            [
+                self._intro,
+                *rader,
+                self._tidslinje,
+                W.HBox([self.sjekk, self._nullstill]),
+                self._tilbakemelding,
+            ],
+            **kwargs,
+        )
+        self.add_class("kurs-widget")
+        self._update_visning()
+
+    def _on_velger(self, change) -> None:
+        for aktivitet_id, velger in self._velgere.items():
+            if velger is change["owner"]:
+                self.plassering = {**self.plassering, aktivitet_id: change["new"]}
+
+    def _on_sjekk(self, _button=None) -> None:
+        if self.sjekket:
+            self._update_visning()
+        else:
+            self.sjekket = True
+
+    @T.observe("sjekket")
+    def _update_sjekket(self, _change) -> None:
+        self._update_visning()
+
+    def _on_nullstill(self, _button=None) -> None:
+        self.plassering = {}
+
+    @T.observe("plassering")
+    def _update_plassering(self, _change) -> None:
+        for aktivitet_id, velger in self._velgere.items():
+            verdi = self.plassering.get(aktivitet_id) or ""
+            if (verdi == "" or verdi in _FASE_BY_ID) and velger.value != verdi:
+                velger.value = verdi
+        if self.sjekket:
+            self.sjekket = False
+        else:
+            self._update_visning()
+
+    def _update_visning(self) -> None:
+        try:
+            ordnet = ordne_tidslinje(self.plassering)
+            resultat = vurder_tidslinje(self.plassering)
+        except InputError as feil:
+            self._tilbakemelding.value = feedback_html(str(feil), "feil")
+            return
+        self._tidslinje.value = self._tidslinje_html(ordnet)
+        self.tidlig_involvering = resultat.tidlig_involvering
+        if not self.sjekket:
+            self.poeng = 0
+            self._tilbakemelding.value = feedback_html(
+                f"Du har plassert {resultat.plassert} av {resultat.antall} aktiviteter. "
+                "Trykk «Sjekk tidslinjen» for å få tilbakemelding.",
+                "info",
+            )
+            return
+        self.poeng = resultat.riktige
+        tekst, kind = oppsummer(resultat)
+        html = feedback_html(tekst, kind, title="Tilbakemelding:")
+        html += "".join(feedback_html(m, "feil", title="Merk:") for m in resultat.merknader)
+        if resultat.plasseringer:
+            punkter = "".join(
+                f"<li><strong>{esc(_AKT_BY_ID[p.aktivitet_id].tekst)}:</strong> {esc(p.tekst)}</li>"
+                for p in resultat.plasseringer
+            )
+            html += f"<ul>{punkter}</ul>"
+        self._tilbakemelding.value = html
+
+    @staticmethod
+    def _tidslinje_html(ordnet: list[tuple[Fase, list[Aktivitet]]]) -> str:
+        deler = []
+        for fase, aktiviteter in ordnet:
+            innhold = (
+                "<ul>" + "".join(f"<li>{esc(a.tekst)}</li>" for a in aktiviteter) + "</ul>"
+                if aktiviteter
+                else "<p><em>Ingen aktiviteter ennå.</em></p>"
+            )
+            deler.append(f"<li><strong>{esc(fase.navn)}</strong>{innhold}</li>")
+        return "<p><strong>Din tidslinje:</strong></p><ol>" + "".join(deler) + "</ol>"

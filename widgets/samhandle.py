@@ -1,0 +1,401 @@
+"""Å samhandle: choose partners and arena for invented cases, with feedback.
+
+Arenas: trepartssamarbeid (politicians, administration, unions), partssamarbeid
+in a partssammensatt group or utvalg, inter-municipal collaboration, and
+partnerships with business, the voluntary sector or other public bodies
+(SDG 17). Every case is invented; the proposed answers are the course's own.
+
+Logic first (plain functions over frozen dataclasses), then the thin view
+``Samhandlingskart``.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import ipywidgets as w
+from traitlets import List, Unicode, observe
+
+from widgets._common import InputError, esc, feedback_html
+
+__all__ = [
+    "PARTER",
+    "ARENAER",
+    "SAKER",
+    "Part",
+    "Arena",
+    "Sak",
+    "Samhandlingsvurdering",
+    "finn_sak",
+    "vurder_samhandling",
+    "oppsummering",
+    "Samhandlingskart",
+]
+
+
+@dataclass(frozen=True)
+class Part:
+    """A possible partner and the role it usually has."""
+
+    nokkel: str
+    navn: str
+    rolle: str
+
+
+PARTER: dict[str, Part] = {
+    p.nokkel: p
+    for p in (
+        Part("folkevalgte", "Folkevalgte", "gir politisk eierskap og gjør vedtakene"),
+        Part("administrasjon", "Administrasjonen (kommunedirektør og ledere)", "har arbeidsgiveransvaret og leder arbeidet"),
+        Part(
+            "tillitsvalgte",
+            "Tillitsvalgte",
+            "representerer de ansatte og skal tas med tidlig når endringer berører de ansatte",
+        ),
+        Part("verneombud", "Verneombud", "passer på arbeidsmiljøet"),
+        Part("ansatte", "Ansatte i enhetene som berøres", "kjenner arbeidet og blir berørt av endringen"),
+        Part("nabokommuner", "Nabokommuner", "har ofte samme utfordring og kan dele fagfolk og kostnader"),
+        Part("naeringsliv", "Lokalt næringsliv", "har arbeidsplasser, kompetanse og nettverk"),
+        Part("frivillige", "Frivillige organisasjoner", "når mennesker og miljøer kommunen ikke når alene"),
+        Part("innbyggere", "Innbyggerne", "kjenner egne behov og har egne ressurser"),
+        Part(
+            "offentlige",
+            "Andre offentlige aktører (for eksempel fylkeskommunen eller NAV)",
+            "har ansvar eller virkemidler som kommunen ikke har selv",
+        ),
+    )
+}
+
+
+@dataclass(frozen=True)
+class Arena:
+    """A way of working together."""
+
+    nokkel: str
+    navn: str
+    beskrivelse: str
+
+
+ARENAER: dict[str, Arena] = {
+    a.nokkel: a
+    for a in (
+        Arena(
+            "trepart",
+            "Trepartssamarbeid",
+            "Folkevalgte, administrasjonen og tillitsvalgte arbeider sammen. Passer for store, "
+            "langsiktige spørsmål der både politisk eierskap og de ansattes stemme trengs.",
+        ),
+        Arena(
+            "partssamarbeid",
+            "Partssamarbeid i en partssammensatt gruppe eller et partssammensatt utvalg",
+            "Arbeidsgiveren og de tillitsvalgte samarbeider om omstilling på arbeidsplassen, slik "
+            "Hovedavtalen legger opp til.",
+        ),
+        Arena(
+            "interkommunalt",
+            "Interkommunalt samarbeid",
+            "To eller flere kommuner løser en oppgave sammen, for eksempel for å dele fagfolk som "
+            "hver kommune ikke har nok oppgaver til alene.",
+        ),
+        Arena(
+            "partnerskap",
+            "Partnerskap med næringsliv, frivillighet eller andre offentlige aktører",
+            "Kommunen samarbeider med aktører utenfor egen organisasjon om et felles mål, i tråd med "
+            "bærekraftsmål 17.",
+        ),
+    )
+}
+
+
+@dataclass(frozen=True)
+class Sak:
+    """An invented case with the arena and partners we propose.
+
+    ``ma`` are partners that must take part, ``kan`` are partners it makes sense to add.
+    """
+
+    nokkel: str
+    tittel: str
+    tekst: str
+    arena: str
+    ma: frozenset[str]
+    kan: frozenset[str]
+    forklaring: str
+
+
+SAKER: tuple[Sak, ...] = (
+    Sak(
+        "strategi",
+        "Ny arbeidsgiverpolitikk",
+        "En kommune vil lage en ny arbeidsgiverpolitikk. Den skal ha politisk eierskap, og de "
+        "ansatte skal kjenne seg igjen i den.",
+        "trepart",
+        frozenset({"folkevalgte", "administrasjon", "tillitsvalgte"}),
+        frozenset({"verneombud", "ansatte"}),
+        "Politisk eierskap krever folkevalgte. Administrasjonen har arbeidsgiveransvaret, og "
+        "tillitsvalgte sørger for at de ansattes stemme er med fra starten.",
+    ),
+    Sak(
+        "turnus",
+        "Digital turnusplanlegging",
+        "Kommunen vil ta i bruk et nytt digitalt verktøy for å lage turnus i helse og omsorg. "
+        "Verktøyet endrer hvordan de ansatte får vaktene sine.",
+        "partssamarbeid",
+        frozenset({"administrasjon", "tillitsvalgte"}),
+        frozenset({"verneombud", "ansatte"}),
+        "Fra 2024 regnes digitalisering og ny teknologi som omstilling etter Hovedavtalen. Da skal "
+        "tillitsvalgte informeres, tas med på drøfting og høres tidlig. En partssammensatt "
+        "arbeidsgruppe er en vanlig arena for dette.",
+    ),
+    Sak(
+        "fagfolk",
+        "Fagfolk som ingen har nok oppgaver til alene",
+        "Tre små nabokommuner trenger hver sin kompetanse på informasjonssikkerhet, men ingen av dem "
+        "har oppgaver nok til en hel stilling.",
+        "interkommunalt",
+        frozenset({"nabokommuner", "administrasjon", "folkevalgte", "tillitsvalgte"}),
+        frozenset({"ansatte", "verneombud"}),
+        "Kommunene kan dele på fagfolk og kostnader. Et varig samarbeid mellom kommuner må "
+        "forankres politisk i hver kommune, og tillitsvalgte bør være med fordi arbeidsforholdene "
+        "kan endres.",
+    ),
+    Sak(
+        "sommerjobb",
+        "Sommerjobber og lærlingplasser",
+        "Kommunen vil at flere ungdommer skal få sommerjobb eller lærlingplass i kommunen.",
+        "partnerskap",
+        frozenset({"naeringsliv", "administrasjon"}),
+        frozenset({"offentlige", "frivillige", "folkevalgte", "innbyggere", "tillitsvalgte"}),
+        "Kommunen har ikke nok plasser selv. Næringslivet har arbeidsplasser, og et partnerskap "
+        "gjør at flere kan bidra mot samme mål.",
+    ),
+    Sak(
+        "ensomhet",
+        "Mindre ensomhet blant eldre",
+        "Kommunen ser at mange eldre som bor hjemme er ensomme, og vil gjøre noe med det.",
+        "partnerskap",
+        frozenset({"frivillige", "innbyggere", "administrasjon"}),
+        frozenset({"ansatte", "naeringsliv", "offentlige", "folkevalgte"}),
+        "Kommunen kan ikke løse dette alene. Frivillige og innbyggerne selv har fellesskap og "
+        "kunnskap som tjenestene mangler.",
+    ),
+)
+
+_SAK_INDEKS = {s.nokkel: s for s in SAKER}
+
+
+@dataclass(frozen=True)
+class Samhandlingsvurdering:
+    """Feedback on a proposed arena and set of partners for a case."""
+
+    sak: str
+    arena_riktig: bool
+    mangler: tuple[str, ...]
+    ekstra: tuple[str, ...]
+    niva: str
+    meldinger: tuple[str, ...]
+
+    @property
+    def godkjent(self) -> bool:
+        return self.arena_riktig and not self.mangler
+
+
+def finn_sak(nokkel: str) -> Sak:
+    """Return the case with this key, or raise ``InputError``."""
+    try:
+        return _SAK_INDEKS[nokkel]
+    except (KeyError, TypeError):
+        raise InputError(f"Saken «{nokkel}» finnes ikke.") from None
+
+
+def vurder_samhandling(sak: str, arena: str | None, parter: Iterable[str]) -> Samhandlingsvurdering:
+    """Compare a proposed arena and set of partners with the course's proposal.
+
+    Missing required partners and a wrong arena give feedback; extra partners
+    only give a gentle note, since involving more is rarely wrong.
+
+    >>> v = vurder_samhandling("turnus", "partssamarbeid", ["administrasjon"])
+    >>> v.mangler
+    ('tillitsvalgte',)
+    """
+    s = finn_sak(sak)
+    if arena is None or arena == "":
+        raise InputError("Velg en arena før du sjekker forslaget.")
+    if arena not in ARENAER:
+        raise InputError(f"Arenaen «{arena}» finnes ikke.")
+    if isinstance(parter, str):
+        raise InputError("Partene må være en liste, ikke én tekst.")
+    valgt: set[str] = set()
+    for p in parter:
+        if p not in PARTER:
+            raise InputError(f"Parten «{p}» finnes ikke.")
+        valgt.add(p)
+    if not valgt:
+        raise InputError("Velg minst én part før du sjekker forslaget.")
+
+    arena_riktig = arena == s.arena
+    mangler = tuple(k for k in PARTER if k in s.ma and k not in valgt)
+    ekstra = tuple(k for k in PARTER if k in valgt and k not in s.ma and k not in s.kan)
+
+    meldinger: list[str] = []
+    if arena_riktig:
+        meldinger.append(f"Arenaen passer: {ARENAER[arena].navn.lower()}.")
+    else:
+        meldinger.append(
+            f"Vi foreslår heller {ARENAER[s.arena].navn.lower()}. {ARENAER[s.arena].beskrivelse}"
+        )
+    for k in mangler:
+        meldinger.append(f"Du mangler {PARTER[k].navn.lower()}, som {PARTER[k].rolle}.")
+    for k in ekstra:
+        meldinger.append(
+            f"{PARTER[k].navn}: ikke en sentral part i denne saken. Det er ikke galt å ha med flere, "
+            "men hver part bør ha en tydelig rolle."
+        )
+    meldinger.append(s.forklaring)
+    niva = "ok" if arena_riktig and not mangler else "info"
+    return Samhandlingsvurdering(s.nokkel, arena_riktig, mangler, ekstra, niva, tuple(meldinger))
+
+
+def oppsummering(v: Samhandlingsvurdering) -> str:
+    """One short sentence that sums up the feedback."""
+    if v.godkjent:
+        return "Arenaen og partene passer med forslaget vårt."
+    arena = "passer" if v.arena_riktig else "vi foreslår en annen"
+    mangler = "ingen" if not v.mangler else str(len(v.mangler))
+    return f"Arena: {arena}. Parter som mangler: {mangler}."
+
+
+# ---------------------------------------------------------------------------
+# View
+# ---------------------------------------------------------------------------
+
+_WIDE = {"description_width": "initial"}
+
+
+def _arenaguide_html() -> str:
+    punkter = "".join(f"<li><strong>{esc(a.navn)}:</strong> {esc(a.beskrivelse)}</li>" for a in ARENAER.values())
+    return f"<details><summary>Hva betyr arenaene?</summary><ul>{punkter}</ul></details>"
+
+
+class Samhandlingskart(w.VBox):
+    """Choose arena and partners for an invented case, and get feedback.
+
+    Parameters
+    ----------
+    sak : str, optional
+        Key of the case to start with (see ``SAKER``).
+
+    Examples
+    --------
+    >>> v = Samhandlingskart(sak="turnus")
+    >>> v.arena = "partssamarbeid"
+    >>> v.parter = ["administrasjon", "tillitsvalgte"]
+    >>> v.sjekk.click()
+    >>> "Arenaen passer" in v.tilbakemelding.value
+    True
+    """
+
+    sak = Unicode(SAKER[0].nokkel, help="Key of the case being shown.")
+    arena = Unicode(None, allow_none=True, help="Key of the chosen arena, or None.")
+    parter = List(Unicode(), help="Keys of the partners ticked.")
+
+    def __init__(self, sak: str | None = None, **kwargs):
+        self._synker = False
+        self.velg_sak = w.Dropdown(
+            options=[(s.tittel, s.nokkel) for s in SAKER],
+            description="Sak (oppdiktet):",
+            style=_WIDE,
+        )
+        self.beskrivelse = w.HTML()
+        self.velg_arena = w.RadioButtons(
+            options=[(a.navn, a.nokkel) for a in ARENAER.values()],
+            value=None,
+            description="Arena:",
+            style=_WIDE,
+            layout=w.Layout(width="auto"),
+        )
+        self.avkrysning = {
+            p.nokkel: w.Checkbox(value=False, description=p.navn, indent=False, layout=w.Layout(width="auto"))
+            for p in PARTER.values()
+        }
+        self.sjekk = w.Button(description="Sjekk forslaget", button_style="primary", icon="check")
+        self.tilbakemelding = w.HTML()
+        super().__init__(
+            children=[
+                self.velg_sak,
+                self.beskrivelse,
+                self.velg_arena,
+                w.HTML(_arenaguide_html()),
+                w.HTML("<p>Hvem bør være med? Kryss av:</p>"),
+                *self.avkrysning.values(),
+                self.sjekk,
+                self.tilbakemelding,
+            ],
+            **kwargs,
+        )
+        self.velg_sak.observe(self._on_sak_control, names="value")
+        self.velg_arena.observe(self._on_arena_control, names="value")
+        for boks in self.avkrysning.values():
+            boks.observe(self._on_boks, names="value")
+        self.sjekk.on_click(lambda _b: self._update_vurdering())
+        if sak is not None:
+            finn_sak(sak)
+            self.sak = sak
+        self._update_sak()
+
+    # -- controls -> traits
+    def _on_sak_control(self, change) -> None:
+        if not self._synker:
+            self.sak = change["new"]
+
+    def _on_arena_control(self, change) -> None:
+        if not self._synker:
+            self.arena = change["new"]
+
+    def _on_boks(self, _change) -> None:
+        if not self._synker:
+            self.parter = [k for k, b in self.avkrysning.items() if b.value]
+
+    # -- traits -> view
+    @observe("sak")
+    def _on_sak(self, _change) -> None:
+        self._update_sak()
+
+    @observe("arena", "parter")
+    def _on_valg(self, _change) -> None:
+        self._update_kontroller()
+
+    def _update_kontroller(self) -> None:
+        self._synker = True
+        try:
+            if self.sak in _SAK_INDEKS:
+                self.velg_sak.value = self.sak
+            if self.arena is None or self.arena in ARENAER:
+                self.velg_arena.value = self.arena
+            for nokkel, boks in self.avkrysning.items():
+                boks.value = nokkel in self.parter
+        finally:
+            self._synker = False
+
+    def _update_sak(self) -> None:
+        s = finn_sak(self.sak)
+        self.beskrivelse.value = f"<p><strong>{esc(s.tittel)}.</strong> {esc(s.tekst)}</p>"
+        self.arena = None
+        self.parter = []
+        self._update_kontroller()
+        self.tilbakemelding.value = feedback_html(
+            "Hva skal løses, og hvem har ansvar, kunnskap eller ressurser som trengs? Velg en arena, "
+            "kryss av for partene og trykk «Sjekk forslaget».",
+            "info",
+            "Slik gjør du:",
+        )
+
+    def _update_vurdering(self) -> None:
+        try:
+            v = vurder_samhandling(self.sak, self.arena, self.parter)
+        except InputError as err:
+            self.tilbakemelding.value = feedback_html(str(err), "feil", "Obs:")
+            return
+        tittel = "Godt forslag." if v.godkjent else "Se på dette:"
+        punkter = "".join(f"<li>{esc(m)}</li>" for m in v.meldinger)
+        self.tilbakemelding.value = feedback_html(oppsummering(v), v.niva, tittel) + f"<ul>{punkter}</ul>"

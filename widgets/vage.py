@@ -1,0 +1,606 @@
+"""P1 «Å våge»: sort cases by the level of handlingsrom that binds them, and check a small experiment.
+
+The teaching logic is plain functions over frozen dataclasses; the two views
+(:class:`HandlingsromOppgave`, :class:`ForsoksSjekk`) only show it. All cases are
+invented examples and name no real municipality.
+"""
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import ipywidgets as W
+import traitlets as T
+
+from widgets._common import InputError, esc, feedback_html
+
+__all__ = [
+    "NIVAER",
+    "SAKER",
+    "SPORSMAL",
+    "ForsoksSjekk",
+    "ForsoksVurdering",
+    "HandlingsromOppgave",
+    "Niva",
+    "Resultat",
+    "Sak",
+    "Sporsmal",
+    "Vurdering",
+    "finn_niva",
+    "finn_sak",
+    "oppsummer",
+    "vurder",
+    "vurder_alle",
+    "vurder_forsok",
+]
+
+
+# ---------------------------------------------------------------------------
+# Logic: levels of handlingsrom
+# ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Niva:
+    """One level of handlingsrom, from the hardest to change (lov) to the easiest (vane)."""
+
+    id: str
+    navn: str
+    beskrivelse: str
+    hvem_kan_endre: str
+
+
+@dataclass(frozen=True)
+class Sak:
+    """An invented example case and the level that binds it."""
+
+    id: str
+    tekst: str
+    riktig: str
+    forklaring: str
+
+
+NIVAER: tuple[Niva, ...] = (
+    Niva(
+        "lov",
+        "Lov eller forskrift",
+        "Regler fra Stortinget (lov) eller fra regjeringen og departementene (forskrift).",
+        "Ingen i kommunen kan endre dette. Kommunen kan si fra i høringer og bruke "
+        "det rommet regelen selv gir.",
+    ),
+    Niva(
+        "avtale",
+        "Avtale mellom partene",
+        "Hovedavtalen og tariffavtalene, som KS og arbeidstakerorganisasjonene inngår.",
+        "Bare partene sammen, når de forhandler. Arbeidsgiveren kan ikke endre en avtale alene.",
+    ),
+    Niva(
+        "politisk",
+        "Lokalt politisk vedtak",
+        "Vedtak i kommunestyret eller fylkestinget, eller i et utvalg som har fått myndighet.",
+        "Politikerne, med et nytt vedtak. Administrasjonen kan legge fram en sak med forslag "
+        "om endring.",
+    ),
+    Niva(
+        "skjonn",
+        "Administrativt skjønn",
+        "Valg som kommunedirektøren og lederne tar innenfor den myndigheten de har fått.",
+        "Den lederen som tok beslutningen, eller en leder over. Det kan skje raskt, gjerne "
+        "etter innspill fra de ansatte.",
+    ),
+    Niva(
+        "vane",
+        "Vane og praksis",
+        "«Slik har vi alltid gjort det.» Ingen har egentlig bestemt det.",
+        "Dere selv. Ofte er det nok at teamet blir enige om å prøve noe nytt.",
+    ),
+)
+
+SAKER: tuple[Sak, ...] = (
+    Sak(
+        "hviletid",
+        "En ansatt vil jobbe to lange vakter rett etter hverandre, med bare en kort pause "
+        "imellom. Reglene om hvile mellom vaktene stopper det.",
+        "lov",
+        "Reglene om arbeidstid og hvile står i arbeidsmiljøloven. Loven åpner for noen unntak, "
+        "men bare innenfor de rammene den selv setter.",
+    ),
+    Sak(
+        "journal",
+        "Sykepleierne i hjemmetjenesten må dokumentere helsehjelpen de gir, i en journal.",
+        "lov",
+        "Plikten til å føre journal står i helselovgivningen. Men hvordan dere dokumenterer, "
+        "for eksempel når på dagen og med hvilket verktøy, er ofte skjønn eller vane.",
+    ),
+    Sak(
+        "helgetillegg",
+        "Ansatte som jobber på lørdag og søndag, får et tillegg i lønna.",
+        "avtale",
+        "Tillegget står i tariffavtalen. Det er partene som har forhandlet det fram, og det "
+        "endres bare i nye forhandlinger.",
+    ),
+    Sak(
+        "digitalisering",
+        "Kommunen vil innføre et nytt digitalt system. De tillitsvalgte skal få informasjon "
+        "og drøfte saken tidlig.",
+        "avtale",
+        "Hovedavtalen sier at ansatte og organisasjonene deres skal involveres tidlig i "
+        "omstilling. Fra 2024 regnes digitalisering og ny teknologi som omstilling.",
+    ),
+    Sak(
+        "heltid",
+        "Kommunestyret har vedtatt at nye stillinger i helse og omsorg som hovedregel skal "
+        "lyses ut som hele stillinger.",
+        "politisk",
+        "Dette er et lokalt politisk vedtak. Det gjelder til politikerne vedtar noe annet.",
+    ),
+    Sak(
+        "apningstid",
+        "Biblioteket har åpent til klokka 20 to dager i uka. Det ble bestemt i budsjettet som "
+        "kommunestyret vedtok.",
+        "politisk",
+        "Budsjettet er vedtatt av kommunestyret. Å endre åpningstiden krever et nytt politisk "
+        "vedtak, eller at politikerne har gitt administrasjonen rom til å justere den.",
+    ),
+    Sak(
+        "avviksrutine",
+        "Enhetslederen har bestemt at alle avvik skal sendes til henne på e-post før de "
+        "registreres i avvikssystemet.",
+        "skjonn",
+        "Dette er en lokal rutine som en leder har innført. Plikten til å melde avvik kan stå "
+        "i regelverket, men denne ekstra runden har lederen selv bestemt.",
+    ),
+    Sak(
+        "motemal",
+        "Kommunedirektøren har bestemt at alle enheter skal bruke samme mal for referater fra "
+        "personalmøter.",
+        "skjonn",
+        "Kommunedirektøren leder administrasjonen og kan bestemme slike rutiner. Ingen lov "
+        "eller avtale krever akkurat denne malen.",
+    ),
+    Sak(
+        "papir",
+        "Ansatte skriver notater på papir og fører dem inn i datasystemet senere. Ingen vet "
+        "hvem som bestemte det.",
+        "vane",
+        "Ingen har vedtatt dette. Det er en vane. Ofte er det her det største ubrukte "
+        "handlingsrommet ligger.",
+    ),
+    Sak(
+        "personalmote",
+        "Personalmøtet er alltid tirsdag klokka 14 og varer i to timer. Slik har det vært i "
+        "mange år.",
+        "vane",
+        "Tid og lengde på møtet er en vane. Teamet kan prøve et kortere møte eller en annen "
+        "dag, uten å spørre noen utenfor.",
+    ),
+)
+
+_NIVA_BY_ID = {n.id: n for n in NIVAER}
+_SAK_BY_ID = {s.id: s for s in SAKER}
+
+
+def finn_niva(niva_id: str) -> Niva:
+    """Return the level with this id, or raise :class:`InputError`."""
+    try:
+        return _NIVA_BY_ID[niva_id]
+    except (KeyError, TypeError):
+        gyldige = ", ".join(n.id for n in NIVAER)
+        raise InputError(f"Ukjent nivå: «{niva_id}». Velg ett av disse: {gyldige}.") from None
+
+
+def finn_sak(sak_id: str, saker: tuple[Sak, ...] = SAKER) -> Sak:
+    """Return the case with this id, or raise :class:`InputError`."""
+    for sak in saker:
+        if sak.id == sak_id:
+            return sak
+    raise InputError(f"Ukjent sak: «{sak_id}».")
+
+
+@dataclass(frozen=True)
+class Vurdering:
+    """Feedback on one case: whether the chosen level is right, and why."""
+
+    sak_id: str
+    valgt: str
+    riktig: bool
+    tekst: str
+
+
+def vurder(sak_id: str, niva_id: str, saker: tuple[Sak, ...] = SAKER) -> Vurdering:
+    """Judge one placement and explain it, including who can change the rule.
+
+    >>> vurder("papir", "vane").riktig
+    True
+    """
+    sak = finn_sak(sak_id, saker)
+    valgt = finn_niva(niva_id)
+    fasit = finn_niva(sak.riktig)
+    endre = f"Hvem kan endre det? {fasit.hvem_kan_endre}"
+    if valgt.id == fasit.id:
+        tekst = f"Riktig: {fasit.navn.lower()}. {sak.forklaring} {endre}"
+    else:
+        tekst = (
+            f"Ikke helt. Du valgte {valgt.navn.lower()}, men dette er {fasit.navn.lower()}. "
+            f"{sak.forklaring} {endre}"
+        )
+    return Vurdering(sak.id, valgt.id, valgt.id == fasit.id, tekst)
+
+
+@dataclass(frozen=True)
+class Resultat:
+    """All placements judged so far."""
+
+    vurderinger: tuple[Vurdering, ...]
+    antall: int
+
+    @property
+    def besvart(self) -> int:
+        return len(self.vurderinger)
+
+    @property
+    def riktige(self) -> int:
+        return sum(v.riktig for v in self.vurderinger)
+
+    @property
+    def ferdig(self) -> bool:
+        return self.besvart == self.antall
+
+
+def vurder_alle(svar: Mapping[str, str | None], saker: tuple[Sak, ...] = SAKER) -> Resultat:
+    """Judge every answered case. Empty answers (``None`` or ``""``) are skipped.
+
+    Raises :class:`InputError` for an unknown case or level.
+    """
+    for sak_id in svar:
+        finn_sak(sak_id, saker)
+    vurderinger = tuple(
+        vurder(s.id, svar[s.id], saker) for s in saker if svar.get(s.id) not in (None, "")
+    )
+    return Resultat(vurderinger, len(saker))
+
+
+def oppsummer(resultat: Resultat) -> tuple[str, str]:
+    """Return the score message and its feedback kind (``info`` or ``ok``)."""
+    if resultat.besvart == 0:
+        return (
+            f"Du har ikke plassert noen saker ennå. Det er {resultat.antall} saker. "
+            "Velg et nivå for hver sak, så får du en forklaring.",
+            "info",
+        )
+    if not resultat.ferdig:
+        return (
+            f"Du har plassert {resultat.besvart} av {resultat.antall} saker. "
+            f"{resultat.riktige} er riktige så langt.",
+            "info",
+        )
+    tekst = f"Ferdig! Du har {resultat.riktige} av {resultat.antall} riktige."
+    if resultat.riktige == resultat.antall:
+        tekst += " Du skiller godt mellom nivåene."
+    else:
+        tekst += " Les forklaringene på sakene du bommet på, og prøv igjen."
+    tekst += (
+        " Legg merke til at de to nederste nivåene, skjønn og vane, kan endres lokalt og "
+        "raskt. Det er der de fleste små forsøk kan starte."
+    )
+    return tekst, "ok"
+
+
+# ---------------------------------------------------------------------------
+# Logic: is a planned experiment small and safe? (our own checklist, a «forslag»)
+# ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Sporsmal:
+    """One question in the checklist, with advice if the answer is not «ja»."""
+
+    id: str
+    kort: str
+    tekst: str
+    rad: str
+    kritisk: bool = False
+
+
+SPORSMAL: tuple[Sporsmal, ...] = (
+    Sporsmal(
+        "innbyggere",
+        "Trygt for innbyggerne",
+        "Får innbyggerne minst like trygg og god hjelp mens forsøket varer?",
+        "Forsøket må ikke gå ut over sikkerheten eller rettighetene til innbyggerne. "
+        "Gjør forsøket mindre, eller endre det.",
+        kritisk=True,
+    ),
+    Sporsmal(
+        "handlingsrom",
+        "Innenfor handlingsrommet",
+        "Ligger endringen innenfor det dere selv kan bestemme (skjønn eller vane)?",
+        "Hvis endringen berører lov, avtale eller politisk vedtak, må dere ha med dem som "
+        "kan endre den. Det er ikke et forbud, men et lengre løp.",
+        kritisk=True,
+    ),
+    Sporsmal(
+        "sluttdato",
+        "Sluttdato",
+        "Har forsøket en fast sluttdato, for eksempel om fire eller seks uker?",
+        "Sett en sluttdato. Et forsøk med en slutt er lettere å si ja til og lettere å stoppe.",
+    ),
+    Sporsmal(
+        "tilbake",
+        "Kan gå tilbake",
+        "Kan dere gå tilbake til slik det var før, uten store kostnader?",
+        "Velg en versjon av forsøket som er lett å reversere, eller prøv i mindre skala først.",
+    ),
+    Sporsmal(
+        "involvert",
+        "Ansatte med",
+        "Er de ansatte som berøres, med på å lage forsøket? Er tillitsvalgt og verneombud "
+        "med når arbeidsforholdene endres?",
+        "Ta med dem som berøres. De kjenner arbeidet best, og tidlig involvering gir bedre "
+        "forsøk og mindre motstand.",
+    ),
+    Sporsmal(
+        "maal",
+        "Vet hva dere ser etter",
+        "Har dere bestemt hva dere skal se etter for å vite om forsøket virket?",
+        "Bestem på forhånd ett eller to tegn på at forsøket virker, og hvordan dere skal "
+        "følge med på dem.",
+    ),
+    Sporsmal(
+        "dele",
+        "Deler det dere lærer",
+        "Har dere avtalt når dere skal snakke om hva dere lærte, også hvis forsøket ikke virket?",
+        "Sett av tid til å evaluere. Et forsøk som ikke virket, gir også kunnskap, hvis dere "
+        "deler den.",
+    ),
+)
+
+SVARVALG: tuple[tuple[str, str], ...] = (("Ja", "ja"), ("Nei", "nei"), ("Vet ikke", "vet_ikke"))
+_SVARVERDIER = frozenset(v for _, v in SVARVALG)
+
+
+@dataclass(frozen=True)
+class ForsoksVurdering:
+    """The checklist verdict: a kind (``ok``/``info``/``feil``), a headline and advice."""
+
+    kind: str
+    overskrift: str
+    rad: tuple[str, ...]
+    besvart: int
+    antall: int
+
+
+def vurder_forsok(svar: Mapping[str, str | None]) -> ForsoksVurdering:
+    """Judge a planned experiment from the checklist answers.
+
+    Answers are ``"ja"``, ``"nei"`` or ``"vet_ikke"``; empty answers are skipped.
+    A «nei» on a critical question (safety for residents, inside the
+    handlingsrom) means the experiment is not ready.
+
+    >>> vurder_forsok({s.id: "ja" for s in SPORSMAL}).kind
+    'ok'
+    """
+    gyldige = _SVARVERDIER
+    ids = {s.id for s in SPORSMAL}
+    for sid, verdi in svar.items():
+        if sid not in ids:
+            raise InputError(f"Ukjent spørsmål: «{sid}».")
+        if verdi not in gyldige and verdi not in (None, ""):
+            raise InputError(f"Ugyldig svar: «{verdi}». Svar ja, nei eller vet ikke.")
+    besvarte = [s for s in SPORSMAL if svar.get(s.id) not in (None, "")]
+    rad = tuple(s.rad for s in besvarte if svar[s.id] != "ja")
+    n = len(SPORSMAL)
+    if not besvarte:
+        return ForsoksVurdering(
+            "info",
+            f"Svar på de {n} spørsmålene for et forsøk du vurderer, så får du råd.",
+            (),
+            0,
+            n,
+        )
+    if any(s.kritisk and svar[s.id] == "nei" for s in besvarte):
+        return ForsoksVurdering(
+            "feil",
+            "Forsøket er ikke trygt nok ennå. Se rådene under før dere starter.",
+            rad,
+            len(besvarte),
+            n,
+        )
+    if len(besvarte) < n:
+        return ForsoksVurdering(
+            "info",
+            f"Du har svart på {len(besvarte)} av {n} spørsmål.",
+            rad,
+            len(besvarte),
+            n,
+        )
+    if not rad:
+        return ForsoksVurdering(
+            "ok",
+            "Forsøket ser lite og trygt ut. Sett i gang, og husk å dele det dere lærer.",
+            (),
+            n,
+            n,
+        )
+    return ForsoksVurdering(
+        "info",
+        "Forsøket er nesten klart. Gjør noen justeringer først:",
+        rad,
+        n,
+        n,
+    )
+
+
+# ---------------------------------------------------------------------------
+# Views
+# ---------------------------------------------------------------------------
+
+_VELG = ("Velg nivå …", "")
+_BRED = {"description_width": "initial"}
+
+
+def _niva_liste() -> str:
+    punkter = "".join(
+        f"<li><strong>{esc(n.navn)}:</strong> {esc(n.beskrivelse)}</li>" for n in NIVAER
+    )
+    return f"<ol>{punkter}</ol>"
+
+
+class HandlingsromOppgave(W.VBox):
+    """Sort invented cases by the level of handlingsrom that binds them.
+
+    Each case gets immediate feedback: why it belongs to its level, and who can
+    change it. The score counts the current right answers.
+
+    Examples
+    --------
+    >>> oppgave = HandlingsromOppgave()
+    >>> oppgave.svar = {"papir": "vane"}
+    >>> oppgave.poeng
+    1
+    """
+
+    svar = T.Dict(help="Valgt nivå per sak-id. Tom streng betyr at saken ikke er plassert.")
+    poeng = T.Int(0, help="Antall saker som er plassert på riktig nivå.")
+    ferdig = T.Bool(False, help="Sann når alle sakene er plassert.")
+
+    def __init__(self, **kwargs):
+        self._intro = W.HTML(
+            "<p><strong>Oppgave: Hvem bestemmer?</strong> Under ser du "
+            f"{len(SAKER)} saker fra en tenkt kommune. Sakene er oppdiktede eksempler. "
+            "Velg hvilket nivå av handlingsrom som binder hver sak. Du får en forklaring "
+            "med en gang.</p><p>Nivåene, fra vanskeligst til lettest å endre:</p>"
+            + _niva_liste()
+        )
+        valg = [_VELG] + [(n.navn, n.id) for n in NIVAER]
+        self._velgere: dict[str, W.Dropdown] = {}
+        self._svarbokser: dict[str, W.HTML] = {}
+        rader = []
+        for nr, sak in enumerate(SAKER, start=1):
+            velger = W.Dropdown(
+                options=valg, value="", description=f"Nivå for sak {nr}:", style=_BRED
+            )
+            velger.observe(self._on_velger, names="value")
+            self._velgere[sak.id] = velger
+            self._svarbokser[sak.id] = W.HTML()
+            rader.append(
+                W.VBox(
+                    [
+                        W.HTML(f"<p><strong>Sak {nr}.</strong> {esc(sak.tekst)}</p>"),
+                        velger,
+                        self._svarbokser[sak.id],
+                    ]
+                )
+            )
+        self._poengboks = W.HTML()
+        self._nullstill = W.Button(description="Start på nytt", tooltip="Fjern alle svarene")
+        self._nullstill.on_click(self._on_nullstill)
+        super().__init__(
+            [self._intro, *rader, self._poengboks, self._nullstill], **kwargs
+        )
+        self.add_class("kurs-widget")
+        self._update_visning()
+
+    def _on_velger(self, change) -> None:
+        for sak_id, velger in self._velgere.items():
+            if velger is change["owner"]:
+                self.svar = {**self.svar, sak_id: change["new"]}
+
+    def _on_nullstill(self, _button=None) -> None:
+        self.svar = {}
+
+    @T.observe("svar")
+    def _update_svar(self, _change) -> None:
+        self._update_velgere()
+        self._update_visning()
+
+    def _update_velgere(self) -> None:
+        for sak_id, velger in self._velgere.items():
+            verdi = self.svar.get(sak_id) or ""
+            if verdi in _NIVA_BY_ID or verdi == "":
+                if velger.value != verdi:
+                    velger.value = verdi
+
+    def _update_visning(self) -> None:
+        try:
+            resultat = vurder_alle(self.svar)
+        except InputError as feil:
+            self._poengboks.value = feedback_html(str(feil), "feil")
+            return
+        per_sak = {v.sak_id: v for v in resultat.vurderinger}
+        for sak_id, boks in self._svarbokser.items():
+            v = per_sak.get(sak_id)
+            boks.value = "" if v is None else feedback_html(v.tekst, "ok" if v.riktig else "feil")
+        tekst, kind = oppsummer(resultat)
+        self._poengboks.value = feedback_html(tekst, kind, title="Poeng:")
+        self.poeng = resultat.riktige
+        self.ferdig = resultat.ferdig
+
+
+class ForsoksSjekk(W.VBox):
+    """A checklist (our own «forslag») for whether a planned experiment is small and safe.
+
+    Examples
+    --------
+    >>> sjekk = ForsoksSjekk()
+    >>> sjekk.svar = {s.id: "ja" for s in SPORSMAL}
+    >>> sjekk.vurdering
+    'ok'
+    """
+
+    svar = T.Dict(help="Svar per spørsmål-id: 'ja', 'nei' eller 'vet_ikke'. Mangler = ikke svart.")
+    vurdering = T.Unicode("info", help="Samlet vurdering: 'ok', 'info' eller 'feil'.")
+
+    def __init__(self, **kwargs):
+        self._intro = W.HTML(
+            "<p><strong>Sjekkliste: Er forsøket lite og trygt?</strong> Tenk på en liten "
+            "endring dere vil prøve. Et eksempel (oppdiktet): et team i hjemmetjenesten vil "
+            "prøve et morgenmøte på ti minutter i stedet for tretti, i fire uker. Svar på "
+            "spørsmålene med knappene Ja, Nei eller Vet ikke. Sjekklisten er vårt forslag, ikke "
+            "en offisiell mal.</p>"
+        )
+        valg = list(SVARVALG)
+        self._knapper: dict[str, W.ToggleButtons] = {}
+        rader = []
+        for nr, s in enumerate(SPORSMAL, start=1):
+            knapper = W.ToggleButtons(
+                options=valg, value=None, description=f"{s.kort}:", style=_BRED
+            )
+            knapper.observe(self._on_knapp, names="value")
+            self._knapper[s.id] = knapper
+            rader.append(W.VBox([W.HTML(f"<p>{nr}. {esc(s.tekst)}</p>"), knapper]))
+        self._resultat = W.HTML()
+        self._nullstill = W.Button(description="Start på nytt", tooltip="Fjern alle svarene")
+        self._nullstill.on_click(self._on_nullstill)
+        super().__init__([self._intro, *rader, self._resultat, self._nullstill], **kwargs)
+        self.add_class("kurs-widget")
+        self._update_visning()
+
+    def _on_knapp(self, change) -> None:
+        for sid, knapper in self._knapper.items():
+            if knapper is change["owner"]:
+                self.svar = {**self.svar, sid: change["new"]}
+
+    def _on_nullstill(self, _button=None) -> None:
+        self.svar = {}
+
+    @T.observe("svar")
+    def _update_svar(self, _change) -> None:
+        for sid, knapper in self._knapper.items():
+            verdi = self.svar.get(sid) or None
+            if (verdi is None or verdi in _SVARVERDIER) and knapper.value != verdi:
+                knapper.value = verdi
+        self._update_visning()
+
+    def _update_visning(self) -> None:
+        try:
+            v = vurder_forsok(self.svar)
+        except InputError as feil:
+            self._resultat.value = feedback_html(str(feil), "feil")
+            self.vurdering = "feil"
+            return
+        html = feedback_html(v.overskrift, v.kind, title="Vurdering:")
+        if v.rad:
+            html += "<ul>" + "".join(f"<li>{esc(r)}</li>" for r in v.rad) + "</ul>"
+        self._resultat.value = html
+        self.vurdering = v.kind
