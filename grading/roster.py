@@ -310,12 +310,16 @@ def parse_roster(data: bytes | str, encoding: str | None = None) -> list[Learner
 # Storage
 # --------------------------------------------------------------------------
 def import_roster(course_dir: Path | str, csv_path: Path | str | None = None, *,
-                  data: bytes | None = None, encoding: str | None = None) -> ImportResult:
+                  data: bytes | None = None, encoding: str | None = None,
+                  names_in_gradebook: bool = True) -> ImportResult:
     """Validate and import a roster file, all-or-nothing.
 
     The nbgrader students and our roster table are written in ONE database
     transaction; ``deltakere.csv`` is replaced atomically afterwards from the
     committed table. Any problem raises :class:`RosterError` and writes nothing.
+
+    ``names_in_gradebook=False`` keeps names out of nbgrader's gradebook (and so
+    out of formgrader): they are stored only in our roster table.
     """
     from nbgrader.api import Student
 
@@ -339,12 +343,13 @@ def import_roster(course_dir: Path | str, csv_path: Path | str | None = None, *,
             existing = {r.id: r for r in session.execute(sa.select(roster_table)).all()}
             added, updated, unchanged = [], [], []
             for ln in learners:
-                first, last = ln.first_last
+                first, last = ln.first_last if names_in_gradebook else (None, None)
+                email = ln.epost if names_in_gradebook else None
                 student = session.get(Student, ln.id)
                 if student is None:
-                    session.add(Student(id=ln.id, first_name=first, last_name=last, email=ln.epost))
+                    session.add(Student(id=ln.id, first_name=first, last_name=last, email=email))
                 else:
-                    student.first_name, student.last_name, student.email = first, last, ln.epost
+                    student.first_name, student.last_name, student.email = first, last, email
                 old = existing.get(ln.id)
                 values = dict(navn=ln.navn, epost=ln.epost, enhet=ln.enhet)
                 if old is None:

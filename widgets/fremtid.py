@@ -407,35 +407,41 @@ class Fremtidsovelse(widgets.VBox):
     """
 
     aarsverk = traitlets.Unicode(EKSEMPEL["aarsverk"], help="Årsverk i kommunen i dag, slik det er skrevet inn.")
-    vekst = traitlets.Unicode(EKSEMPEL["vekst"], help="Forventet vekst i behovet for tjenester fram til 2040, i prosent.")
+    vekst = traitlets.Unicode(EKSEMPEL["vekst"], help="Forventet vekst i behovet for tjenester til 2040, i prosent.")
     avgang = traitlets.Unicode(EKSEMPEL["avgang"], help="Forventet avgang (pensjon og turnover) i årsverk per år.")
     rekruttering = traitlets.Unicode(EKSEMPEL["rekruttering"], help="Forventet rekruttering i årsverk per år.")
     digitalisering = traitlets.Int(0, help="Spak: andel av behovet som løses med teknologi i 2040, i prosent.")
     heltid = traitlets.Int(0, help="Spak: flere årsverk fra de samme ansatte i 2040, i prosent.")
     samskaping = traitlets.Int(0, help="Spak: andel av behovet som løses sammen med andre i 2040, i prosent.")
     beholde = traitlets.Int(0, help="Spak: hvor mye mindre avgangen blir, i prosent.")
-    resultat = traitlets.Instance(Framskriving, allow_none=True, help="Siste gyldige framskriving, eller None ved feil.")
+    resultat = traitlets.Instance(Framskriving, allow_none=True, help="Siste gyldige framskriving, ellers None.")
     feil = traitlets.Unicode("", help="Feilmeldingen ved ugyldige tall, ellers tom.")
 
     def __init__(self, **kwargs):
-        bredde = {"description_width": "20em"}
+        bredde = {"description_width": "17em"}
+        rad = {"width": "100%", "max_width": "30em"}
         self._felter = {
-            "aarsverk": widgets.Text(description="Årsverk i dag", placeholder="for eksempel 1000", style=bredde),
+            "aarsverk": widgets.Text(
+                description="Årsverk i dag", placeholder="for eksempel 1000", style=bredde, layout=rad
+            ),
             "vekst": widgets.Text(
-                description=f"Vekst i behov til {MAAL_AAR} (%)", placeholder="for eksempel 20", style=bredde
+                description=f"Vekst i behov til {MAAL_AAR} (%)",
+                placeholder="for eksempel 20",
+                style=bredde,
+                layout=rad,
             ),
             "avgang": widgets.Text(
-                description="Avgang per år (årsverk)", placeholder="pensjon og turnover", style=bredde
+                description="Avgang per år (årsverk)", placeholder="pensjon og turnover", style=bredde, layout=rad
             ),
             "rekruttering": widgets.Text(
-                description="Rekruttering per år (årsverk)", placeholder="for eksempel 60", style=bredde
+                description="Rekruttering per år (årsverk)", placeholder="for eksempel 60", style=bredde, layout=rad
             ),
         }
         for felt in self._felter.values():
             felt.continuous_update = False
         self._spakvalg = {
             navn: widgets.BoundedIntText(
-                value=0, min=0, max=int(MAKS_SPAK), step=5, description=f"{etikett} (%)", style=bredde
+                value=0, min=0, max=int(MAKS_SPAK), step=5, description=f"{etikett} (%)", style=bredde, layout=rad
             )
             for navn, (etikett, _) in SPAKER.items()
         }
@@ -443,6 +449,7 @@ class Fremtidsovelse(widgets.VBox):
             description="Bruk eksempeltallene",
             tooltip="Sett inn eksempeltallene og nullstill spakene",
             icon="undo",
+            layout={"width": "auto"},
         )
         self._melding = widgets.HTML()
         self._forklaring = widgets.HTML()
@@ -458,9 +465,9 @@ class Fremtidsovelse(widgets.VBox):
                 "Norge 2040. Tallene under er eksempeltall for en tenkt kommune. Bytt dem ut med tall for "
                 "din kommune.</p>"
             ),
-            widgets.HTML("<h4>Tallene for kommunen</h4>"),
+            widgets.HTML("<p><strong>Tallene for kommunen</strong></p>"),
             *self._felter.values(),
-            widgets.HTML("<h4>Spaker (dine egne antakelser for 2040)</h4>"),
+            widgets.HTML("<p><strong>Spaker (dine egne antakelser for 2040)</strong></p>"),
             *self._spakvalg.values(),
             self._eksempelknapp,
             self._melding,

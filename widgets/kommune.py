@@ -294,7 +294,10 @@ class KommuneSortering(widgets.VBox):
         bokser = []
         for nr, p in enumerate(praksiser, start=1):
             knapper = widgets.RadioButtons(
-                options=valg, value=None, description=f"Praksis {nr}:", style={"description_width": "6em"}
+                options=valg,
+                value=None,
+                description=f"Modell for praksis {nr}:",
+                style={"description_width": "initial"},
             )
             knapper.observe(self._on_knapp, names="value")
             self._knapper[p.id] = knapper
@@ -307,7 +310,10 @@ class KommuneSortering(widgets.VBox):
                 )
             )
         self._nullstill = widgets.Button(
-            description="Nullstill svarene", tooltip="Fjern alle svarene og begynn på nytt", icon="undo"
+            description="Nullstill svarene",
+            tooltip="Fjern alle svarene og begynn på nytt",
+            icon="undo",
+            layout={"width": "auto"},
         )
         self._nullstill.on_click(self._nullstill_svar)
         self._sammendrag = widgets.HTML()

@@ -343,7 +343,7 @@ def vurder_sloyfe(rekkefolge: Sequence[str]) -> SloyfeResultat:
             "Bestem ikke om dere skal fortsette før dere har evaluert. Da mister dere det "
             "dere kunne ha lært."
         )
-    if "problem" in plass and plass["problem"] != 1:
+    if rekkefolge and rekkefolge[0] != "problem":
         merknader.append("Start med problemet, ikke med løsningen.")
     return SloyfeResultat(tuple(rekkefolge), riktige, len(STEG), tuple(merknader))
 
@@ -354,6 +354,8 @@ def vurder_sloyfe(rekkefolge: Sequence[str]) -> SloyfeResultat:
 
 _VELG = ("Velg faktor …", "")
 _BRED = {"description_width": "initial"}
+#: Wide enough for the longest option; never wider than the page.
+_VELGER_LAYOUT = {"width": "34em", "max_width": "100%"}
 
 
 class FaktorOppgave(W.VBox):
@@ -373,6 +375,9 @@ class FaktorOppgave(W.VBox):
     poeng = T.Int(0, help="Antall situasjoner koblet til riktig faktor.")
     ferdig = T.Bool(False, help="Sann når alle situasjonene er koblet.")
 
+    #: True while the view copies a trait into its controls, so their callbacks do not echo back.
+    _synker = False
+
     def __init__(self, **kwargs):
         faktorliste = "".join(
             f"<li><strong>{esc(f.navn)}:</strong> {esc(f.beskrivelse)}</li>" for f in FAKTORER
@@ -391,7 +396,11 @@ class FaktorOppgave(W.VBox):
         rader = []
         for nr, s in enumerate(SITUASJONER, start=1):
             velger = W.Dropdown(
-                options=valg, value="", description=f"Faktor for situasjon {nr}:", style=_BRED
+                options=valg,
+                value="",
+                description=f"Faktor for situasjon {nr}:",
+                style=_BRED,
+                layout=W.Layout(**_VELGER_LAYOUT),
             )
             velger.observe(self._on_velger, names="value")
             self._velgere[s.id] = velger
@@ -413,6 +422,8 @@ class FaktorOppgave(W.VBox):
         self._update_visning()
 
     def _on_velger(self, change) -> None:
+        if self._synker:
+            return
         for situasjon_id, velger in self._velgere.items():
             if velger is change["owner"]:
                 self.svar = {**self.svar, situasjon_id: change["new"]}
@@ -422,10 +433,14 @@ class FaktorOppgave(W.VBox):
 
     @T.observe("svar")
     def _update_svar(self, _change) -> None:
-        for situasjon_id, velger in self._velgere.items():
-            verdi = self.svar.get(situasjon_id) or ""
-            if (verdi == "" or verdi in _FAKTOR_BY_ID) and velger.value != verdi:
-                velger.value = verdi
+        self._synker = True
+        try:
+            for situasjon_id, velger in self._velgere.items():
+                verdi = self.svar.get(situasjon_id) or ""
+                if (verdi == "" or verdi in _FAKTOR_BY_ID) and velger.value != verdi:
+                    velger.value = verdi
+        finally:
+            self._synker = False
         self._update_visning()
 
     def _update_visning(self) -> None:

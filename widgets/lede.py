@@ -173,7 +173,10 @@ def _faser_tekst(aktivitet: Aktivitet) -> str:
 
 @dataclass(frozen=True)
 class Plassering:
-    """Feedback on one activity's phase. ``retning`` is ``"for tidlig"``, ``"for sent"`` or ``""``."""
+    """Feedback on one activity's phase.
+
+    ``retning`` is ``"for tidlig"``, ``"for sent"`` or ``""`` when the phase is right.
+    """
 
     aktivitet_id: str
     fase_id: str
@@ -239,17 +242,14 @@ def vurder_tidslinje(plassering: Mapping[str, str | None]) -> Tidslinjeresultat:
     beslutning = _FASE_BY_ID["beslutning"].nr
     merknader: list[str] = []
 
-    sene = [
-        a for a in AKTIVITETER
-        if a.involvering and a.id != "evaluere" and a.id in fase_av and fase_av[a.id].nr >= beslutning
-    ]
-    if sene:
+    tidlige_ids = [a.id for a in AKTIVITETER if a.involvering and a.id != "evaluere"]
+    if any(i in fase_av and fase_av[i].nr >= beslutning for i in tidlige_ids):
         merknader.append(
             "Noe av involveringen kommer først ved eller etter beslutningen. Da kan de "
             "ansatte bare si hva de mener om noe som allerede er bestemt. Det er ikke tidlig "
             "involvering."
         )
-    if "informere" in fase_av and "drofte" in fase_av and fase_av["drofte"].nr < fase_av["informere"].nr:
+    if {"informere", "drofte"} <= fase_av.keys() and fase_av["drofte"].nr < fase_av["informere"].nr:
         merknader.append(
             "Du har lagt drøftingen før informasjonen. De tillitsvalgte trenger informasjon "
             "først, ellers har de ikke grunnlag for å drøfte."
@@ -262,7 +262,6 @@ def vurder_tidslinje(plassering: Mapping[str, str | None]) -> Tidslinjeresultat:
             "planene tidlig, og om beslutningen når den er tatt."
         )
 
-    tidlige_ids = [a.id for a in AKTIVITETER if a.involvering and a.id != "evaluere"]
     tidlig = all(i in fase_av and fase_av[i].nr < beslutning for i in tidlige_ids)
     return Tidslinjeresultat(plasseringer, len(AKTIVITETER), tidlig, tuple(merknader))
 
@@ -309,6 +308,8 @@ def oppsummer(resultat: Tidslinjeresultat) -> tuple[str, str]:
 
 _VELG = ("Velg fase …", "")
 _BRED = {"description_width": "initial"}
+#: Wide enough for the longest option; never wider than the page.
+_VELGER_LAYOUT = {"width": "38em", "max_width": "100%"}
 
 
 class InvolveringsTidslinje(W.VBox):
@@ -331,6 +332,9 @@ class InvolveringsTidslinje(W.VBox):
     poeng = T.Int(0, help="Antall aktiviteter i en god fase (etter sjekk).")
     tidlig_involvering = T.Bool(False, help="Sann når all involvering kommer før beslutningen.")
 
+    #: True while the view copies a trait into its controls, so their callbacks do not echo back.
+    _synker = False
+
     def __init__(self, **kwargs):
         faseliste = "".join(f"<li>{esc(f.navn)}</li>" for f in FASER)
         self._intro = W.HTML(
@@ -345,7 +349,11 @@ class InvolveringsTidslinje(W.VBox):
         rader = []
         for nr, a in enumerate(AKTIVITETER, start=1):
             velger = W.Dropdown(
-                options=valg, value="", description=f"Fase for aktivitet {nr}:", style=_BRED
+                options=valg,
+                value="",
+                description=f"Fase for aktivitet {nr}:",
+                style=_BRED,
+                layout=W.Layout(**_VELGER_LAYOUT),
             )
             velger.observe(self._on_velger, names="value")
             self._velgere[a.id] = velger
@@ -374,6 +382,8 @@ class InvolveringsTidslinje(W.VBox):
         self._update_visning()
 
     def _on_velger(self, change) -> None:
+        if self._synker:
+            return
         for aktivitet_id, velger in self._velgere.items():
             if velger is change["owner"]:
                 self.plassering = {**self.plassering, aktivitet_id: change["new"]}
@@ -393,10 +403,14 @@ class InvolveringsTidslinje(W.VBox):
 
     @T.observe("plassering")
     def _update_plassering(self, _change) -> None:
-        for aktivitet_id, velger in self._velgere.items():
-            verdi = self.plassering.get(aktivitet_id) or ""
-            if (verdi == "" or verdi in _FASE_BY_ID) and velger.value != verdi:
-                velger.value = verdi
+        self._synker = True
+        try:
+            for aktivitet_id, velger in self._velgere.items():
+                verdi = self.plassering.get(aktivitet_id) or ""
+                if (verdi == "" or verdi in _FASE_BY_ID) and velger.value != verdi:
+                    velger.value = verdi
+        finally:
+            self._synker = False
         if self.sjekket:
             self.sjekket = False
         else:

@@ -1,4 +1,4 @@
-"""P1 «Å våge»: sort cases by the level of handlingsrom that binds them, and check a small experiment.
+"""P1 «Å våge»: sort cases by their level of handlingsrom, and check a small experiment.
 
 The teaching logic is plain functions over frozen dataclasses; the two views
 (:class:`HandlingsromOppgave`, :class:`ForsoksSjekk`) only show it. All cases are
@@ -349,7 +349,8 @@ SPORSMAL: tuple[Sporsmal, ...] = (
     Sporsmal(
         "dele",
         "Deler det dere lærer",
-        "Har dere avtalt når dere skal snakke om hva dere lærte, også hvis forsøket ikke virket?",
+        "Har dere avtalt når dere skal snakke om hva dere lærte, også hvis forsøket ikke "
+        "virket?",
         "Sett av tid til å evaluere. Et forsøk som ikke virket, gir også kunnskap, hvis dere "
         "deler den.",
     ),
@@ -437,6 +438,8 @@ def vurder_forsok(svar: Mapping[str, str | None]) -> ForsoksVurdering:
 
 _VELG = ("Velg nivå …", "")
 _BRED = {"description_width": "initial"}
+#: Wide enough for the longest option; never wider than the page.
+_VELGER_LAYOUT = {"width": "30em", "max_width": "100%"}
 
 
 def _niva_liste() -> str:
@@ -464,6 +467,9 @@ class HandlingsromOppgave(W.VBox):
     poeng = T.Int(0, help="Antall saker som er plassert på riktig nivå.")
     ferdig = T.Bool(False, help="Sann når alle sakene er plassert.")
 
+    #: True while the view copies a trait into its controls, so their callbacks do not echo back.
+    _synker = False
+
     def __init__(self, **kwargs):
         self._intro = W.HTML(
             "<p><strong>Oppgave: Hvem bestemmer?</strong> Under ser du "
@@ -478,7 +484,11 @@ class HandlingsromOppgave(W.VBox):
         rader = []
         for nr, sak in enumerate(SAKER, start=1):
             velger = W.Dropdown(
-                options=valg, value="", description=f"Nivå for sak {nr}:", style=_BRED
+                options=valg,
+                value="",
+                description=f"Nivå for sak {nr}:",
+                style=_BRED,
+                layout=W.Layout(**_VELGER_LAYOUT),
             )
             velger.observe(self._on_velger, names="value")
             self._velgere[sak.id] = velger
@@ -502,6 +512,8 @@ class HandlingsromOppgave(W.VBox):
         self._update_visning()
 
     def _on_velger(self, change) -> None:
+        if self._synker:
+            return
         for sak_id, velger in self._velgere.items():
             if velger is change["owner"]:
                 self.svar = {**self.svar, sak_id: change["new"]}
@@ -515,11 +527,14 @@ class HandlingsromOppgave(W.VBox):
         self._update_visning()
 
     def _update_velgere(self) -> None:
-        for sak_id, velger in self._velgere.items():
-            verdi = self.svar.get(sak_id) or ""
-            if verdi in _NIVA_BY_ID or verdi == "":
-                if velger.value != verdi:
+        self._synker = True
+        try:
+            for sak_id, velger in self._velgere.items():
+                verdi = self.svar.get(sak_id) or ""
+                if (verdi == "" or verdi in _NIVA_BY_ID) and velger.value != verdi:
                     velger.value = verdi
+        finally:
+            self._synker = False
 
     def _update_visning(self) -> None:
         try:
@@ -548,8 +563,11 @@ class ForsoksSjekk(W.VBox):
     'ok'
     """
 
-    svar = T.Dict(help="Svar per spørsmål-id: 'ja', 'nei' eller 'vet_ikke'. Mangler = ikke svart.")
+    svar = T.Dict(help="Svar per spørsmål-id: 'ja', 'nei' eller 'vet_ikke'. Mangler: ikke svart.")
     vurdering = T.Unicode("info", help="Samlet vurdering: 'ok', 'info' eller 'feil'.")
+
+    #: True while the view copies a trait into its controls, so their callbacks do not echo back.
+    _synker = False
 
     def __init__(self, **kwargs):
         self._intro = W.HTML(
@@ -577,6 +595,8 @@ class ForsoksSjekk(W.VBox):
         self._update_visning()
 
     def _on_knapp(self, change) -> None:
+        if self._synker:
+            return
         for sid, knapper in self._knapper.items():
             if knapper is change["owner"]:
                 self.svar = {**self.svar, sid: change["new"]}
@@ -586,10 +606,14 @@ class ForsoksSjekk(W.VBox):
 
     @T.observe("svar")
     def _update_svar(self, _change) -> None:
-        for sid, knapper in self._knapper.items():
-            verdi = self.svar.get(sid) or None
-            if (verdi is None or verdi in _SVARVERDIER) and knapper.value != verdi:
-                knapper.value = verdi
+        self._synker = True
+        try:
+            for sid, knapper in self._knapper.items():
+                verdi = self.svar.get(sid) or None
+                if (verdi is None or verdi in _SVARVERDIER) and knapper.value != verdi:
+                    knapper.value = verdi
+        finally:
+            self._synker = False
         self._update_visning()
 
     def _update_visning(self) -> None:

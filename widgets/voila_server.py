@@ -42,7 +42,6 @@ def command(port: int, *, preheat: bool = True, pool_size: int = 1, cull_idle_se
         "--template=kurs",
         "--theme=light",
         "--VoilaConfiguration.show_tracebacks=False",
-        "--VoilaConfiguration.file_allowlist=[]",
         "--HTMLExporter.language_code=nb",
         f"--MappingKernelManager.cull_idle_timeout={cull_idle_seconds}",
         "--MappingKernelManager.cull_interval=60",

@@ -69,7 +69,6 @@ class EgenvurderingApp(w.VBox):
         self.instrument = instrument or load_instrument()
         self.store = store or Store()
         self.dimensions = list(self.instrument.dimensions)
-        self._raw: dict[str, str] = {item.id: NOT_ANSWERED for item in self.instrument.items}
         self._page = 0
         self._submission_id = uuid.uuid4().hex
         self._build_start()
@@ -89,7 +88,7 @@ class EgenvurderingApp(w.VBox):
         self.consent = w.Checkbox(value=False, description="Jeg har lest hva som lagres, og vil fortsette",
                                   indent=False)
         self.new_button = _button("Start med en ny kode", "primary")
-        self.code_input = w.Text(description="Har du en kode fra før? Skriv den her", placeholder="XXXX-XXXX-XXXX",
+        self.code_input = w.Text(continuous_update=False, description="Har du en kode fra før? Skriv den her", placeholder="XXXX-XXXX-XXXX",
                                  style={"description_width": "initial"})
         self.fetch_button = _button("Hent svarene mine")
         self.start_message = w.HTML()
@@ -131,59 +130,61 @@ class EgenvurderingApp(w.VBox):
     # ----- questionnaire ------------------------------------------------
     def _build_form(self) -> None:
         self.form_header = w.HTML()
-        self.selects: list[w.Dropdown] = []
-        for _ in range(max(len(d.items) for d in self.dimensions)):
-            dd = w.Dropdown(options=answer_options(self.instrument), value=NOT_ANSWERED,
+        # One dropdown per statement, made once: a late value from the browser can then
+        # never land on another statement.
+        self.selects: dict[str, w.Dropdown] = {}
+        for item in self.instrument.items:
+            dd = w.Dropdown(options=answer_options(self.instrument), value=NOT_ANSWERED, description=item.text,
                             style={"description_width": "initial"})
             dd.add_class("kurs-item")
-            dd.observe(self._on_select, names="value")
-            self.selects.append(dd)
+            dd.observe(self._update_count, names="value")
+            self.selects[item.id] = dd
         self.prev_button = _button("Forrige")
         self.next_button = _button("Neste", "primary")
         self.save_button = _button("Lagre og se profilen", "success")
         self.form_message = w.HTML()
+        self.progress = w.HTML()
         self.prev_button.on_click(lambda _: self._go(self._page - 1))
         self.next_button.on_click(lambda _: self._go(self._page + 1))
         self.save_button.on_click(self._on_save)
         self._form_items = w.VBox()
-        self._form = w.VBox([self.form_header, self._form_items,
+        self._form = w.VBox([self.form_header, self._form_items, self.progress,
                              w.HBox([self.prev_button, self.next_button, self.save_button]), self.form_message])
 
     def _reset_form(self) -> None:
-        self._raw = {item.id: NOT_ANSWERED for item in self.instrument.items}
+        for dd in self.selects.values():
+            dd.value = NOT_ANSWERED
         self._submission_id = uuid.uuid4().hex
         self._page = 0
         self.form_message.value = ""
         self._show_page()
 
-    def _on_select(self, change_) -> None:
-        owner = change_["owner"]
-        item_id = getattr(owner, "_item_id", None)
-        if item_id:
-            self._raw[item_id] = change_["new"]
+    def raw_answers(self) -> dict[str, str]:
+        """The form as it stands: item id → chosen option value."""
+        return {item_id: dd.value for item_id, dd in self.selects.items()}
+
+    def _page_selects(self) -> list[w.Dropdown]:
+        return [self.selects[item.id] for item in self.dimensions[self._page].items]
 
     def _go(self, page: int) -> None:
         self._page = max(0, min(page, len(self.dimensions) - 1))
         self._show_page()
+        self._page_selects()[0].focus()  # keyboard users continue at the first statement
+
+    def _update_count(self, _=None) -> None:
+        answered = sum(1 for v in self.raw_answers().values() if v != NOT_ANSWERED)
+        self.progress.value = f"<p>Du har svart på {answered} av {len(self.selects)} utsagn.</p>"
 
     def _show_page(self) -> None:
         dim = self.dimensions[self._page]
         n = len(self.dimensions)
-        answered = sum(1 for v in self._raw.values() if v != NOT_ANSWERED)
+        self._form_items.children = self._page_selects()
+        self._update_count()
         self.form_header.value = (
             f"<p class='kurs-kode'>Koden din er <strong>{esc(self.key)}</strong>. Skriv den ned. "
             "Uten koden finner verken du eller andre svarene igjen.</p>"
             f"<h2>Del {self._page + 1} av {n}: {esc(dim.id)} {esc(dim.name)}</h2>"
-            f"<p>{esc(dim.text)}</p><p>Hvor enig er du i utsagnene? Du har svart på {answered} av "
-            f"{len(self._raw)} utsagn.</p>")
-        shown = []
-        for dd, item in zip(self.selects, dim.items):
-            dd._item_id = None  # no write-back while we set the value
-            dd.description = item.text
-            dd.value = self._raw[item.id]
-            dd._item_id = item.id
-            shown.append(dd)
-        self._form_items.children = shown
+            f"<p>{esc(dim.text)}</p><p>Hvor enig er du i utsagnene?</p>")
         self.prev_button.disabled = self._page == 0
         last = self._page == n - 1
         self.next_button.layout.display = "none" if last else None
@@ -192,7 +193,7 @@ class EgenvurderingApp(w.VBox):
     def _on_save(self, _=None) -> None:
         self.save_button.disabled = True
         try:
-            answers = to_answers(self._raw)
+            answers = to_answers(self.raw_answers())
             self.store.save_response(self.key, answers, self._submission_id)
         except (StorageError, InputError) as err:
             self.form_message.value = feedback_html(
@@ -205,12 +206,12 @@ class EgenvurderingApp(w.VBox):
     # ----- profile ------------------------------------------------------
     def _build_profile(self) -> None:
         self.profile_html = w.HTML()
-        self.plan_area = w.Textarea(description="Handlingsplanen din", rows=12,
+        self.plan_area = w.Textarea(continuous_update=False, description="Handlingsplanen din", rows=12,
                                     style={"description_width": "initial"}, layout=w.Layout(width="100%"))
         self.plan_button = _button("Lagre handlingsplanen", "primary")
         self.plan_message = w.HTML()
         self.downloads = w.HTML()
-        self.group_input = w.Text(description="Gruppekode fra kurslederen", placeholder="for eksempel TEAM-ABCD-1234",
+        self.group_input = w.Text(continuous_update=False, description="Gruppekode fra kurslederen", placeholder="for eksempel TEAM-ABCD-1234",
                                   style={"description_width": "initial"})
         self.group_button = _button("Legg svarene mine til i teamet")
         self.group_message = w.HTML()
@@ -318,6 +319,7 @@ class EgenvurderingApp(w.VBox):
         if screen == "skjema":
             self._show_page()
             self.children = [self._form]
+            self._page_selects()[0].focus()
         elif screen == "profil":
             self._show_profile()
             self.confirm_button.layout.display = "none"

@@ -76,14 +76,14 @@ class TeamApp(w.VBox):
             "<h1>Teamvisning: egenvurdering</h1>"
             f"<p>Her ser du et teams samlede profil. Du ser aldri enkeltsvar, og ingenting vises før minst "
             f"{minimum} personer har lagt svarene sine til i gruppen.</p>")
-        self.name_input = w.Text(description="Navn på teamet", placeholder="for eksempel Team hjemmetjenesten",
+        self.name_input = w.Text(continuous_update=False, description="Navn på teamet", placeholder="for eksempel Team hjemmetjenesten",
                                  style={"description_width": "initial"})
         self.create_button = w.Button(description="Lag gruppekode", button_style="primary",
                                       tooltip="Lag gruppekode", layout=w.Layout(width="auto"))
         self.create_message = w.HTML()
-        self.code_input = w.Text(description="Gruppekode", placeholder="XXXX-XXXX",
+        self.code_input = w.Text(continuous_update=False, description="Gruppekode", placeholder="XXXX-XXXX",
                                  style={"description_width": "initial"})
-        self.leader_input = w.Text(description="Din egen kode (valgfritt, for å sammenligne deg med teamet)",
+        self.leader_input = w.Text(continuous_update=False, description="Din egen kode (valgfritt, for å sammenligne deg med teamet)",
                                    style={"description_width": "initial"}, layout=w.Layout(width="100%"))
         self.leader_join = w.Checkbox(value=False, indent=False,
                                       description="Jeg er leder for teamet og vil se min profil mot teamets")

@@ -1,0 +1,236 @@
+"""Parallel autograding with nbgrader's own ``Autograde`` converter.
+
+Plain ``nbgrader autograde A`` grades one submission after the other in one
+process, and most of each step is a kernel starting. Here a pool of worker
+processes (forked after nbgrader is imported, so no worker pays the import)
+each runs nbgrader's Python API (``NbGraderAPI.autograde``) for one learner at
+a time, with the same course config as the CLI. So the results are the ones
+nbgrader would give, and ``bench/autograde.py`` checks that they are equal.
+
+SQLite: every worker writes to ``gradebook.db`` through nbgrader. The workers
+use a long busy timeout (``?timeout=``), so a writer waits for the lock
+instead of failing, and a learner whose run still fails with «database is
+locked» is graded again, alone, at the end.
+"""
+from __future__ import annotations
+
+import multiprocessing as mp
+import os
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from tqdm import tqdm
+
+from grading import _nbgrader  # noqa: F401  (puts the venv on PATH)
+from grading.paths import layout
+
+LOCK_TIMEOUT_S = 120
+LOCK_RETRIES = 3
+
+
+@dataclass
+class StudentResult:
+    student: str
+    success: bool
+    seconds: float
+    error: str = ""
+    log: str = ""
+    attempts: int = 1
+
+
+@dataclass
+class AutogradeResult:
+    assignment: str
+    results: list[StudentResult] = field(default_factory=list)
+    seconds: float = 0.0
+    workers: int = 1
+
+    @property
+    def failed(self) -> list[StudentResult]:
+        return [r for r in self.results if not r.success]
+
+    @property
+    def ok(self) -> list[StudentResult]:
+        return [r for r in self.results if r.success]
+
+    def summary(self) -> str:
+        n = len(self.results)
+        per = self.seconds / n if n else 0.0
+        text = (f"Rettet {len(self.ok)} av {n} innleveringer av «{self.assignment}» på "
+                f"{self.seconds:.1f} s ({per:.2f} s per innlevering, {self.workers} parallelle prosesser).")
+        if self.failed:
+            text += " Kunne ikke rettes: " + ", ".join(r.student for r in self.failed) + "."
+        return text
+
+
+def default_workers() -> int:
+    """One worker per core plus one: a kernel start waits on I/O part of the time."""
+    return max(1, (os.cpu_count() or 1) + 1)
+
+
+def submitted_students(course_dir: Path | str, assignment: str) -> list[str]:
+    lay = layout(course_dir)
+    if not lay.submitted.exists():
+        return []
+    return sorted(p.name for p in lay.submitted.iterdir()
+                  if (p / assignment).is_dir() and not p.name.startswith("."))
+
+
+# --------------------------------------------------------------------------
+# Worker side
+# --------------------------------------------------------------------------
+_API = None
+
+
+def _make_api(course_dir: str):
+    import logging
+
+    from nbgrader.apps import NbGraderAPI
+    from nbgrader.coursedir import CourseDirectory
+
+    from grading._nbgrader import load_config
+
+    lay = layout(course_dir)
+    config = load_config(lay.root)
+    config.CourseDirectory.root = str(lay.root)
+    config.CourseDirectory.db_url = f"{lay.db_url}?timeout={LOCK_TIMEOUT_S}"
+    config.NbGraderAPI.log_level = logging.WARNING
+    coursedir = CourseDirectory(config=config)
+    return NbGraderAPI(coursedir=coursedir, config=config)
+
+
+def _init_worker(course_dir: str) -> None:
+    global _API
+    os.chdir(course_dir)
+    os.environ.setdefault("PYTHONWARNINGS", "ignore")
+    import warnings
+
+    warnings.simplefilter("ignore")
+    _API = _make_api(course_dir)
+
+
+def _grade_one(args: tuple[str, str, bool]) -> StudentResult:
+    assignment, student, force = args
+    start = time.perf_counter()
+    out = _API.autograde(assignment, student, force=force, create=True)
+    return StudentResult(student, bool(out.get("success")), time.perf_counter() - start,
+                         error=out.get("error") or "", log=out.get("log") or "")
+
+
+def _locked(r: StudentResult) -> bool:
+    return (not r.success) and "database is locked" in (r.error + r.log)
+
+
+# --------------------------------------------------------------------------
+# Public API
+# --------------------------------------------------------------------------
+def autograde(course_dir: Path | str, assignment: str, students: list[str] | None = None, *,
+              workers: int | None = None, force: bool = True, progress: bool = True
+              ) -> AutogradeResult:
+    """Autograde the submissions of ``assignment`` (default: every submitted learner)."""
+    import warnings
+
+    lay = layout(course_dir)
+    students = submitted_students(lay.root, assignment) if students is None else list(students)
+    workers = default_workers() if workers is None else max(1, workers)
+    workers = min(workers, max(1, len(students)))
+    result = AutogradeResult(assignment, workers=workers)
+    if not students:
+        return result
+    tasks = [(assignment, s, force) for s in students]
+    bar = tqdm(total=len(tasks), desc=f"Retter «{assignment}»", unit="innlevering",
+               disable=not progress, leave=True)
+    start = time.perf_counter()
+    done: dict[str, StudentResult] = {}
+    # nbgrader is imported here, before the fork, so workers start warm.
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        from nbgrader.apps import NbGraderAPI  # noqa: F401
+        import nbgrader.converters  # noqa: F401
+        import nbclient  # noqa: F401
+        import grading._nbgrader  # noqa: F401
+
+    cwd = os.getcwd()
+    try:
+        if workers == 1:
+            _init_worker(str(lay.root))
+            for t in tasks:
+                r = _grade_one(t)
+                done[r.student] = r
+                bar.update(1)
+        else:
+            ctx = mp.get_context("fork") if hasattr(os, "fork") else mp.get_context("spawn")
+            with ctx.Pool(workers, initializer=_init_worker, initargs=(str(lay.root),),
+                          maxtasksperchild=50) as pool:
+                for r in pool.imap_unordered(_grade_one, tasks, chunksize=1):
+                    done[r.student] = r
+                    bar.update(1)
+        # Retry, one at a time, learners who lost a lock race.
+        for r in [r for r in done.values() if _locked(r)]:
+            if _API is None:
+                _init_worker(str(lay.root))
+            for attempt in range(2, LOCK_RETRIES + 2):
+                again = _grade_one((assignment, r.student, True))
+                again.attempts = attempt
+                done[r.student] = again
+                if not _locked(again):
+                    break
+    finally:
+        os.chdir(cwd)
+        bar.close()
+    result.seconds = time.perf_counter() - start
+    result.results = [done[s] for s in students]
+    return result
+
+
+def _failure_reason(r: StudentResult) -> str:
+    text = (r.error or "") + "\n" + (r.log or "")
+    lines = [ln.strip() for ln in text.splitlines() if ln.strip()]
+    for ln in reversed(lines):
+        if "Error" in ln or "error" in ln or "Exception" in ln:
+            return ln[:300]
+    return lines[-1][:300] if lines else ""
+
+
+@dataclass
+class GradeRun:
+    autograde: AutogradeResult
+    anomalies: list
+    report: dict
+    skipped_unknown: list[str]
+
+    def summary(self) -> str:
+        from collections import Counter
+
+        counts = Counter(a.kind for a in self.anomalies)
+        text = self.autograde.summary()
+        if self.skipped_unknown:
+            text += ("\nIkke rettet (står ikke i deltakerlisten): " + ", ".join(self.skipped_unknown) + ".")
+        if counts:
+            from grading.anomalies import KINDS
+
+            text += "\nAvvik: " + ", ".join(f"{KINDS.get(k, (k,))[0].lower()} {n}"
+                                            for k, n in sorted(counts.items()))
+        text += f"\nAvviksrapport: {self.report['html']} (og {self.report['csv'].name})"
+        return text
+
+
+def grade_assignment(course_dir: Path | str, assignment: str, students: list[str] | None = None, *,
+                     workers: int | None = None, progress: bool = True) -> GradeRun:
+    """Autograde the learners in the roster who submitted, then write the anomaly report."""
+    from grading.anomalies import scan, write_report
+    from grading.roster import load_roster
+
+    lay = layout(course_dir)
+    known = set(load_roster(lay.root)["id"].tolist())
+    submitted = submitted_students(lay.root, assignment)
+    if students is not None:
+        submitted = [s for s in submitted if s in set(students)]
+    unknown = [s for s in submitted if known and s not in known]
+    todo = [s for s in submitted if not known or s in known]
+    result = autograde(lay.root, assignment, todo, workers=workers, progress=progress)
+    failures = {r.student: _failure_reason(r) for r in result.failed}
+    found = scan(lay.root, assignment, students=students, autograde_failures=failures)
+    report = write_report(lay.root, assignment, found)
+    return GradeRun(result, found, report, unknown)

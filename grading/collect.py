@@ -1,0 +1,421 @@
+"""Collect submissions: from the nbgrader exchange, or from a folder or zip file.
+
+Every collected file is first copied byte for byte into the archive
+``arkiv/<assignment>/<id>/<timestamp>/`` with a ``SHA256SUMS`` file, and the
+copy is checked against the original's hash. Originals are never changed or
+deleted. Unknown learners and files that can't be matched are archived under
+``arkiv/<assignment>/_ukjente/`` and written to the collection log
+``arkiv/<assignment>/innsamling.jsonl``; the anomaly report lists them.
+
+Accepted names in a folder or zip (``<id>`` must be in the roster):
+
+* ``<id>.ipynb``                 (assignments with one notebook)
+* ``<id>_<assignment>.ipynb``    (also ``<id>-<assignment>.ipynb``)
+* ``<id>/<assignment>/<notebook>.ipynb``  (and ``<id>/<notebook>.ipynb``)
+"""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import os
+import re
+import stat
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+
+from tqdm import tqdm
+
+from grading.paths import ASSIGNMENTS, layout
+
+MAX_FILE_BYTES = 50 * 1024 * 1024
+UNKNOWN_DIR = "_ukjente"
+_UNSAFE = re.compile(r"[^a-z0-9._-]+")
+
+
+@dataclass
+class Collected:
+    student: str
+    notebook: str
+    source: str           # where it came from (path, or zip:member)
+    archive: Path
+    sha256: str
+    timestamp: dt.datetime
+    used: bool            # copied into submitted/ (False: an older or duplicate version)
+
+
+@dataclass
+class CollectResult:
+    assignment: str
+    collected: list[Collected] = field(default_factory=list)
+    events: list[dict] = field(default_factory=list)
+
+    @property
+    def students(self) -> list[str]:
+        return sorted({c.student for c in self.collected if c.used})
+
+    def summary(self) -> str:
+        text = (f"Samlet inn {len([c for c in self.collected if c.used])} notatbok(er) fra "
+                f"{len(self.students)} deltaker(e) for «{self.assignment}». Alt er arkivert med SHA-256.")
+        problems = [e for e in self.events if e["kind"] not in ("annen_oppgave",)]
+        if problems:
+            text += f" {len(problems)} avvik (se avviksrapporten):"
+            for ev in problems:
+                text += f"\n  – {ev['message']}"
+        return text
+
+
+def sha256_bytes(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def sha256_file(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def utc(value: dt.datetime) -> dt.datetime:
+    """Aware UTC datetime (naive values are taken as local time)."""
+    if value.tzinfo is None:
+        value = value.astimezone()  # local time zone of the machine
+    return value.astimezone(dt.timezone.utc)
+
+
+def nbgrader_timestamp(value: dt.datetime) -> str:
+    return utc(value).strftime("%Y-%m-%d %H:%M:%S.%f UTC")
+
+
+def _stamp_dir(value: dt.datetime) -> str:
+    return utc(value).strftime("%Y%m%dT%H%M%S.%fZ")
+
+
+def safe_name(text: str) -> str:
+    """A file-system safe version of an untrusted name (for the unknown archive)."""
+    cleaned = _UNSAFE.sub("_", text.lower()).strip("._-")
+    return (cleaned or "uten-navn")[:80]
+
+
+# --------------------------------------------------------------------------
+# Archive and log
+# --------------------------------------------------------------------------
+def archive_bytes(course_dir: Path | str, assignment: str, student: str, filename: str,
+                  data: bytes, timestamp: dt.datetime, source: str) -> tuple[Path, str]:
+    """Store ``data`` read-only in the archive, verify it, and return (path, sha256).
+
+    Idempotent: the same bytes at the same timestamp are stored once.
+    """
+    lay = layout(course_dir)
+    digest = sha256_bytes(data)
+    folder = lay.archive_dir(assignment, student) / _stamp_dir(timestamp)
+    folder.mkdir(parents=True, exist_ok=True)
+    name = PurePosixPath(filename).name
+    target = folder / name
+    if target.exists():
+        if sha256_file(target) == digest:
+            return target, digest
+        stem, suffix = os.path.splitext(name)
+        n = 2
+        while (folder / f"{stem}.{n}{suffix}").exists():
+            if sha256_file(folder / f"{stem}.{n}{suffix}") == digest:
+                return folder / f"{stem}.{n}{suffix}", digest
+            n += 1
+        target = folder / f"{stem}.{n}{suffix}"
+    tmp = folder / f".{target.name}.tmp"
+    with open(tmp, "wb") as fh:
+        fh.write(data)
+        fh.flush()
+        os.fsync(fh.fileno())
+    if sha256_file(tmp) != digest:  # pragma: no cover - disk trouble
+        tmp.unlink()
+        raise OSError(f"Arkivkopien av {filename} ble ikke lik originalen.")
+    os.replace(tmp, target)
+    os.chmod(target, stat.S_IRUSR | stat.S_IRGRP)
+    with open(folder / "SHA256SUMS", "a", encoding="utf-8") as fh:
+        fh.write(f"{digest}  {target.name}\n")
+    with open(folder / "KILDE.txt", "a", encoding="utf-8") as fh:
+        fh.write(f"{target.name}\t{source}\t{nbgrader_timestamp(timestamp)}\n")
+    return target, digest
+
+
+def _log_path(course_dir: Path, assignment: str) -> Path:
+    return layout(course_dir).arkiv / assignment / "innsamling.jsonl"
+
+
+def log_event(course_dir: Path, assignment: str, event: dict) -> None:
+    path = _log_path(course_dir, assignment)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    event = dict(event, logged=dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"))
+    with open(path, "a", encoding="utf-8") as fh:
+        fh.write(json.dumps(event, ensure_ascii=False) + "\n")
+
+
+# --------------------------------------------------------------------------
+# Reading a folder or a zip
+# --------------------------------------------------------------------------
+@dataclass
+class _Item:
+    parts: tuple[str, ...]   # path parts relative to the source root
+    source: str
+    mtime: dt.datetime
+    size: int
+    read: callable
+
+
+def _iter_folder(root: Path):
+    for path in sorted(root.rglob("*")):
+        rel = path.relative_to(root)
+        if any(p.startswith(".") or p == "__MACOSX" for p in rel.parts):
+            continue
+        if path.is_symlink():
+            yield ("symlink", rel.parts, str(path))
+            continue
+        if not path.is_file():
+            continue
+        st = path.stat()
+        yield _Item(rel.parts, str(path), dt.datetime.fromtimestamp(st.st_mtime, dt.timezone.utc),
+                    st.st_size, path.read_bytes)
+
+
+def _iter_zip(zf: zipfile.ZipFile, label: str):
+    for info in sorted(zf.infolist(), key=lambda i: i.filename):
+        if info.is_dir():
+            continue
+        name = info.filename.replace("\\", "/")
+        parts = tuple(p for p in PurePosixPath(name).parts if p not in ("", "/"))
+        if not parts or any(p.startswith(".") or p == "__MACOSX" for p in parts) or ".." in parts:
+            continue
+        mtime = dt.datetime(*info.date_time).astimezone(dt.timezone.utc)
+        yield _Item(parts, f"{label}:{name}", mtime, info.file_size,
+                    lambda info=info: zf.read(info))
+
+
+def _known_notebooks(course_dir: Path, assignment: str) -> list[str]:
+    lay = layout(course_dir)
+    for base in (lay.release_dir(assignment), lay.source_dir(assignment)):
+        names = sorted(p.stem for p in base.glob("*.ipynb"))
+        if names:
+            return names
+    return [assignment]
+
+
+def match(parts: tuple[str, ...], assignment: str, notebooks: list[str],
+          other_assignments: set[str]) -> tuple[str, str | None, str]:
+    """Match a path to (student, notebook, status). status: ok | other | nonotebook."""
+    name = parts[-1]
+    stem = name[: -len(".ipynb")]
+    if len(parts) >= 3 and parts[-2] == assignment:
+        return parts[-3], stem, "ok"
+    if len(parts) >= 3 and parts[-2] in other_assignments:
+        return parts[-3], stem, "other"
+    if len(parts) >= 2 and stem in notebooks and parts[-2] not in (assignment,):
+        # <id>/<notebook>.ipynb
+        return parts[-2], stem, "ok"
+    for sep in ("_", "-"):
+        if stem.endswith(sep + assignment) and len(stem) > len(assignment) + 1:
+            return stem[: -len(assignment) - 1], (notebooks[0] if len(notebooks) == 1 else None), "ok"
+        for other in other_assignments:
+            if stem.endswith(sep + other) and len(stem) > len(other) + 1:
+                return stem[: -len(other) - 1], None, "other"
+    return stem, (notebooks[0] if len(notebooks) == 1 else None), "ok"
+
+
+def collect_folder(course_dir: Path | str, assignment: str, source: Path | str, *,
+                   when: dt.datetime | None = None, progress: bool = True) -> CollectResult:
+    """Collect returned notebooks from a folder or a zip file, matched to the roster.
+
+    ``when`` is the submission time for all files; by default each file's
+    modification time (for a zip: the time stored in the zip).
+    """
+    from grading.roster import load_roster
+
+    lay = layout(course_dir)
+    source = Path(source)
+    roster = set(load_roster(lay.root)["id"].tolist())
+    notebooks = _known_notebooks(lay.root, assignment)
+    others = set(ASSIGNMENTS) - {assignment}
+    result = CollectResult(assignment)
+
+    def event(kind, message, *, student="", file="", sha="", action=""):
+        ev = {"kind": kind, "student": student, "file": file, "sha256": sha, "message": message,
+              "action": action, "assignment": assignment}
+        result.events.append(ev)
+        log_event(lay.root, assignment, ev)
+
+    if not source.exists():
+        raise FileNotFoundError(f"Fant ikke {source}.")
+    zf = None
+    if source.is_dir():
+        items = list(_iter_folder(source))
+    elif zipfile.is_zipfile(source):
+        zf = zipfile.ZipFile(source)
+        items = list(_iter_zip(zf, source.name))
+    else:
+        raise ValueError(f"{source} er verken en mappe eller en zip-fil.")
+
+    candidates: dict[tuple[str, str], list[tuple[_Item, bytes, dt.datetime, str]]] = {}
+    try:
+        for item in tqdm(items, desc=f"Leser innleveringer til «{assignment}»", unit="fil",
+                         disable=not progress):
+            if isinstance(item, tuple):  # symlink
+                event("ukjent_fil", f"«{item[2]}» er en snarvei (symlink) og er ikke samlet inn.",
+                      file=item[2])
+                continue
+            shown = "/".join(item.parts)
+            if not item.parts[-1].lower().endswith(".ipynb"):
+                if item.parts[-1] not in ("timestamp.txt",):
+                    event("ukjent_fil", f"«{shown}» er ikke en notatbok (.ipynb) og er ikke samlet inn.",
+                          file=shown)
+                continue
+            if item.size > MAX_FILE_BYTES:
+                event("ukjent_fil", f"«{shown}» er større enn {MAX_FILE_BYTES // 2**20} MB og er ikke samlet inn.",
+                      file=shown)
+                continue
+            data = item.read()
+            digest = sha256_bytes(data)
+            ts = utc(when) if when else item.mtime
+            student, notebook, status = match(item.parts, assignment, notebooks, others)
+            if status == "other":
+                event("annen_oppgave", f"«{shown}» ser ut til å høre til en annen oppgave og er hoppet over.",
+                      student=student, file=shown, sha=digest)
+                continue
+            if student not in roster:
+                folder_id = safe_name(student)
+                path, _ = archive_bytes(lay.root, assignment, f"{UNKNOWN_DIR}/{folder_id}", item.parts[-1],
+                                        data, ts, item.source)
+                event("ukjent_deltaker",
+                      f"Filen «{shown}» kan ikke knyttes til noen i deltakerlisten (id «{student}»).",
+                      student=student, file=shown, sha=digest,
+                      action=f"Filen er arkivert i {path.relative_to(lay.root)}, men ikke rettet.")
+                continue
+            if notebook is None:
+                path, _ = archive_bytes(lay.root, assignment, student, item.parts[-1], data, ts, item.source)
+                event("ukjent_notatbok",
+                      f"Kan ikke avgjøre hvilken notatbok «{shown}» er (oppgaven har flere notatbøker).",
+                      student=student, file=shown, sha=digest,
+                      action=f"Filen er arkivert i {path.relative_to(lay.root)}, men ikke rettet.")
+                continue
+            if notebook not in notebooks:
+                event("ukjent_notatbok", f"«{shown}»: notatboken «{notebook}» hører ikke til oppgaven.",
+                      student=student, file=shown, sha=digest, action="Filen er arkivert, men ikke rettet.")
+                archive_bytes(lay.root, assignment, student, item.parts[-1], data, ts, item.source)
+                continue
+            candidates.setdefault((student, notebook), []).append((item, data, ts, digest))
+
+        for (student, notebook), versions in tqdm(sorted(candidates.items()), desc="Arkiverer",
+                                                  unit="notatbok", disable=not progress):
+            versions.sort(key=lambda v: v[2])
+            if len(versions) > 1 and len({v[3] for v in versions}) > 1:
+                event("flere_filer",
+                      f"{student} har {len(versions)} ulike filer for «{notebook}.ipynb» "
+                      f"({', '.join('/'.join(v[0].parts) for v in versions)}). Den nyeste er brukt.",
+                      student=student, file="/".join(versions[-1][0].parts),
+                      action="Alle versjonene er arkivert.")
+            archived = []
+            for item, data, ts, digest in versions:
+                path, _ = archive_bytes(lay.root, assignment, student, f"{notebook}.ipynb", data, ts,
+                                        item.source)
+                archived.append(path)
+            item, data, ts, digest = versions[-1]
+            used = _install(lay.root, assignment, student, notebook, data, ts)
+            if not used:
+                event("eldre_innlevering",
+                      f"{student}: «{'/'.join(item.parts)}» er eldre enn innleveringen som er samlet inn fra før, "
+                      "og er ikke brukt.", student=student, file="/".join(item.parts), sha=digest,
+                      action="Filen er arkivert.")
+            for (it, _d, t, dg), path in zip(versions, archived):
+                result.collected.append(Collected(student, notebook, it.source, path, dg, t,
+                                                  used and it is item))
+                log_event(lay.root, assignment, {"kind": "samlet_inn", "student": student,
+                                                 "file": "/".join(it.parts), "sha256": dg,
+                                                 "archive": str(path.relative_to(lay.root)),
+                                                 "timestamp": nbgrader_timestamp(t),
+                                                 "used": used and it is item})
+    finally:
+        if zf is not None:
+            zf.close()
+    return result
+
+
+def _install(course_dir: Path, assignment: str, student: str, notebook: str, data: bytes,
+             ts: dt.datetime) -> bool:
+    """Put a submission into submitted/<id>/<assignment>/ unless a newer one is there."""
+    from grading.anomalies import _read_timestamp
+
+    lay = layout(course_dir)
+    dest = lay.submitted_dir(student, assignment)
+    existing = _read_timestamp(dest / "timestamp.txt")
+    if existing is not None:
+        ex = existing if existing.tzinfo else existing.replace(tzinfo=dt.timezone.utc)
+        if ex > ts:
+            return False
+    dest.mkdir(parents=True, exist_ok=True)
+    target = dest / f"{notebook}.ipynb"
+    if target.exists():
+        os.chmod(target, stat.S_IRUSR | stat.S_IWUSR)
+    tmp = dest / f".{notebook}.ipynb.tmp"
+    tmp.write_bytes(data)
+    os.replace(tmp, target)
+    (dest / "timestamp.txt").write_text(nbgrader_timestamp(ts) + "\n")
+    return True
+
+
+# --------------------------------------------------------------------------
+# The nbgrader exchange
+# --------------------------------------------------------------------------
+def collect_exchange(course_dir: Path | str, assignment: str, exchange: Path | str | None = None, *,
+                     progress: bool = True) -> CollectResult:
+    """``nbgrader collect --update`` from the exchange, then archive what was collected."""
+    from grading._nbgrader import run_nbgrader
+    from grading.anomalies import _read_timestamp
+    from grading.roster import load_roster
+
+    lay = layout(course_dir)
+    args = ["collect", assignment, "--update"]
+    if exchange:
+        args.append(f"--Exchange.root={Path(exchange).resolve()}")
+    run_nbgrader(lay.root, *args)
+    roster = set(load_roster(lay.root)["id"].tolist())
+    result = CollectResult(assignment)
+    dirs = sorted(p for p in lay.submitted.glob(f"*/{assignment}") if p.is_dir()) \
+        if lay.submitted.exists() else []
+    for sdir in tqdm(dirs, desc=f"Arkiverer «{assignment}»", unit="deltaker", disable=not progress):
+        student = sdir.parent.name
+        ts = _read_timestamp(sdir / "timestamp.txt") or dt.datetime.now(dt.timezone.utc)
+        ts = ts if ts.tzinfo else ts.replace(tzinfo=dt.timezone.utc)
+        for nb in sorted(sdir.glob("*.ipynb")):
+            data = nb.read_bytes()
+            path, digest = archive_bytes(lay.root, assignment, student, nb.name, data, ts,
+                                         f"exchange:{student}")
+            result.collected.append(Collected(student, nb.stem, str(nb), path, digest, ts, True))
+            log_event(lay.root, assignment, {"kind": "samlet_inn", "student": student,
+                                             "file": str(nb.relative_to(lay.root)), "sha256": digest,
+                                             "archive": str(path.relative_to(lay.root)),
+                                             "timestamp": nbgrader_timestamp(ts), "used": True})
+        if roster and student not in roster:
+            ev = {"kind": "ukjent_deltaker", "student": student, "file": str(sdir.relative_to(lay.root)),
+                  "sha256": "", "assignment": assignment,
+                  "message": f"«{student}» har levert gjennom utvekslingen, men står ikke i deltakerlisten.",
+                  "action": "Innleveringen er arkivert, men ikke rettet."}
+            result.events.append(ev)
+            log_event(lay.root, assignment, ev)
+    return result
+
+
+def verify_archive(course_dir: Path | str, assignment: str) -> list[str]:
+    """Check every archived file against its SHA256SUMS. Returns the problems (empty = all fine)."""
+    lay = layout(course_dir)
+    problems = []
+    for sums in sorted((lay.arkiv / assignment).rglob("SHA256SUMS")):
+        for line in sums.read_text(encoding="utf-8").splitlines():
+            digest, _, name = line.partition("  ")
+            path = sums.parent / name
+            if not path.exists():
+                problems.append(f"Mangler: {path.relative_to(lay.root)}")
+            elif sha256_file(path) != digest:
+                problems.append(f"Endret: {path.relative_to(lay.root)}")
+    return problems
+

@@ -1,0 +1,616 @@
+"""Tilbakemelding til deltakerne (feedback HTML), safe to send to learners.
+
+:func:`generate_feedback` runs nbgrader's ``GenerateFeedback`` converter
+(in this process, through its Python API) with three changes to nbgrader's
+defaults:
+
+* ``ClearHiddenTests`` is added to the preprocessors, so hidden tests are not
+  shown. Before it runs, :class:`SkjulteTesterUtdata` replaces the outputs of
+  cells with hidden tests by a one-line result, because a traceback would
+  otherwise show the hidden test code anyway.
+* The page is rendered by :class:`KursTilbakemelding` with our own template
+  (``grading/templates/feedback_side.html.j2``): bokmål, ``lang="nb"``,
+  headings, a score table with ``scope`` headers, no scripts, no MathJax, no
+  CDN, no web fonts. nbgrader's own template loads MathJax 2.7.7 from a CDN
+  and renders raw HTML in learners' markdown answers (a ``<script>`` in an
+  answer would run in the learner's browser).
+* Every file is post-processed by :func:`harden_html` as a last guard.
+
+Learner text is never trusted: markdown is rendered with raw HTML escaped
+(``<script>`` is shown as text), images are only allowed as inline ``data:``
+images, and HTML outputs of code cells go through an allowlist sanitiser.
+The module also offers :func:`find_external_resources`, used by the tests to
+check every HTML file the toolkit writes.
+"""
+from __future__ import annotations
+
+import base64
+import html
+import logging
+import re
+from pathlib import Path
+from typing import Any, Iterable
+
+import bleach
+import mistune
+from markupsafe import Markup, escape
+from nbconvert.preprocessors import Preprocessor
+from traitlets import Bool, Unicode
+
+from grading.paths import layout
+
+log = logging.getLogger(__name__)
+
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+NBCONVERT_TEMPLATE = "kurs_feedback"
+COURSE_NAME = "Nyskapende arbeidsgivere"
+PYGMENTS_STYLE = "a11y-light"  # accessible-pygments: WCAG AA contrast on a light background
+
+_DATA_IMAGE_RE = re.compile(r"^data:image/(png|jpeg|gif|webp);base64,[A-Za-z0-9+/=\s]+$", re.I)
+
+
+class FeedbackError(RuntimeError):
+    """Feedback could not be generated; the message is Norwegian and says what to do."""
+
+
+# ---------------------------------------------------------------------------
+# Safe rendering of untrusted text
+# ---------------------------------------------------------------------------
+_MD_TAGS = {
+    "p", "br", "hr", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "li", "strong", "em", "del",
+    "code", "pre", "blockquote", "a", "img", "table", "thead", "tbody", "tr", "th", "td", "span",
+}
+_HTML_OUTPUT_TAGS = _MD_TAGS | {"h1", "div", "b", "i", "u", "sub", "sup", "caption", "tfoot",
+                                "dl", "dt", "dd", "small", "abbr", "colgroup", "col"}
+
+
+def _allowed_attribute(tag: str, name: str, value: str) -> bool:
+    if name in {"title"}:
+        return True
+    if tag == "a" and name == "href":
+        v = value.strip().lower()
+        return v.startswith(("http://", "https://", "mailto:", "#"))
+    if tag == "img" and name == "src":
+        return bool(_DATA_IMAGE_RE.match(value.strip()))
+    if tag == "img" and name == "alt":
+        return True
+    if tag in {"th", "td"} and name in {"scope", "colspan", "rowspan"}:
+        return True
+    if tag == "span" and name == "class":
+        return value in {"bilde-mangler"}
+    if tag == "ol" and name == "start":
+        return value.isdigit()
+    return False
+
+
+def sanitize_html(fragment: str, tags: Iterable[str] = _HTML_OUTPUT_TAGS) -> str:
+    """Allowlist-sanitise an HTML fragment. Disallowed tags are escaped, so they show as text."""
+    cleaned = bleach.clean(
+        fragment,
+        tags=set(tags),
+        attributes=_allowed_attribute,
+        protocols={"http", "https", "mailto", "data"},
+        strip=False,
+        strip_comments=True,
+    )
+    if "<img" not in cleaned:
+        return cleaned
+    from bs4 import BeautifulSoup
+
+    soup = BeautifulSoup(cleaned, "html.parser")
+    for img in soup.find_all("img"):
+        alt = (img.get("alt") or "").strip()
+        if not img.get("src"):
+            span = soup.new_tag("span", attrs={"class": "bilde-mangler"})
+            span.string = f"[Bilde: {alt or 'uten beskrivelse'}]"
+            img.replace_with(span)
+        elif not alt:
+            img["alt"] = "Bilde uten beskrivelse"
+    return str(soup)
+
+
+class _SafeRenderer(mistune.HTMLRenderer):
+    """mistune renderer: raw HTML escaped, headings shifted, only inline data images."""
+
+    def __init__(self, heading_offset: int = 0, attachments: dict | None = None):
+        super().__init__(escape=True)
+        self._offset = heading_offset
+        self._attachments = attachments or {}
+
+    def heading(self, text: str, level: int, **attrs: Any) -> str:
+        level = max(2, min(6, level + self._offset))
+        return f"<h{level}>{text}</h{level}>\n"
+
+    def image(self, text: str, url: str, title: str | None = None) -> str:
+        alt = text or "bilde uten beskrivelse"
+        src = None
+        if url.startswith("attachment:"):
+            bundle = self._attachments.get(url[len("attachment:"):], {})
+            for mime in ("image/png", "image/jpeg", "image/gif", "image/webp"):
+                if mime in bundle:
+                    data = bundle[mime]
+                    data = "".join(data) if isinstance(data, list) else data
+                    src = f"data:{mime};base64,{data}"
+                    break
+        elif _DATA_IMAGE_RE.match(url):
+            src = url
+        if src and _DATA_IMAGE_RE.match(src):
+            return f'<img src="{html.escape(src, quote=True)}" alt="{alt}">'
+        # External or unknown images are never loaded: show the description instead.
+        return f'<span class="bilde-mangler">[Bilde: {alt}]</span>'
+
+
+def safe_markdown(source: str, attachments: dict | None = None, heading_offset: int = 0) -> Markup:
+    """Render untrusted markdown to safe HTML.
+
+    Raw HTML is escaped (``<script>`` shows as the text ``<script>``), links
+    keep only http(s)/mailto/# targets, images only inline ``data:`` images,
+    and headings are shifted by ``heading_offset`` (never above ``h2``).
+    """
+    md = mistune.create_markdown(
+        renderer=_SafeRenderer(heading_offset, attachments),
+        plugins=["strikethrough", "table"],
+    )
+    rendered = md(source or "")
+    return Markup(sanitize_html(rendered, _MD_TAGS))
+
+
+def plain_text(source: str) -> str:
+    """Markdown to plain text (for titles and PDF fallbacks)."""
+    from bs4 import BeautifulSoup
+
+    rendered = mistune.create_markdown(escape=True)(source or "")
+    return BeautifulSoup(rendered, "html.parser").get_text(" ").strip()
+
+
+# ---------------------------------------------------------------------------
+# Whole-document guard and checker
+# ---------------------------------------------------------------------------
+_URL_ATTRS = ("src", "href", "xlink:href", "srcset", "poster", "background", "action",
+              "formaction", "data", "ping", "lowsrc", "dynsrc", "longdesc", "cite", "manifest",
+              "codebase", "archive", "profile", "icon")
+_DROP_TAGS = ("script", "iframe", "frame", "frameset", "object", "embed", "applet", "base",
+              "link", "form", "noscript", "portal", "template")
+_REMOTE_RE = re.compile(r"^\s*(https?:|ftps?:|//|\\\\)", re.I)
+_BAD_SCHEME_RE = re.compile(r"^\s*(javascript|vbscript|livescript):", re.I)
+_CSS_URL_RE = re.compile(r"url\(\s*(['\"]?)(.*?)\1\s*\)", re.I | re.S)
+_CSS_IMPORT_RE = re.compile(r"@import[^;]*;?", re.I)
+
+
+def _css_is_remote(css: str) -> list[str]:
+    hits = [m.group(0) for m in _CSS_IMPORT_RE.finditer(css)]
+    hits += [m.group(0) for m in _CSS_URL_RE.finditer(css)
+             if not m.group(2).strip().lower().startswith(("data:", "#"))]
+    return hits
+
+
+def find_external_resources(document: str) -> list[str]:
+    """List everything in an HTML document that would make the browser fetch something.
+
+    Counts scripts (any ``<script src>``), stylesheets and other ``<link>``,
+    images, frames, media, ``@import``/``url()`` in CSS, and ``on*`` handlers
+    or ``javascript:`` URLs. Plain navigation links (``<a href>``) are not
+    resource loads and are not listed. An empty list means the page is
+    self-contained.
+    """
+    from bs4 import BeautifulSoup
+
+    soup = BeautifulSoup(document, "html.parser")
+    found: list[str] = []
+    for el in soup.find_all(True):
+        for attr, value in list(el.attrs.items()):
+            value = " ".join(value) if isinstance(value, list) else str(value)
+            if attr.lower().startswith("on"):
+                found.append(f"<{el.name} {attr}=…>")
+            elif attr.lower() in _URL_ATTRS:
+                if _BAD_SCHEME_RE.match(value):
+                    found.append(f"<{el.name} {attr}={value[:60]}>")
+                elif el.name == "a" and attr == "href":
+                    continue
+                elif value.strip() and not value.strip().lower().startswith(("data:", "#")):
+                    found.append(f"<{el.name} {attr}={value[:80]}>")
+            elif attr.lower() == "style":
+                found += [f"<{el.name} style: {h[:60]}>" for h in _css_is_remote(value)]
+        if el.name == "style":
+            found += [f"<style>: {h[:80]}" for h in _css_is_remote(el.get_text())]
+        if el.name == "meta" and str(el.get("http-equiv", "")).lower() == "refresh":
+            found.append("<meta http-equiv=refresh>")
+    return found
+
+
+def harden_html(document: str, title: str | None = None) -> str:
+    """Make an HTML document self-contained and inert; set ``lang="nb"``.
+
+    Removes scripts, frames, objects, ``<link>``, ``<base>``, forms, event
+    handler attributes, ``javascript:`` URLs, remote images/media and remote
+    ``url()``/``@import`` in CSS. A removed image is replaced by its alt text.
+    Our own templates produce none of these; this is a last guard (for
+    example for files written by nbgrader's own template through formgrader).
+    """
+    from bs4 import BeautifulSoup
+
+    soup = BeautifulSoup(document, "html.parser")
+    for el in soup.find_all(list(_DROP_TAGS)):
+        el.decompose()
+    for el in soup.find_all("meta"):
+        if str(el.get("http-equiv", "")).lower() == "refresh":
+            el.decompose()
+    for el in soup.find_all(True):
+        for attr in list(el.attrs):
+            value = el.attrs[attr]
+            value = " ".join(value) if isinstance(value, list) else str(value)
+            low = attr.lower()
+            if low.startswith("on"):
+                del el.attrs[attr]
+            elif low in _URL_ATTRS:
+                if _BAD_SCHEME_RE.match(value):
+                    del el.attrs[attr]
+                elif el.name == "a" and low == "href":
+                    continue
+                elif value.strip() and not value.strip().lower().startswith(("data:", "#")):
+                    del el.attrs[attr]
+            elif low == "style" and _css_is_remote(value):
+                del el.attrs[attr]
+        if el.name in ("img", "image", "video", "audio", "source", "track", "picture", "input") \
+                and not el.get("src") and not el.get("href") and not el.get("xlink:href"):
+            alt = el.get("alt") or "bilde"
+            el.replace_with(soup.new_string(f"[{alt}]"))
+    for el in soup.find_all("style"):
+        css = el.string or el.get_text()
+        if _css_is_remote(css):
+            css = _CSS_IMPORT_RE.sub("", css)
+            css = _CSS_URL_RE.sub(lambda m: m.group(0) if m.group(2).strip().lower().startswith(
+                ("data:", "#")) else "none", css)
+            el.string = css
+    root = soup.find("html")
+    if root is not None:
+        root["lang"] = "nb"
+        head = soup.find("head")
+        if head is None:
+            head = soup.new_tag("head")
+            root.insert(0, head)
+        if head.find("meta", charset=True) is None:
+            head.insert(0, soup.new_tag("meta", charset="utf-8"))
+        if head.find("title") is None or not head.find("title").get_text(strip=True):
+            tag = head.find("title") or soup.new_tag("title")
+            tag.string = title or "Tilbakemelding"
+            head.append(tag)
+    out = str(soup)
+    if not out.lstrip().lower().startswith("<!doctype"):
+        out = "<!DOCTYPE html>\n" + out
+    return out
+
+
+def harden_html_file(path: Path | str, title: str | None = None) -> Path:
+    path = Path(path)
+    text = path.read_text(encoding="utf-8")
+    mode = path.stat().st_mode
+    path.chmod(mode | 0o200)  # nbgrader may have written it read-only
+    path.write_text(harden_html(text, title), encoding="utf-8")
+    path.chmod(mode)
+    return path
+
+
+# ---------------------------------------------------------------------------
+# nbconvert preprocessors used inside nbgrader's GenerateFeedback
+# ---------------------------------------------------------------------------
+def _nbg(cell) -> dict:
+    return cell.get("metadata", {}).get("nbgrader", {}) or {}
+
+
+class SkjulteTesterUtdata(Preprocessor):
+    """Before ``ClearHiddenTests``: replace outputs of cells with hidden tests.
+
+    A failing hidden test would otherwise show its own code in the traceback.
+    The learner sees only whether the test passed, the error type and the
+    error message the author wrote.
+    """
+
+    enabled = Bool(True).tag(config=True)
+    begin_test_delimeter = Unicode("BEGIN HIDDEN TESTS").tag(config=True)
+
+    def preprocess_cell(self, cell, resources, index):
+        if cell.cell_type == "code" and self.begin_test_delimeter in cell.source:
+            cell.metadata["kurs_skjult_test"] = True
+            errors = [o for o in cell.get("outputs", []) if o.get("output_type") == "error"]
+            if errors:
+                err = errors[0]
+                detail = f"{err.get('ename', 'Feil')}: {err.get('evalue', '')}".rstrip(": ")
+                text = f"Testen feilet ({detail}). Detaljene fra skjulte tester vises ikke."
+            else:
+                text = "Testen besto."
+            from nbformat.v4 import new_output
+
+            cell.outputs = [new_output("stream", name="stdout", text=text)]
+        return cell, resources
+
+
+def _fmt(x: Any) -> str:
+    """Norwegian number: 2.5 -> '2,5', 3.0 -> '3'."""
+    if x is None:
+        return "–"
+    try:
+        val = round(float(x), 2)
+    except (TypeError, ValueError):
+        return str(x)
+    text = f"{val:.2f}".rstrip("0").rstrip(".")
+    return text.replace(".", ",").replace("-", "−")
+
+
+def _highlight(source: str, language: str = "python") -> Markup:
+    from pygments import highlight
+    from pygments.formatters import HtmlFormatter
+    from pygments.lexers import get_lexer_by_name
+    from pygments.util import ClassNotFound
+
+    try:
+        lexer = get_lexer_by_name(language or "python")
+    except ClassNotFound:
+        lexer = get_lexer_by_name("text")
+    return Markup(highlight(source or " ", lexer, HtmlFormatter(cssclass="highlight")))
+
+
+def _pygments_css() -> str:
+    from pygments.formatters import HtmlFormatter
+
+    try:
+        return HtmlFormatter(style=PYGMENTS_STYLE).get_style_defs(".highlight")
+    except Exception:  # style package missing: fall back to pygments' default
+        return HtmlFormatter().get_style_defs(".highlight")
+
+
+def _render_output(output) -> Markup:
+    from nbconvert.filters.ansi import ansi2html
+
+    kind = output.get("output_type")
+    if kind == "stream":
+        text = output.get("text", "")
+        text = "".join(text) if isinstance(text, list) else text
+        cls = "utdata feilstrom" if output.get("name") == "stderr" else "utdata"
+        return Markup('<pre class="{}">{}</pre>').format(cls, Markup(ansi2html(text)))
+    if kind == "error":
+        tb = "\n".join(output.get("traceback", [])) or f"{output.get('ename')}: {output.get('evalue')}"
+        return Markup('<pre class="utdata feilstrom">{}</pre>').format(Markup(ansi2html(tb)))
+    data = output.get("data", {})
+    if "text/html" in data:
+        value = data["text/html"]
+        value = "".join(value) if isinstance(value, list) else value
+        return Markup('<div class="utdata-html">{}</div>').format(Markup(sanitize_html(value)))
+    for mime in ("image/png", "image/jpeg"):
+        if mime in data:
+            b64 = data[mime]
+            b64 = "".join(b64) if isinstance(b64, list) else b64
+            b64 = re.sub(r"\s+", "", b64)
+            try:
+                base64.b64decode(b64, validate=True)
+            except ValueError:
+                break
+            return Markup('<img class="figur" src="data:{};base64,{}" alt="Figur laget av koden">').format(
+                mime, b64)
+    if "text/markdown" in data:
+        value = data["text/markdown"]
+        value = "".join(value) if isinstance(value, list) else value
+        return Markup('<div class="utdata-html">{}</div>').format(safe_markdown(value, heading_offset=2))
+    if "text/plain" in data:
+        value = data["text/plain"]
+        value = "".join(value) if isinstance(value, list) else value
+        return Markup('<pre class="utdata">{}</pre>').format(Markup(ansi2html(value)))
+    return Markup('<p class="utdata merknad">(Dette innholdet kan ikke vises i tilbakemeldingen.)</p>')
+
+
+def _heading_of(source: str) -> str | None:
+    for line in (source or "").splitlines():
+        m = re.match(r"^\s{0,3}#{1,6}\s+(.*?)\s*#*\s*$", line)
+        if m and m.group(1).strip():
+            return plain_text(m.group(1))
+    return None
+
+
+def _anchor(grade_id: str, used: set[str]) -> str:
+    base = "del-" + (re.sub(r"[^A-Za-z0-9_-]+", "-", grade_id or "").strip("-") or "x")
+    anchor, n = base, 2
+    while anchor in used:
+        anchor, n = f"{base}-{n}", n + 1
+    used.add(anchor)
+    return anchor
+
+
+def build_cells(nb) -> tuple[list[dict], list[dict]]:
+    """Turn a (feedback-preprocessed) notebook into render data: (cells, graded parts)."""
+    cells: list[dict] = []
+    parts: list[dict] = []
+    used: set[str] = set()
+    last_prompt: str | None = None
+    counters = {"svar": 0, "test": 0}
+    language = (nb.metadata.get("kernelspec", {}) or {}).get("language", "python")
+    for cell in nb.cells:
+        meta = _nbg(cell)
+        is_solution, is_grade, is_task = bool(meta.get("solution")), bool(meta.get("grade")), \
+            bool(meta.get("task"))
+        item: dict[str, Any] = {"kind": "tekst"}
+        if cell.cell_type == "markdown":
+            body = safe_markdown(cell.source, cell.get("attachments"), heading_offset=2)
+            if is_task:
+                item = {"kind": "oppgave", "etikett": "Oppgave", "body": body}
+            elif is_solution or is_grade:
+                item = {"kind": "svar", "etikett": "Ditt svar", "body": body}
+            else:
+                item = {"kind": "tekst", "body": body}
+                last_prompt = _heading_of(cell.source) or last_prompt
+        elif cell.cell_type == "code":
+            item = {
+                "kind": "kode",
+                "code": _highlight(cell.source, language),
+                "outputs": [_render_output(o) for o in cell.get("outputs", [])],
+            }
+            if is_solution:
+                item.update(kind="kodesvar", etikett="Din kode")
+            elif is_grade:
+                item.update(kind="test", etikett="Automatisk test")
+        else:
+            continue  # raw cells are not shown
+        if is_solution or is_grade or is_task:
+            grade_id = str(meta.get("grade_id", ""))
+            item["anchor"] = _anchor(grade_id, used)
+            if is_grade or is_task:
+                key = "test" if item["kind"] == "test" else "svar"
+                counters[key] += 1
+                fallback = (f"Automatisk test {counters[key]}" if key == "test"
+                            else f"Svar {counters[key]}")
+                label = last_prompt or fallback
+                if key == "test" and last_prompt:
+                    label = f"{last_prompt} (automatisk test)"
+                item["poeng"], item["maks"] = meta.get("score"), meta.get("points")
+                item["poeng_tekst"] = _fmt(item["poeng"])
+                item["maks_tekst"] = _fmt(item["maks"])
+                parts.append({"label": label, "anchor": item["anchor"], "poeng": item["poeng_tekst"],
+                              "maks": item["maks_tekst"]})
+                item["tittel"] = label
+            comment = meta.get("comment")
+            if (is_solution or is_task) and comment and str(comment).strip():
+                item["kommentar"] = safe_markdown(str(comment), heading_offset=3)
+        cells.append(item)
+    return cells, parts
+
+
+def _jinja_env():
+    import jinja2
+
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(TEMPLATES)),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+
+
+def render_feedback_page(nb, nbgrader_info: dict, assignment_title: str | None = None) -> str:
+    """Render the whole feedback page (our template, autoescaped)."""
+    cells, parts = build_cells(nb)
+    notebook = str(nbgrader_info.get("notebook", ""))
+    assignment = str(nbgrader_info.get("assignment", ""))
+    late = float(nbgrader_info.get("late_penalty") or 0)
+    return _jinja_env().get_template("feedback_side.html.j2").render(
+        kurs=COURSE_NAME,
+        tittel=assignment_title or assignment,
+        notatbok=notebook,
+        poeng=_fmt(nbgrader_info.get("score")),
+        maks=_fmt(nbgrader_info.get("max_score")),
+        trekk=_fmt(late) if late > 0 else None,
+        deler=parts,
+        celler=cells,
+        pygments_css=Markup(_pygments_css()),
+    )
+
+
+class KursTilbakemelding(Preprocessor):
+    """Last preprocessor: renders the page into ``resources['kurs_side']``.
+
+    Our nbconvert template (``templates/kurs_feedback``) only prints that
+    string, so all escaping happens in our own autoescaped Jinja environment.
+    """
+
+    enabled = Bool(True).tag(config=True)
+    oppgavetittel = Unicode("", help="Title of the assignment shown to the learner").tag(config=True)
+
+    def preprocess(self, nb, resources):
+        info = dict(resources.get("nbgrader", {}))
+        resources["kurs_side"] = render_feedback_page(nb, info, self.oppgavetittel or None)
+        return nb, resources
+
+
+# ---------------------------------------------------------------------------
+# Running nbgrader
+# ---------------------------------------------------------------------------
+def feedback_config(course_dir: Path | str, assignment: str | None = None):
+    """The traitlets Config for nbgrader's GenerateFeedback used by :func:`generate_feedback`.
+
+    It can also be merged into ``nbgrader_config.py`` so that formgrader's
+    «Generate feedback» button produces the same safe pages.
+    """
+    from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor  # noqa: F401 (not used on purpose)
+    from nbgrader.preprocessors import ClearHiddenTests, GetGrades
+    from traitlets.config import Config
+
+    from grading._nbgrader import load_config
+
+    lay = layout(course_dir)
+    base = load_config(lay.root)
+    begin = base.get("ClearHiddenTests", {}).get("begin_test_delimeter", "BEGIN HIDDEN TESTS")
+    c = Config()
+    c.CourseDirectory.root = str(lay.root)
+    c.CourseDirectory.db_url = lay.db_url
+    c.GenerateFeedback.preprocessors = [GetGrades, SkjulteTesterUtdata, ClearHiddenTests,
+                                        KursTilbakemelding]
+    c.SkjulteTesterUtdata.begin_test_delimeter = begin
+    c.HTMLExporter.template_name = NBCONVERT_TEMPLATE
+    c.HTMLExporter.extra_template_basedirs = [str(TEMPLATES)]
+    if assignment:
+        from grading.guide import assignment_title
+
+        c.KursTilbakemelding.oppgavetittel = assignment_title(lay.root, assignment)
+    return c
+
+
+def _autograded_students(course_dir: Path, assignment: str) -> list[str]:
+    lay = layout(course_dir)
+    if not lay.autograded.exists():
+        return []
+    return sorted(p.name for p in lay.autograded.iterdir()
+                  if (p / assignment).is_dir() and any((p / assignment).glob("*.ipynb")))
+
+
+def generate_feedback(course_dir: Path, assignment: str,
+                      students: list[str] | None = None) -> list[Path]:
+    """Generate safe feedback HTML for ``assignment``; return the written files.
+
+    ``students`` limits the run to these learner ids (default: every learner
+    with an autograded submission). Files go to
+    ``feedback/<id>/<assignment>/<notebook>.html``. Raises
+    :class:`FeedbackError` (Norwegian message) when nothing can be generated.
+    """
+    from nbgrader.converters import GenerateFeedback
+    from nbgrader.coursedir import CourseDirectory
+    from nbgrader.utils import capture_log
+
+    from grading._nbgrader import load_config
+
+    lay = layout(course_dir)
+    available = _autograded_students(lay.root, assignment)
+    if students is None:
+        wanted = available
+    else:
+        wanted = list(dict.fromkeys(students))
+        missing = [s for s in wanted if s not in available]
+        if missing:
+            raise FeedbackError(
+                f"Fant ingen rettet innlevering av «{assignment}» for: {', '.join(missing)}. "
+                "Kjør retting (autograde) først, eller sjekk deltaker-id.")
+    if not wanted:
+        raise FeedbackError(
+            f"Ingen rettede innleveringer av «{assignment}» ennå. Kjør retting (autograde) først.")
+
+    cfg = load_config(lay.root)
+    cfg.merge(feedback_config(lay.root, assignment))
+    written: list[Path] = []
+    for student in wanted:
+        coursedir = CourseDirectory(config=cfg)
+        coursedir.assignment_id = assignment
+        coursedir.student_id = student
+        converter = GenerateFeedback(coursedir=coursedir, config=cfg)
+        converter.force = True
+        result = capture_log(converter)
+        if not result.get("success"):
+            detail = (result.get("log") or "") + (result.get("error") or "")
+            tail = "\n".join(detail.strip().splitlines()[-12:])
+            raise FeedbackError(
+                f"Tilbakemeldingen for «{student}» på «{assignment}» kunne ikke lages.\n{tail}")
+        out_dir = lay.feedback_dir(student, assignment)
+        for src in sorted(lay.autograded_dir(student, assignment).glob("*.ipynb")):
+            target = out_dir / (src.stem + ".html")
+            if not target.exists():
+                raise FeedbackError(f"nbgrader skrev ikke {target}.")
+            harden_html_file(target)
+            written.append(target)
+    return written

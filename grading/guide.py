@@ -1,0 +1,432 @@
+"""Rettehjelp (grading guide): one printable guide per assignment.
+
+The guide is read from the SOURCE notebooks ``source/<assignment>/*.ipynb``
+(the instructor versions, never the released ones). A manually graded
+question is a cell with ``nbgrader.grade`` and ``nbgrader.solution`` (a
+written or free-code answer) or an ``nbgrader.task`` cell. For each we
+collect:
+
+* the prompt: the nearest markdown cell above that is not itself an answer
+  (normally the locked prompt cell); a task cell is its own prompt;
+* the points (``nbgrader.points``);
+* the rubric ``metadata.kurs.rubrikk`` with the levels ``full``, ``delvis``
+  and ``ingen``;
+* the model answer ``metadata.kurs.modellsvar``, or else the text between
+  ``BEGIN SOLUTION`` and ``END SOLUTION`` in the cell.
+
+Missing pieces never stop the guide: they are shown in a warning box on the
+question («Mangler: …») and logged. ``strict=True`` raises
+:class:`GuideError` instead, for checks in CI.
+"""
+from __future__ import annotations
+
+import json
+import logging
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from grading.paths import ASSIGNMENTS, layout
+
+log = logging.getLogger(__name__)
+
+COURSE_NAME = "Nyskapende arbeidsgivere"
+LEVELS = (("full", "Full uttelling"), ("delvis", "Delvis uttelling"), ("ingen", "Ingen uttelling"))
+
+#: Used only when a source notebook has no title of its own.
+FALLBACK_TITLES = {
+    "vage": "Å våge",
+    "lede": "Å lede",
+    "laere": "Å lære",
+    "mobilisere": "Å mobilisere",
+    "samhandle": "Å samhandle",
+    "arbeidsgiverpolitikk": "Arbeidsgiverpolitikk",
+    "handlingsplan": "Handlingsplan",
+}
+
+
+class GuideError(ValueError):
+    """The guide cannot be made (or, with ``strict=True``, is incomplete). Norwegian message."""
+
+
+@dataclass
+class Question:
+    """One manually graded question of an assignment."""
+
+    number: int
+    notebook: str
+    grade_id: str
+    title: str
+    points: float | None
+    prompt: str
+    model_answer: str
+    rubric: dict[str, str]
+    cell_type: str
+    missing: list[str] = field(default_factory=list)
+
+
+# ---------------------------------------------------------------------------
+# Reading the source notebooks
+# ---------------------------------------------------------------------------
+def _source_notebooks(course_dir: Path, assignment: str) -> list[Path]:
+    lay = layout(course_dir)
+    folder = lay.source_dir(assignment)
+    if not folder.is_dir():
+        raise GuideError(
+            f"Fant ikke kildemappen for oppgaven «{assignment}» ({folder}). "
+            "Sjekk navnet på oppgaven, eller legg kildenotatboka i source/<oppgave>/.")
+    notebooks = sorted(p for p in folder.glob("*.ipynb") if not p.name.startswith("."))
+    if not notebooks:
+        raise GuideError(f"Kildemappen {folder} har ingen notatbøker (.ipynb).")
+    return notebooks
+
+
+def _read_nb(path: Path) -> dict:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise GuideError(f"Kan ikke lese kildenotatboka {path.name}: {exc}.") from exc
+
+
+def _src(cell: dict) -> str:
+    source = cell.get("source", "")
+    return "".join(source) if isinstance(source, list) else str(source)
+
+
+def _first_heading(text: str) -> str | None:
+    from grading.feedback import plain_text
+
+    for line in text.splitlines():
+        m = re.match(r"^\s{0,3}#{1,6}\s+(.*?)\s*#*\s*$", line)
+        if m and m.group(1).strip():
+            return plain_text(m.group(1))
+    return None
+
+
+def assignment_title(course_dir: Path | str, assignment: str) -> str:
+    """Title of an assignment: ``metadata.kurs.tittel`` of its first source
+    notebook, else that notebook's first heading, else a built-in title, else the id."""
+    lay = layout(course_dir)
+    folder = lay.source_dir(assignment)
+    if folder.is_dir():
+        for path in sorted(folder.glob("*.ipynb")):
+            try:
+                nb = json.loads(path.read_text(encoding="utf-8"))
+            except (OSError, ValueError):
+                continue
+            title = ((nb.get("metadata") or {}).get("kurs") or {}).get("tittel")
+            if isinstance(title, str) and title.strip():
+                return title.strip()
+            for cell in nb.get("cells", []):
+                if cell.get("cell_type") == "markdown":
+                    heading = _first_heading(_src(cell))
+                    if heading:
+                        return heading
+            break
+    return FALLBACK_TITLES.get(assignment, assignment)
+
+
+def _solution_text(source: str, begin: str, end: str) -> str:
+    lines = source.splitlines()
+    out, inside = [], False
+    for line in lines:
+        if begin in line:
+            inside = True
+            continue
+        if end in line:
+            inside = False
+            continue
+        if inside:
+            out.append(line)
+    return "\n".join(out).strip()
+
+
+def _delimiters(course_dir: Path) -> tuple[str, str]:
+    from grading._nbgrader import load_config
+
+    cfg = load_config(course_dir).get("ClearSolutions", {})
+    return (cfg.get("begin_solution_delimeter", "BEGIN SOLUTION"),
+            cfg.get("end_solution_delimeter", "END SOLUTION"))
+
+
+def read_questions(course_dir: Path | str, assignment: str) -> list[Question]:
+    """All manually graded questions of ``assignment``, in notebook order."""
+    lay = layout(course_dir)
+    begin, end = _delimiters(lay.root)
+    questions: list[Question] = []
+    for path in _source_notebooks(lay.root, assignment):
+        nb = _read_nb(path)
+        cells = nb.get("cells", [])
+        for idx, cell in enumerate(cells):
+            meta = cell.get("metadata") or {}
+            nbg = meta.get("nbgrader") or {}
+            manual = (nbg.get("grade") and nbg.get("solution")) or nbg.get("task")
+            if not manual:
+                continue
+            kurs = meta.get("kurs") if isinstance(meta.get("kurs"), dict) else {}
+            missing: list[str] = []
+            grade_id = str(nbg.get("grade_id") or f"celle-{idx + 1}")
+            # Prompt
+            if nbg.get("task"):
+                prompt = _src(cell)
+            else:
+                prompt = ""
+                for prev in reversed(cells[:idx]):
+                    pnbg = (prev.get("metadata") or {}).get("nbgrader") or {}
+                    if prev.get("cell_type") == "markdown" and not pnbg.get("solution") \
+                            and not pnbg.get("grade"):
+                        prompt = _src(prev)
+                        break
+                    if pnbg.get("solution") or pnbg.get("grade"):
+                        break  # the previous answer: no prompt of our own
+            if not prompt.strip():
+                missing.append("oppgavetekst (en låst tekstcelle rett over svarcellen)")
+            # Points
+            points = nbg.get("points")
+            try:
+                points = float(points) if points is not None else None
+            except (TypeError, ValueError):
+                points = None
+            if points is None:
+                missing.append("poeng (nbgrader «points»)")
+            # Rubric
+            raw_rubric = kurs.get("rubrikk")
+            rubric: dict[str, str] = {}
+            if not isinstance(raw_rubric, dict):
+                missing.append("rubrikk (metadata.kurs.rubrikk med full, delvis og ingen)")
+            else:
+                for key, label in LEVELS:
+                    value = raw_rubric.get(key)
+                    if isinstance(value, str) and value.strip():
+                        rubric[key] = value.strip()
+                    else:
+                        missing.append(f"rubrikk for «{label.lower()}» (rubrikk.{key})")
+            # Model answer
+            model = kurs.get("modellsvar")
+            model = model.strip() if isinstance(model, str) else ""
+            if not model and not nbg.get("task"):
+                model = _solution_text(_src(cell), begin, end)
+            if not model:
+                missing.append("modellsvar (metadata.kurs.modellsvar)")
+            title = _first_heading(prompt) or f"Spørsmål {len(questions) + 1}"
+            q = Question(len(questions) + 1, path.stem, grade_id, title, points, prompt, model,
+                         rubric, str(cell.get("cell_type", "")), missing)
+            if missing:
+                log.warning("Rettehjelp for «%s», %s (%s): mangler %s.", assignment, q.title,
+                            grade_id, "; ".join(missing))
+            questions.append(q)
+    return questions
+
+
+# ---------------------------------------------------------------------------
+# Output
+# ---------------------------------------------------------------------------
+def _fmt(x: float | None) -> str:
+    from grading.feedback import _fmt as fmt
+
+    return fmt(x)
+
+
+def _level_points(q: Question) -> dict[str, str]:
+    if q.points is None:
+        return {"full": "?", "delvis": "?", "ingen": "0"}
+    return {
+        "full": _fmt(q.points),
+        "delvis": f"mellom 0 og {_fmt(q.points)}" if q.points > 0 else "–",
+        "ingen": "0",
+    }
+
+
+def _strip_prompt_heading(prompt: str) -> str:
+    """The question heading is shown as the section heading; drop it from the body."""
+    lines = prompt.splitlines()
+    for i, line in enumerate(lines):
+        if line.strip():
+            if re.match(r"^\s{0,3}#{1,6}\s+", line):
+                return "\n".join(lines[i + 1:]).strip()
+            break
+    return prompt.strip()
+
+
+def render_guide_html(course_dir: Path | str, assignment: str, questions: list[Question]) -> str:
+    from markupsafe import Markup
+
+    from grading.feedback import _jinja_env, safe_markdown
+
+    items = []
+    for q in questions:
+        points = _level_points(q)
+        items.append({
+            "q": q,
+            "poeng": _fmt(q.points) if q.points is not None else "ukjent",
+            "oppgavetekst": safe_markdown(_strip_prompt_heading(q.prompt), heading_offset=3),
+            "modellsvar": safe_markdown(q.model_answer, heading_offset=3) if q.model_answer else None,
+            "nivaer": [{"navn": label, "poeng": points[key],
+                        "tekst": safe_markdown(q.rubric[key]) if key in q.rubric else None}
+                       for key, label in LEVELS],
+        })
+    total = sum(q.points or 0 for q in questions)
+    return _jinja_env().get_template("guide.html.j2").render(
+        kurs=COURSE_NAME,
+        oppgave=assignment,
+        tittel=assignment_title(course_dir, assignment),
+        sporsmal=items,
+        sum_poeng=_fmt(total),
+        mangler=sum(1 for q in questions if q.missing),
+        Markup=Markup,
+    )
+
+
+def _pdf_font_paths() -> dict[str, Path]:
+    import matplotlib
+
+    base = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
+    return {"": base / "DejaVuSans.ttf", "B": base / "DejaVuSans-Bold.ttf",
+            "I": base / "DejaVuSans-Oblique.ttf", "BI": base / "DejaVuSans-BoldOblique.ttf"}
+
+
+def new_pdf(title: str, subject: str, author: str = COURSE_NAME):
+    """An A4 fpdf2 document with DejaVu Sans (æøå), metadata, language and outline styles."""
+    from fpdf import FPDF, TextStyle
+    from fpdf.prefs import ViewerPreferences
+
+    pdf = FPDF(format="A4")
+    for style, path in _pdf_font_paths().items():
+        if not path.exists():
+            raise FileNotFoundError(
+                f"Fant ikke skriften {path}. Den følger med matplotlib; installer matplotlib på nytt.")
+        pdf.add_font("DejaVu", style=style, fname=str(path))
+    pdf.set_font("DejaVu", size=11)
+    pdf.set_title(title)
+    pdf.set_subject(subject)
+    pdf.set_author(author)
+    pdf.set_creator(f"{COURSE_NAME} – kursleders verktøy")
+    pdf.set_keywords(f"{COURSE_NAME}, kurs")
+    pdf.set_lang("nb")
+    pdf.viewer_preferences = ViewerPreferences(display_doc_title=True)
+    pdf.set_section_title_styles(
+        TextStyle(font_family="DejaVu", font_style="B", font_size_pt=18, t_margin=2, b_margin=3),
+        TextStyle(font_family="DejaVu", font_style="B", font_size_pt=14, t_margin=5, b_margin=2),
+        TextStyle(font_family="DejaVu", font_style="B", font_size_pt=12, t_margin=3, b_margin=1),
+    )
+    return pdf
+
+
+def _pdf_text(pdf, markdown_text: str) -> None:
+    """Write markdown as simple text (paragraphs and list items) with fpdf2."""
+    from fpdf.enums import XPos, YPos
+
+    from grading.feedback import plain_text
+
+    for block in re.split(r"\n\s*\n", markdown_text.strip()):
+        for line in block.splitlines():
+            stripped = line.strip()
+            if not stripped:
+                continue
+            bullet = re.match(r"^([-*+]|\d+[.)])\s+(.*)$", stripped)
+            text = plain_text(bullet.group(2) if bullet else stripped)
+            if bullet:
+                pdf.set_x(pdf.l_margin + 4)
+                pdf.multi_cell(pdf.epw - 4, 5.5, f"• {text}", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+            else:
+                pdf.multi_cell(pdf.epw, 5.5, text, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        pdf.ln(2)
+
+
+def render_guide_pdf(course_dir: Path | str, assignment: str, questions: list[Question],
+                     path: Path) -> Path:
+    from fpdf.enums import XPos, YPos
+
+    title = assignment_title(course_dir, assignment)
+    pdf = new_pdf(f"Rettehjelp: {title} – {COURSE_NAME}", f"Rettehjelp for oppgaven {assignment}")
+    pdf.set_auto_page_break(True, margin=15)
+    pdf.add_page()
+    pdf.set_font("DejaVu", size=10)
+    pdf.cell(0, 6, COURSE_NAME, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.start_section(f"Rettehjelp: {title}", level=0)
+    pdf.set_font("DejaVu", size=11)
+    total = sum(q.points or 0 for q in questions)
+    pdf.multi_cell(0, 5.5, (
+        f"Oppgave: {assignment}. {len(questions)} manuelt vurderte spørsmål, til sammen "
+        f"{_fmt(total)} poeng. Gi poeng og kommentar i formgrader. Bruk kriteriene under, "
+        "og vurder innholdet, ikke språket."), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    if not questions:
+        pdf.ln(3)
+        pdf.multi_cell(0, 5.5, "Oppgaven har ingen manuelt vurderte spørsmål.",
+                       new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    for q in questions:
+        points = _level_points(q)
+        pdf.start_section(f"Spørsmål {q.number}: {q.title}", level=1)
+        pdf.set_font("DejaVu", size=9)
+        pdf.cell(0, 5, f"Poeng: {_fmt(q.points) if q.points is not None else 'ukjent'}   "
+                       f"ID: {q.grade_id}   Notatbok: {q.notebook}",
+                 new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        pdf.set_font("DejaVu", size=11)
+        if q.missing:
+            pdf.set_text_color(140, 0, 0)
+            pdf.multi_cell(0, 5.5, "Mangler: " + "; ".join(q.missing) + ".",
+                           new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+            pdf.set_text_color(0, 0, 0)
+        pdf.start_section("Oppgavetekst", level=2)
+        _pdf_text(pdf, _strip_prompt_heading(q.prompt) or "(mangler)")
+        pdf.start_section("Vurderingskriterier", level=2)
+        pdf.set_font("DejaVu", size=10)
+        with pdf.table(col_widths=(30, 25, 105), text_align="LEFT", first_row_as_headings=True) as table:
+            head = table.row()
+            for text in ("Nivå", "Poeng", "Kjennetegn"):
+                head.cell(text)
+            for key, label in LEVELS:
+                row = table.row()
+                row.cell(label)
+                row.cell(points[key])
+                row.cell(_plain(q.rubric.get(key)) or "Mangler i kildenotatboka.")
+        pdf.set_font("DejaVu", size=11)
+        pdf.start_section("Modellsvar", level=2)
+        _pdf_text(pdf, q.model_answer or "(mangler)")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    pdf.output(str(path))
+    return path
+
+
+def _plain(text: str | None) -> str:
+    from grading.feedback import plain_text
+
+    return plain_text(text) if text else ""
+
+
+def _safe_name(text: str) -> str:
+    text = text.lower().replace("æ", "ae").replace("ø", "o").replace("å", "a")
+    return re.sub(r"[^a-z0-9_-]+", "-", text).strip("-") or "oppgave"
+
+
+def write_guide(course_dir: Path, assignment: str, out_dir: Path, *,
+                strict: bool = False, pdf: bool = True) -> list[Path]:
+    """Write ``rettehjelp-<assignment>.html`` (print CSS) and ``.pdf`` to ``out_dir``.
+
+    Returns the written paths (HTML first). Missing rubrics or model answers
+    are flagged in the guide; with ``strict=True`` they raise :class:`GuideError`.
+    """
+    from grading.feedback import harden_html
+
+    questions = read_questions(course_dir, assignment)
+    incomplete = [q for q in questions if q.missing]
+    if strict and incomplete:
+        raise GuideError(
+            f"Rettehjelpen for «{assignment}» er ufullstendig:\n" + "\n".join(
+                f"  – {q.notebook}, {q.title} ({q.grade_id}): mangler {'; '.join(q.missing)}"
+                for q in incomplete))
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    stem = f"rettehjelp-{_safe_name(assignment)}"
+    html_path = out_dir / f"{stem}.html"
+    title = assignment_title(course_dir, assignment)
+    html_path.write_text(harden_html(render_guide_html(course_dir, assignment, questions),
+                                     f"Rettehjelp: {title}"), encoding="utf-8")
+    written = [html_path]
+    if pdf:
+        written.append(render_guide_pdf(course_dir, assignment, questions, out_dir / f"{stem}.pdf"))
+    return written
+
+
+__all__ = ["GuideError", "Question", "assignment_title", "read_questions", "write_guide",
+           "ASSIGNMENTS"]

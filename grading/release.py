@@ -1,0 +1,244 @@
+"""Course setup, assignment generation and release (exchange, zip or folder)."""
+from __future__ import annotations
+
+import datetime as dt
+import os
+import shutil
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from tqdm import tqdm
+
+from grading._nbgrader import NbgraderError, gradebook, run_nbgrader
+from grading.paths import ASSIGNMENTS, layout
+
+OSLO = "Europe/Oslo"
+
+README = """Oppgave: {assignment}
+=====================================
+
+Slik gjør du oppgaven uten felles Jupyter-server:
+
+1. Åpne notatboken {notebooks} i JupyterLab eller Jupyter Notebook.
+2. Svar i cellene der det står «SKRIV SVARET DITT HER». Ikke endre eller
+   slett de andre cellene; de blir satt tilbake ved rettingen.
+3. Lagre notatboken (Ctrl+S).
+4. Gi filen navnet <din-id>_{assignment}.ipynb, for eksempel
+   ola.nordmann_{assignment}.ipynb, og send den til kursleder slik kursleder
+   har bedt om.
+{due}
+Svarene dine er personopplysninger. Kursleder bruker dem bare i kurset.
+"""
+
+
+def parse_local(text: str) -> dt.datetime:
+    """Parse a Norwegian or ISO date/time (local time Europe/Oslo) to an aware datetime.
+
+    Accepts ``2026-12-01``, ``2026-12-01 23:59``, ``2026-12-01T23:59``,
+    ``01.12.2026`` and ``01.12.2026 23:59``. A date alone means 23:59.
+    """
+    from zoneinfo import ZoneInfo
+
+    text = text.strip()
+    formats = ("%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M",
+               "%d.%m.%Y %H:%M", "%d.%m.%Y kl. %H:%M", "%Y-%m-%d", "%d.%m.%Y")
+    try:
+        value = dt.datetime.fromisoformat(text)
+    except ValueError:
+        value = None
+        for fmt in formats:
+            try:
+                value = dt.datetime.strptime(text, fmt)
+                if "%H" not in fmt:
+                    value = value.replace(hour=23, minute=59)
+                break
+            except ValueError:
+                continue
+        if value is None:
+            raise ValueError(f"Forstår ikke tidspunktet «{text}». Skriv for eksempel 2026-12-01 23:59 "
+                             "eller 01.12.2026 23:59.")
+    else:
+        if len(text) == 10:
+            value = value.replace(hour=23, minute=59)
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=ZoneInfo(OSLO))
+    return value
+
+
+def to_utc_naive(value: dt.datetime) -> dt.datetime:
+    """nbgrader stores UTC times without a time zone."""
+    if value.tzinfo is None:
+        value = value.astimezone()
+    return value.astimezone(dt.timezone.utc).replace(tzinfo=None)
+
+
+# --------------------------------------------------------------------------
+# Init
+# --------------------------------------------------------------------------
+@dataclass
+class InitResult:
+    created_dirs: list[str] = field(default_factory=list)
+    added_assignments: list[str] = field(default_factory=list)
+    generated: list[str] = field(default_factory=list)
+    up_to_date: list[str] = field(default_factory=list)
+    missing_source: list[str] = field(default_factory=list)
+    failed: dict[str, str] = field(default_factory=dict)
+
+    def summary(self) -> str:
+        lines = ["Kursmappen er klar."]
+        if self.created_dirs:
+            lines.append("Nye mapper: " + ", ".join(self.created_dirs) + ".")
+        if self.added_assignments:
+            lines.append("Nye oppgaver i karakterboken: " + ", ".join(self.added_assignments) + ".")
+        if self.generated:
+            lines.append("Laget elevversjon av: " + ", ".join(self.generated) + ".")
+        if self.up_to_date:
+            lines.append("Allerede oppdatert: " + ", ".join(self.up_to_date) + ".")
+        if self.missing_source:
+            lines.append("Mangler kildenotatbok (hoppet over): " + ", ".join(self.missing_source) + ".")
+        for name, err in self.failed.items():
+            lines.append(f"ADVARSEL: «{name}» kunne ikke lages: {err}")
+        return "\n".join(lines)
+
+
+def _release_is_current(course_dir: Path, assignment: str) -> bool:
+    lay = layout(course_dir)
+    src = [p for p in lay.source_dir(assignment).rglob("*") if p.is_file()
+           and ".ipynb_checkpoints" not in p.parts]
+    rel = [p for p in lay.release_dir(assignment).rglob("*") if p.is_file()]
+    if not src or not rel:
+        return False
+    return max(p.stat().st_mtime for p in src) <= min(p.stat().st_mtime for p in rel)
+
+
+def init_course(course_dir: Path | str | None = None, *, generate: bool = True,
+                progress: bool = True) -> InitResult:
+    """Idempotent setup: folders, gradebook with the seven assignments, roster table, releases."""
+    from grading.roster import metadata as roster_metadata, write_roster_csv
+
+    lay = layout(course_dir)
+    result = InitResult()
+    for path in (lay.root, lay.source, lay.exchange, lay.arkiv, lay.rapporter, lay.utdeling):
+        if not path.exists():
+            path.mkdir(parents=True)
+            result.created_dirs.append(str(path.relative_to(lay.root.parent)))
+    with gradebook(lay.root) as gb:
+        existing = {a.name for a in gb.assignments}
+        for name in ASSIGNMENTS:
+            if name not in existing:
+                gb.update_or_create_assignment(name)
+                result.added_assignments.append(name)
+        roster_metadata.create_all(bind=gb.engine)
+    if not lay.roster_csv.exists():
+        write_roster_csv(lay.root)
+    if generate:
+        todo = []
+        for name in ASSIGNMENTS:
+            if not any(lay.source_dir(name).glob("*.ipynb")):
+                result.missing_source.append(name)
+            elif _release_is_current(lay.root, name):
+                result.up_to_date.append(name)
+            else:
+                todo.append(name)
+        for name in tqdm(todo, desc="Lager elevversjoner", unit="oppgave", disable=not progress):
+            try:
+                generate_assignment(lay.root, name)
+                result.generated.append(name)
+            except NbgraderError as exc:
+                result.failed[name] = _short(exc.output)
+    return result
+
+
+def _short(output: str) -> str:
+    lines = [ln for ln in output.strip().splitlines() if "ERROR" in ln or "Error" in ln]
+    return (lines[-1] if lines else output.strip().splitlines()[-1] if output.strip() else "").strip()[:300]
+
+
+# --------------------------------------------------------------------------
+# Assignments
+# --------------------------------------------------------------------------
+def set_duedate(course_dir: Path | str, assignment: str, due: dt.datetime | None) -> None:
+    with gradebook(course_dir) as gb:
+        gb.update_or_create_assignment(assignment, duedate=to_utc_naive(due) if due else None)
+
+
+def get_duedate(course_dir: Path | str, assignment: str) -> dt.datetime | None:
+    from nbgrader.api import MissingEntry
+
+    with gradebook(course_dir) as gb:
+        try:
+            return gb.find_assignment(assignment).duedate
+        except MissingEntry:
+            return None
+
+
+def generate_assignment(course_dir: Path | str, assignment: str, *, force: bool = True) -> Path:
+    """``nbgrader generate_assignment``: makes ``release/<assignment>/``."""
+    lay = layout(course_dir)
+    if not any(lay.source_dir(assignment).glob("*.ipynb")):
+        raise FileNotFoundError(f"Fant ingen notatbok i {lay.source_dir(assignment)}.")
+    with gradebook(lay.root) as gb:  # keeps the due date if already set
+        gb.update_or_create_assignment(assignment)
+    args = ["generate_assignment", assignment]
+    if force:
+        args.append("--force")
+    run_nbgrader(lay.root, *args)
+    return lay.release_dir(assignment)
+
+
+def release_exchange(course_dir: Path | str, assignment: str, exchange: Path | str | None = None
+                     ) -> Path:
+    """``nbgrader release_assignment`` into the exchange (default ``exercises/exchange``)."""
+    lay = layout(course_dir)
+    root = Path(exchange).resolve() if exchange else None
+    if root is None:
+        env = os.environ.get("KURSLEDER_EXCHANGE")
+        root = Path(env).resolve() if env else lay.exchange
+    root.mkdir(parents=True, exist_ok=True)
+    if not lay.release_dir(assignment).exists():
+        generate_assignment(lay.root, assignment)
+    run_nbgrader(lay.root, "release_assignment", assignment, "--force", f"--Exchange.root={root}")
+    from grading._nbgrader import course_id
+
+    return root / course_id(lay.root) / "outbound" / assignment
+
+
+def release_package(course_dir: Path | str, assignment: str, fmt: str = "zip",
+                    out_dir: Path | str | None = None) -> Path:
+    """Copy the released assignment to ``utdeling/`` as a zip file or a folder, with instructions."""
+    lay = layout(course_dir)
+    src = lay.release_dir(assignment)
+    if not src.exists():
+        generate_assignment(lay.root, assignment)
+    out = Path(out_dir) if out_dir else lay.utdeling
+    out.mkdir(parents=True, exist_ok=True)
+    notebooks = sorted(p.name for p in src.glob("*.ipynb"))
+    due = get_duedate(lay.root, assignment)
+    due_text = ""
+    if due is not None:
+        from grading.anomalies import fmt_time
+
+        due_text = f"\nFrist: {fmt_time(due)}.\n"
+    readme = README.format(assignment=assignment, notebooks=", ".join(notebooks), due=due_text)
+    files = [p for p in sorted(src.rglob("*")) if p.is_file() and ".ipynb_checkpoints" not in p.parts]
+    if fmt == "zip":
+        target = out / f"{assignment}.zip"
+        tmp = out / f".{assignment}.zip.tmp"
+        with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+            zf.writestr(f"{assignment}/LESMEG.txt", readme)
+            for p in files:
+                zf.write(p, f"{assignment}/{p.relative_to(src).as_posix()}")
+        os.replace(tmp, target)
+        return target
+    if fmt in ("mappe", "folder"):
+        target = out / assignment
+        if target.exists():
+            shutil.rmtree(target)
+        shutil.copytree(src, target, ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
+        for p in target.rglob("*"):
+            if p.is_file():
+                os.chmod(p, 0o644)
+        (target / "LESMEG.txt").write_text(readme, encoding="utf-8")
+        return target
+    raise ValueError(f"Ukjent format «{fmt}» (bruk zip eller mappe).")

@@ -1,0 +1,547 @@
+"""Resultater og fullføring (results and completion reports) for the course leader.
+
+Rules, used the same way everywhere (reports and kursbevis):
+
+* **Levert** (submitted): the submission is in the gradebook, or it has been
+  collected into ``submitted/<id>/<oppgave>/`` and is waiting for autograde.
+* **Fullført** (completed): submitted AND graded (in the gradebook, with no
+  cell waiting for manual grading) AND a score above 0. A submission graded to
+  0 points is not completed. See :func:`is_completed`.
+* **Kursets oppgaver**: every assignment in the gradebook plus every folder
+  ``source/<oppgave>/`` with a notebook (so an assignment that is not released
+  yet still counts), in the order of :data:`grading.paths.ASSIGNMENTS`.
+
+Privacy: per-learner files are for the course leader only. Unit figures
+(completion rate, mean score) are shown only for units with at least
+``min_group`` learners (default 5); a smaller unit is listed with the text
+«for få deltakere til å vise tall (under 5)» and no numbers at all. A mean
+score is also held back when fewer than ``min_group`` learners in the unit
+have a graded submission, so one person's score can never be read off. The
+HTML overview holds aggregates only, never names.
+"""
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import io
+import math
+from pathlib import Path
+
+import pandas as pd
+
+from grading.paths import ASSIGNMENTS, layout
+
+COURSE_NAME = "Nyskapende arbeidsgivere"
+WHOLE_COURSE = "Hele kurset"
+NOT_IN_ROSTER = "(ikke i deltakerlisten)"
+
+STATUS_NOT_SUBMITTED = "Ikke levert"
+STATUS_NOT_GRADED = "Levert, ikke rettet ennå"
+STATUS_MANUAL = "Venter på manuell vurdering"
+STATUS_ZERO = "Vurdert til 0 poeng (ikke fullført)"
+STATUS_DONE = "Fullført"
+
+RESULT_COLUMNS = ["id", "navn", "enhet", "assignment", "title", "submitted", "late",
+                  "seconds_late", "timestamp", "score", "max_score", "needs_manual_grade",
+                  "completed", "status"]
+
+MONTHS = ("januar", "februar", "mars", "april", "mai", "juni", "juli", "august", "september",
+          "oktober", "november", "desember")
+
+
+def norwegian_date(day: dt.date) -> str:
+    """28. november 2026"""
+    return f"{day.day}. {MONTHS[day.month - 1]} {day.year}"
+
+
+def too_few_text(min_group: int) -> str:
+    return f"for få deltakere til å vise tall (under {min_group})"
+
+
+def is_completed(submitted: bool, needs_manual_grade: bool, score: float | None) -> bool:
+    """The one completion rule: submitted, fully graded, and more than 0 points."""
+    if not submitted or needs_manual_grade or score is None:
+        return False
+    try:
+        return not math.isnan(float(score)) and float(score) > 0
+    except (TypeError, ValueError):
+        return False
+
+
+def _norwegian_sort_key(text: str) -> str:
+    return str(text).lower().translate(str.maketrans({"æ": "{", "ø": "|", "å": "}"}))
+
+
+def course_assignments(course_dir: Path | str) -> list[str]:
+    """The course's assignments: gradebook ∪ source folders, in teaching order."""
+    from grading._nbgrader import gradebook
+
+    lay = layout(course_dir)
+    names: set[str] = set()
+    if lay.gradebook.exists():
+        with gradebook(lay.root) as gb:
+            names |= {a.name for a in gb.assignments}
+    if lay.source.is_dir():
+        names |= {p.name for p in lay.source.iterdir()
+                  if p.is_dir() and any(p.glob("*.ipynb"))}
+    order = {name: i for i, name in enumerate(ASSIGNMENTS)}
+    return sorted(names, key=lambda n: (order.get(n, len(order)), n))
+
+
+def _timestamp_from_folder(folder: Path):
+    from nbgrader.utils import parse_utc
+
+    stamp = folder / "timestamp.txt"
+    if not stamp.exists():
+        return None
+    try:
+        return parse_utc(stamp.read_text(encoding="utf-8").strip())
+    except Exception:  # unreadable timestamp: treat as unknown
+        return None
+
+
+def collect_results(course_dir: Path, *, roster: pd.DataFrame | None = None) -> pd.DataFrame:
+    """One row per learner × assignment, from the gradebook, joined with the roster.
+
+    Columns: ``id, navn, enhet`` (from the roster), ``assignment, title,
+    submitted, late, seconds_late, timestamp, score, max_score,
+    needs_manual_grade, completed, status``. ``score`` is NaN when there is no
+    graded submission. Learners in the gradebook but not in the roster get
+    the unit «(ikke i deltakerlisten)».
+    """
+    from nbgrader.api import SubmittedAssignment
+    from nbgrader.utils import parse_utc
+
+    from grading._nbgrader import gradebook
+    from grading.guide import assignment_title
+    from grading.roster import load_roster
+
+    lay = layout(course_dir)
+    if roster is None:
+        roster = load_roster(lay.root)
+    assignments = course_assignments(lay.root)
+    learners: dict[str, dict] = {}
+    for row in roster.itertuples(index=False):
+        learners[str(row.id)] = {"navn": str(row.navn), "enhet": str(row.enhet)}
+
+    subs: dict[tuple[str, str], dict] = {}
+    max_scores: dict[str, float] = {}
+    duedates: dict[str, object] = {}
+    if lay.gradebook.exists():
+        with gradebook(lay.root) as gb:
+            for a in gb.assignments:
+                max_scores[a.name] = float(a.max_score or 0)
+                duedates[a.name] = a.duedate
+            for s in gb.students:
+                if s.id not in learners:
+                    name = " ".join(p for p in (s.first_name, s.last_name) if p) or s.id
+                    learners[s.id] = {"navn": name, "enhet": NOT_IN_ROSTER}
+            for sub in gb.db.query(SubmittedAssignment).all():
+                subs[(sub.student.id, sub.assignment.name)] = {
+                    "score": float(sub.score) if sub.score is not None else 0.0,
+                    "max_score": float(sub.max_score or 0),
+                    "needs_manual_grade": bool(sub.needs_manual_grade),
+                    "timestamp": sub.timestamp,
+                    "seconds_late": float(sub.total_seconds_late or 0),
+                }
+
+    titles = {a: assignment_title(lay.root, a) for a in assignments}
+    rows = []
+    ordered = sorted(learners.items(), key=lambda kv: (
+        _norwegian_sort_key(kv[1]["enhet"]), _norwegian_sort_key(kv[1]["navn"]), kv[0]))
+    for learner_id, info in ordered:
+        for a in assignments:
+            sub = subs.get((learner_id, a))
+            row = {"id": learner_id, "navn": info["navn"], "enhet": info["enhet"], "assignment": a,
+                   "title": titles[a], "max_score": max_scores.get(a, float("nan"))}
+            if sub is not None:
+                row.update(submitted=True, score=sub["score"], timestamp=sub["timestamp"],
+                           seconds_late=sub["seconds_late"], late=sub["seconds_late"] > 0,
+                           needs_manual_grade=sub["needs_manual_grade"])
+                if sub["needs_manual_grade"]:
+                    row["status"] = STATUS_MANUAL
+                elif is_completed(True, False, sub["score"]):
+                    row["status"] = STATUS_DONE
+                else:
+                    row["status"] = STATUS_ZERO
+            else:
+                folder = lay.submitted_dir(learner_id, a)
+                waiting = folder.is_dir() and any(folder.glob("*.ipynb"))
+                stamp = _timestamp_from_folder(folder) if waiting else None
+                due = duedates.get(a)
+                late_s = 0.0
+                if stamp is not None and due is not None:
+                    try:
+                        late_s = max(0.0, (parse_utc(stamp) - due).total_seconds())
+                    except Exception:
+                        late_s = 0.0
+                row.update(submitted=waiting, score=float("nan"), timestamp=stamp,
+                           seconds_late=late_s, late=late_s > 0, needs_manual_grade=False,
+                           status=STATUS_NOT_GRADED if waiting else STATUS_NOT_SUBMITTED)
+            row["completed"] = is_completed(row["submitted"], row["needs_manual_grade"], row["score"])
+            rows.append(row)
+
+    df = pd.DataFrame(rows, columns=RESULT_COLUMNS)
+    for col in ("submitted", "late", "needs_manual_grade", "completed"):
+        df[col] = df[col].astype(bool)
+    for col in ("score", "max_score", "seconds_late"):
+        df[col] = df[col].astype(float)
+    return df
+
+
+# ---------------------------------------------------------------------------
+# Aggregates (privacy rule enforced here, where the data is read)
+# ---------------------------------------------------------------------------
+def _group_stats(group: pd.DataFrame, assignments: list[str], min_group: int) -> dict:
+    n = group["id"].nunique()
+    stats: dict = {"n": n, "shown": n >= min_group, "per_assignment": {}, "note": ""}
+    if not stats["shown"]:
+        stats["note"] = too_few_text(min_group)
+        return stats
+    per_learner = group.groupby("id")["completed"].all()
+    stats["all_done_pct"] = round(100.0 * per_learner.sum() / n, 1)
+    held_back = False
+    for a in assignments:
+        rows = group[group["assignment"] == a]
+        done = int(rows["completed"].sum())
+        graded = rows[rows["submitted"] & ~rows["needs_manual_grade"] & rows["score"].notna()]
+        mean = round(float(graded["score"].mean()), 2) if len(graded) >= min_group else None
+        if mean is None and len(graded) > 0:
+            held_back = True
+        stats["per_assignment"][a] = {
+            "done_pct": round(100.0 * done / n, 1),
+            "mean": mean,
+            "max": float(rows["max_score"].iloc[0]) if len(rows) else float("nan"),
+        }
+    if held_back:
+        stats["note"] = (f"Snittpoeng vises bare når minst {min_group} i gruppen er vurdert.")
+    return stats
+
+
+def unit_summary(results: pd.DataFrame, min_group: int = 5) -> pd.DataFrame:
+    """Per-unit table (first row: the whole course), with display headers.
+
+    Units with fewer than ``min_group`` learners get only their name and the
+    note «for få deltakere til å vise tall (under N)»; every number is empty.
+    """
+    if min_group < 1:
+        raise ValueError("min_group må være minst 1")
+    assignments = list(dict.fromkeys(results["assignment"])) if not results.empty else []
+    titles = dict(zip(results["assignment"], results["title"])) if not results.empty else {}
+    columns = ["Enhet", "Antall deltakere", "Fullført hele kurset (%)"]
+    for a in assignments:
+        columns += [f"{titles[a]}: fullført (%)", f"{titles[a]}: snittpoeng"]
+    columns.append("Merknad")
+
+    groups = [(WHOLE_COURSE, results)]
+    units = sorted(results["enhet"].unique(), key=_norwegian_sort_key) if not results.empty else []
+    groups += [(u, results[results["enhet"] == u]) for u in units]
+    rows = []
+    for name, group in groups:
+        stats = _group_stats(group, assignments, min_group)
+        row: dict = {c: None for c in columns}
+        row["Enhet"] = name
+        row["Merknad"] = stats["note"]
+        if stats["shown"]:
+            row["Antall deltakere"] = stats["n"]
+            row["Fullført hele kurset (%)"] = stats["all_done_pct"]
+            for a in assignments:
+                pa = stats["per_assignment"][a]
+                row[f"{titles[a]}: fullført (%)"] = pa["done_pct"]
+                row[f"{titles[a]}: snittpoeng"] = pa["mean"]
+        rows.append(row)
+    out = pd.DataFrame(rows, columns=columns)
+    for c in columns[1:-1]:
+        out[c] = pd.to_numeric(out[c], errors="coerce").astype(float)
+    return out
+
+
+def assignment_summary(results: pd.DataFrame, min_group: int = 5) -> pd.DataFrame:
+    """Whole-course figures per assignment (empty when the course is below ``min_group``)."""
+    if results.empty:
+        return pd.DataFrame(columns=["assignment", "title", "done_pct", "mean", "max"])
+    assignments = list(dict.fromkeys(results["assignment"]))
+    titles = dict(zip(results["assignment"], results["title"]))
+    stats = _group_stats(results, assignments, min_group)
+    if not stats["shown"]:
+        return pd.DataFrame(columns=["assignment", "title", "done_pct", "mean", "max"])
+    return pd.DataFrame([
+        {"assignment": a, "title": titles[a], **stats["per_assignment"][a]} for a in assignments
+    ])
+
+
+# ---------------------------------------------------------------------------
+# Per-learner tables for the course leader
+# ---------------------------------------------------------------------------
+def _yes_no(value: bool) -> str:
+    return "ja" if bool(value) else "nei"
+
+
+def learner_results_table(results: pd.DataFrame) -> pd.DataFrame:
+    """Long table (one row per learner × assignment) with Norwegian headers."""
+    out = pd.DataFrame({
+        "Id": results["id"],
+        "Navn": results["navn"],
+        "Enhet": results["enhet"],
+        "Oppgave": results["assignment"],
+        "Oppgavetittel": results["title"],
+        "Levert": results["submitted"].map(_yes_no),
+        "For sent": results["late"].map(_yes_no),
+        "Poeng": results["score"].round(2),
+        "Maks poeng": results["max_score"].round(2),
+        "Venter på manuell vurdering": results["needs_manual_grade"].map(_yes_no),
+        "Fullført": results["completed"].map(_yes_no),
+        "Status": results["status"],
+        "Levert tidspunkt (UTC)": results["timestamp"].map(
+            lambda t: t.strftime("%Y-%m-%d %H:%M") if isinstance(t, dt.datetime) else ""),
+    })
+    return out.reset_index(drop=True)
+
+
+def learner_overview_table(results: pd.DataFrame) -> pd.DataFrame:
+    """Wide table: one row per learner, status and score per assignment."""
+    if results.empty:
+        return pd.DataFrame(columns=["Id", "Navn", "Enhet", "Antall fullført", "Alle fullført"])
+    assignments = list(dict.fromkeys(results["assignment"]))
+    titles = dict(zip(results["assignment"], results["title"]))
+    rows = []
+    for learner_id, group in results.groupby("id", sort=False):
+        first = group.iloc[0]
+        row = {"Id": learner_id, "Navn": first["navn"], "Enhet": first["enhet"]}
+        by_a = {r["assignment"]: r for _, r in group.iterrows()}
+        for a in assignments:
+            r = by_a[a]
+            row[f"{titles[a]}: status"] = r["status"]
+            row[f"{titles[a]}: poeng"] = None if pd.isna(r["score"]) else round(float(r["score"]), 2)
+        row["Antall fullført"] = int(group["completed"].sum())
+        row["Alle fullført"] = _yes_no(group["completed"].all())
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+# ---------------------------------------------------------------------------
+# Writers
+# ---------------------------------------------------------------------------
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _csv_safe(value):
+    """Neutralise spreadsheet formulas in text (CSV injection): prefix with '."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
+def _write_csv(df: pd.DataFrame, path: Path) -> Path:
+    safe = df.copy()
+    for col in safe.columns:
+        if safe[col].dtype == object or pd.api.types.is_string_dtype(safe[col]):
+            safe[col] = safe[col].map(_csv_safe)
+    safe.columns = [_csv_safe(c) for c in safe.columns]
+    # Semicolon and decimal comma: what Norwegian Excel opens without a wizard.
+    safe.to_csv(path, sep=";", decimal=",", index=False, encoding="utf-8-sig")
+    return path
+
+
+def _xl_write(ws, row: int, col: int, value, number_format: str | None = None):
+    if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA:
+        value = None
+    cell = ws.cell(row=row, column=col)
+    if hasattr(value, "item") and not isinstance(value, str):
+        value = value.item()  # numpy scalar
+    cell.value = value
+    if isinstance(value, str):
+        cell.data_type = "s"  # never a formula, even if it starts with '='
+    if number_format and isinstance(value, (int, float)):
+        cell.number_format = number_format
+    return cell
+
+
+def _xl_sheet(wb, title: str, df: pd.DataFrame, formats: dict[str, str] | None = None,
+              freeze: str = "A2") -> None:
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
+
+    ws = wb.create_sheet(title)
+    header_font = Font(bold=True, color="FFFFFF")
+    header_fill = PatternFill("solid", fgColor="1F4E79")  # white on dark blue: contrast 9:1
+    formats = formats or {}
+    for j, name in enumerate(df.columns, start=1):
+        cell = _xl_write(ws, 1, j, str(name))
+        cell.font = header_font
+        cell.fill = header_fill
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+    for i, record in enumerate(df.itertuples(index=False), start=2):
+        for j, (name, value) in enumerate(zip(df.columns, record), start=1):
+            fmt = next((f for key, f in formats.items() if key in str(name)), None)
+            _xl_write(ws, i, j, value, fmt)
+    for j, name in enumerate(df.columns, start=1):
+        values = [str(name)] + ["" if v is None else str(v) for v in df.iloc[:, j - 1].tolist()]
+        width = min(60, max(10, max(len(v) for v in values) + 2))
+        ws.column_dimensions[get_column_letter(j)].width = width
+    ws.freeze_panes = freeze
+    if len(df.columns):
+        ws.auto_filter.ref = f"A1:{get_column_letter(len(df.columns))}{max(1, len(df) + 1)}"
+
+
+def _about_rows(min_group: int, today: dt.date) -> list[tuple[str, str]]:
+    return [
+        ("Kurs", COURSE_NAME),
+        ("Laget", norwegian_date(today)),
+        ("Fullført betyr", "Levert, ferdig vurdert (ingen celler venter på manuell vurdering) "
+                           "og mer enn 0 poeng."),
+        ("Enheter", f"Tall per enhet vises bare for enheter med minst {min_group} deltakere. "
+                    f"Mindre enheter står med teksten «{too_few_text(min_group)}»."),
+        ("Snittpoeng", f"Gjennomsnitt for dem som er vurdert, og bare når minst {min_group} "
+                       "i gruppen er vurdert."),
+        ("Personvern", "Arkene «Per deltaker» og «Resultater» har personopplysninger. De er bare "
+                       "for kursleder og skal ikke deles eller brukes i medarbeidersamtaler."),
+    ]
+
+
+def _write_excel(path: Path, overview: pd.DataFrame, long: pd.DataFrame, units: pd.DataFrame,
+                 min_group: int, today: dt.date) -> Path:
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font
+
+    wb = Workbook()
+    wb.remove(wb.active)
+    _xl_sheet(wb, "Per deltaker", overview, {"poeng": "0.##"}, freeze="D2")
+    _xl_sheet(wb, "Resultater", long, {"Poeng": "0.##", "Maks poeng": "0.##"}, freeze="C2")
+    _xl_sheet(wb, "Per enhet", units, {"(%)": "0.0", "snittpoeng": "0.00",
+                                       "Antall deltakere": "0"}, freeze="B2")
+    ws = wb.create_sheet("Om rapporten")
+    _xl_write(ws, 1, 1, "Om rapporten").font = Font(bold=True, size=14)
+    for i, (key, text) in enumerate(_about_rows(min_group, today), start=3):
+        _xl_write(ws, i, 1, key).font = Font(bold=True)
+        _xl_write(ws, i, 2, text).alignment = Alignment(wrap_text=True, vertical="top")
+    ws.column_dimensions["A"].width = 18
+    ws.column_dimensions["B"].width = 100
+    wb.properties.title = f"Resultater – {COURSE_NAME}"
+    wb.properties.language = "nb-NO"
+    wb.save(path)
+    return path
+
+
+def _mpl_label(text: str) -> str:
+    return str(text).replace("$", r"\$")  # matplotlib would read $…$ as math
+
+
+def _bar_chart_png(labels: list[str], values: list[float], xlabel: str) -> str:
+    """Horizontal bar chart as base64 PNG (values in %)."""
+    import matplotlib
+
+    matplotlib.use("Agg", force=False)
+    import matplotlib.pyplot as plt
+
+    height = 1.2 + 0.45 * max(1, len(labels))
+    fig, ax = plt.subplots(figsize=(7.0, height), dpi=110)
+    try:
+        positions = list(range(len(labels)))
+        ax.barh(positions, values, color="#1F4E79")
+        ax.set_yticks(positions, [_mpl_label(t) for t in labels])
+        ax.invert_yaxis()
+        ax.set_xlim(0, 100)
+        ax.set_xlabel(xlabel)
+        for pos, value in zip(positions, values):
+            text = f"{value:.1f}".replace(".", ",") + " %"
+            inside = value > 80
+            ax.text(value - 1 if inside else value + 1, pos, text, va="center",
+                    ha="right" if inside else "left", color="white" if inside else "#1a1a1a")
+        ax.spines[["top", "right"]].set_visible(False)
+        fig.tight_layout()
+        buf = io.BytesIO()
+        fig.savefig(buf, format="png")
+    finally:
+        plt.close(fig)
+    return base64.b64encode(buf.getvalue()).decode("ascii")
+
+
+def _fmt_num(value, decimals: int = 1) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    text = f"{float(value):.{decimals}f}"
+    if decimals and "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return text.replace(".", ",")
+
+
+def _write_html(path: Path, results: pd.DataFrame, units: pd.DataFrame, min_group: int,
+                today: dt.date) -> Path:
+    from grading.feedback import _jinja_env, harden_html
+
+    per_assignment = assignment_summary(results, min_group)
+    course_chart = None
+    if not per_assignment.empty:
+        course_chart = _bar_chart_png(list(per_assignment["title"]),
+                                      list(per_assignment["done_pct"]),
+                                      "Andel som har fullført (%)")
+    shown_units = units[(units["Enhet"] != WHOLE_COURSE) & units["Antall deltakere"].notna()]
+    unit_chart = None
+    if not shown_units.empty:
+        unit_chart = _bar_chart_png(list(shown_units["Enhet"]),
+                                    list(shown_units["Fullført hele kurset (%)"]),
+                                    "Andel som har fullført hele kurset (%)")
+    assignment_rows = [
+        {"tittel": r["title"], "pct": _fmt_num(r["done_pct"]),
+         "snitt": _fmt_num(r["mean"], 2), "maks": _fmt_num(r["max"], 2)}
+        for _, r in per_assignment.iterrows()
+    ]
+    titles = list(dict.fromkeys(results["title"])) if not results.empty else []
+    unit_rows = []
+    for _, r in units.iterrows():
+        shown = not pd.isna(r["Antall deltakere"])
+        unit_rows.append({
+            "navn": r["Enhet"],
+            "vist": shown,
+            "n": _fmt_num(r["Antall deltakere"], 0),
+            "alle": _fmt_num(r["Fullført hele kurset (%)"]),
+            "per": [_fmt_num(r[f"{t}: fullført (%)"]) for t in titles],
+            "merknad": r["Merknad"],
+        })
+    html = _jinja_env().get_template("fullforing.html.j2").render(
+        kurs=COURSE_NAME,
+        dato=norwegian_date(today),
+        min_gruppe=min_group,
+        for_faa=too_few_text(min_group),
+        kurs_vist=not per_assignment.empty,
+        oppgaver=assignment_rows,
+        kursfigur=course_chart,
+        titler=titles,
+        enheter=unit_rows,
+        enhetsfigur=unit_chart,
+        vist_enheter=[{"navn": r["Enhet"], "pct": _fmt_num(r["Fullført hele kurset (%)"])}
+                      for _, r in shown_units.iterrows()],
+    )
+    path.write_text(harden_html(html, f"Fullføring – {COURSE_NAME}"), encoding="utf-8")
+    return path
+
+
+def write_reports(course_dir: Path, out_dir: Path, min_group: int = 5, *,
+                  today: dt.date | None = None, roster: pd.DataFrame | None = None
+                  ) -> dict[str, Path]:
+    """Write the course leader's reports to ``out_dir`` and return their paths.
+
+    Keys: ``resultater_csv`` (one row per learner × assignment),
+    ``deltakere_csv`` (one row per learner), ``enheter_csv`` (per unit,
+    privacy rule applied), ``excel`` (all of these plus «Om rapporten»), and
+    ``html`` (completion overview: aggregates and charts only, no names).
+    """
+    today = today or dt.date.today()
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    results = collect_results(course_dir, roster=roster)
+    long = learner_results_table(results)
+    overview = learner_overview_table(results)
+    units = unit_summary(results, min_group)
+    paths = {
+        "resultater_csv": _write_csv(long, out_dir / "resultater.csv"),
+        "deltakere_csv": _write_csv(overview, out_dir / "per-deltaker.csv"),
+        "enheter_csv": _write_csv(units, out_dir / "per-enhet.csv"),
+        "excel": _write_excel(out_dir / "resultater.xlsx", overview, long, units, min_group, today),
+        "html": _write_html(out_dir / "fullforing.html", results, units, min_group, today),
+    }
+    for p in paths.values():
+        if p.name != "fullforing.html":
+            p.chmod(0o600)  # personal data: course leader only
+    return paths

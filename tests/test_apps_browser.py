@@ -1,0 +1,201 @@
+"""The self-assessment apps in real Chromium against Voila started by the test.
+
+Covers: the whole assessment from the keyboard, the profile, reload and
+retake, deleting the data (checked in the database), the team view hidden at
+4 respondents and shown at 5, zero external requests and axe-core on every
+screen.
+"""
+from __future__ import annotations
+
+import random
+import re
+
+import pytest
+import sqlalchemy as sa
+from playwright.sync_api import expect, sync_playwright
+
+from browser import format_violations, launch, run_axe, watch_requests
+from voila_process import running_voila, wait_for_pool
+from widgets import voila_server
+from widgets.egenvurdering.instrument import load_instrument
+from widgets.egenvurdering.store import Store, UnknownKey
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+TIMEOUT = 60_000
+
+
+@pytest.fixture(scope="module")
+def db_url(tmp_path_factory):
+    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'egenvurdering.db'}"
+
+
+@pytest.fixture(scope="module")
+def voila(db_url):
+    with running_voila(db_url) as (port, log):
+        wait_for_pool(log)
+        yield port
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_playwright() as pw:
+        b = launch(pw)
+        yield b
+        b.close()
+
+
+@pytest.fixture()
+def page(browser):
+    context = browser.new_context(viewport={"width": 1200, "height": 900})
+    p = context.new_page()
+    p.set_default_timeout(TIMEOUT)
+    p.request_log = watch_requests(p)
+    yield p
+    assert p.request_log.external == [], f"Eksterne forespørsler: {p.request_log.external}"
+    context.close()
+
+
+def assert_accessible(page, screen: str) -> None:
+    violations = run_axe(page)
+    assert violations == [], f"axe fant brudd på skjermen «{screen}»:\n{format_violations(violations)}"
+
+
+def open_app(page, port: int, notebook: str) -> None:
+    page.goto(voila_server.url(port, notebook))
+
+
+def press_on(page, locator, key: str = "Enter") -> None:
+    """Move keyboard focus to an element and press a key: no mouse involved."""
+    locator.focus()
+    page.keyboard.press(key)
+
+
+def answer_all_with_keyboard(page, per_item: int | None = None) -> None:
+    """Go through all 13 parts with Tab, arrow keys and Enter."""
+    ins = load_instrument()
+    rng = random.Random(7)
+    for part, dim in enumerate(ins.dimensions):
+        expect(page.get_by_role("heading", name=f"Del {part + 1} av {len(ins.dimensions)}")).to_be_visible()
+        first = page.get_by_role("combobox", name=dim.items[0].text)
+        expect(first).to_be_focused()  # the app moves focus to the first statement
+        for i, item in enumerate(dim.items):
+            box = page.get_by_role("combobox", name=item.text)
+            expect(box).to_be_focused()
+            expect(box).to_have_value("Velg et svar")
+            steps = per_item if per_item is not None else rng.randint(1, 5)
+            for _ in range(steps):
+                page.keyboard.press("ArrowDown")
+            expect(box).to_have_value(re.compile(rf"^{steps} – "))
+            page.keyboard.press("Tab")
+        last = part == len(ins.dimensions) - 1
+        target = page.get_by_role("button", name="Lagre og se profilen" if last else "Neste")
+        for _ in range(3):  # Tab past the disabled/enabled «Forrige»
+            if target.evaluate("el => el === document.activeElement"):
+                break
+            page.keyboard.press("Tab")
+        expect(target).to_be_focused()
+        page.keyboard.press("Enter")
+
+
+def test_keyboard_assessment_profile_reload_retake_and_delete(page, voila, db_url):
+    open_app(page, voila, "egenvurdering.ipynb")
+    expect(page.get_by_role("heading", name="Egenvurdering: Nyskapende arbeidsgivere")).to_be_visible()
+    expect(page.get_by_text("Før du starter: dette lagrer vi")).to_be_visible()
+    assert page.evaluate("document.documentElement.lang") == "nb"
+    assert_accessible(page, "start")
+
+    # Starting without consent is refused, with a message.
+    press_on(page, page.get_by_role("button", name="Start med en ny kode"))
+    expect(page.get_by_text("Kryss av for at du har lest hva som lagres")).to_be_visible()
+    press_on(page, page.get_by_role("checkbox", name="Jeg har lest hva som lagres"), "Space")
+    press_on(page, page.get_by_role("button", name="Start med en ny kode"))
+
+    code = page.locator(".kurs-kode strong").first.inner_text()
+    assert len(code) == 14
+    assert_accessible(page, "skjema")
+    answer_all_with_keyboard(page)
+
+    expect(page.get_by_role("heading", name="Profilen din")).to_be_visible()
+    expect(page.locator("figure.kurs-radar svg")).to_be_visible()
+    expect(page.get_by_text("Du har tatt vurderingen 1 gang")).to_be_visible()
+    expect(page.get_by_role("link", name="les kapitlet om dette i boka").first).to_be_visible()
+    assert_accessible(page, "profil")
+
+    # Reload: a new kernel; the code brings the profile back.
+    page.reload()
+    press_on(page, page.get_by_role("checkbox", name="Jeg har lest hva som lagres"), "Space")
+    page.get_by_role("textbox", name="Har du en kode fra før").focus()
+    page.keyboard.type(code.lower())
+    press_on(page, page.get_by_role("button", name="Hent svarene mine"))
+    expect(page.get_by_text("Du har tatt vurderingen 1 gang")).to_be_visible()
+
+    # Retake, then the change since last time is shown.
+    press_on(page, page.get_by_role("button", name="Ta vurderingen på nytt"))
+    answer_all_with_keyboard(page, per_item=5)
+    expect(page.get_by_text("Du har tatt vurderingen 2 ganger")).to_be_visible()
+    expect(page.get_by_role("columnheader", name="Endring siden sist")).to_be_visible()
+
+    store = Store(db_url)
+    assert len(store.responses(code)) == 2
+
+    # «Slett mine svar» needs a confirmation, then everything is gone from the database.
+    press_on(page, page.get_by_role("button", name="Slett mine svar"))
+    press_on(page, page.get_by_role("button", name="Ja, slett alt"))
+    expect(page.get_by_text("Alt som var lagret med koden din, er slettet")).to_be_visible()
+    with pytest.raises(UnknownKey):
+        store.responses(code)
+    # This test runs first in the module, so every per-person table must now be empty.
+    engine = sa.create_engine(db_url)
+    with engine.connect() as conn:
+        counts = {t: conn.execute(sa.text(f"SELECT COUNT(*) FROM {t}")).scalar_one()
+                  for t in ("ev_response", "ev_score", "ev_respondent", "ev_plan", "ev_member")}
+    engine.dispose()
+    assert counts == dict.fromkeys(counts, 0), counts
+
+
+def test_unknown_code_is_said_plainly(page, voila):
+    open_app(page, voila, "egenvurdering.ipynb")
+    page.get_by_role("checkbox", name="Jeg har lest hva som lagres").check()
+    page.get_by_role("textbox", name="Har du en kode fra før").fill("AAAA-BBBB-CCCC")
+    page.get_by_role("button", name="Hent svarene mine").click()
+    expect(page.locator(".kurs-feil")).to_contain_text("koden")
+
+
+def test_team_view_hidden_at_four_and_shown_at_five(page, voila, db_url):
+    store = Store(db_url)
+    code = store.create_group("Team nettlesertest")
+    ins = load_instrument()
+    rng = random.Random(3)
+
+    def add_member(i: int) -> None:
+        key = store.new_key()
+        store.save_response(key, {it.id: rng.randint(1, 5) for it in ins.items}, f"team-{code}-{i}")
+        store.join_group(key, code)
+
+    for i in range(4):
+        add_member(i)
+
+    open_app(page, voila, "team.ipynb")
+    expect(page.get_by_role("heading", name="Teamvisning: egenvurdering")).to_be_visible()
+    assert_accessible(page, "team-start")
+    page.get_by_role("textbox", name="Gruppekode").fill(code)
+    page.get_by_role("button", name="Vis teamet").click()
+    expect(page.get_by_text("vises først når minst 5 har svart")).to_be_visible()
+    expect(page.locator("table.kurs-tabell")).to_have_count(0)
+    assert_accessible(page, "team-skjult")
+
+    add_member(4)
+    page.get_by_role("button", name="Vis teamet").click()
+    expect(page.locator("table.kurs-tabell")).to_have_count(1)
+    expect(page.get_by_text("5 har svart")).to_be_visible()
+    expect(page.get_by_role("link", name="Last ned samlede tall (CSV)")).to_be_visible()
+    assert_accessible(page, "team-vist")
+
+
+def test_group_codes_that_look_like_sql_or_html_are_rejected(page, voila):
+    open_app(page, voila, "team.ipynb")
+    for bad in ("x' OR 1=1 --", "<script>alert(1)</script>"):
+        page.get_by_role("textbox", name="Gruppekode").fill(bad)
+        page.get_by_role("button", name="Vis teamet").click()
+        expect(page.locator(".kurs-feil")).to_be_visible()
+        assert page.evaluate("() => window.__xss === undefined")
