@@ -126,8 +126,7 @@ def render_certificate(path: Path, name: str, modules: list[str], date: dt.date,
     pdf.set_y(pdf.h - 16)
     pdf.set_font("DejaVu", size=8)
     pdf.set_text_color(74, 74, 74)
-    pdf.cell(0, 5, f"Kursbevis for «{COURSE_NAME}». Kurset er vurdert med nbgrader.",
-             align="C")
+    pdf.cell(0, 5, f"{COURSE_NAME} – kursbevis", align="C")
     path.parent.mkdir(parents=True, exist_ok=True)
     pdf.output(str(path))
     return path

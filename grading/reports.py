@@ -293,7 +293,7 @@ def learner_results_table(results: pd.DataFrame) -> pd.DataFrame:
         "Fullført": results["completed"].map(_yes_no),
         "Status": results["status"],
         "Levert tidspunkt (UTC)": results["timestamp"].map(
-            lambda t: t.strftime("%Y-%m-%d %H:%M") if isinstance(t, dt.datetime) else ""),
+            lambda t: t.strftime("%Y-%m-%d %H:%M") if pd.notna(t) and hasattr(t, "strftime") else ""),
     })
     return out.reset_index(drop=True)
 

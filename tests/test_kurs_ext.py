@@ -25,6 +25,7 @@ sys.path.insert(0, str(ROOT / "_ext"))
 import kurs  # noqa: E402
 
 from sphinx.testing.util import SphinxTestApp  # noqa: E402
+from sphinx.util.docutils import docutils_namespace, patch_docutils  # noqa: E402
 
 CONF = """\
 import sys
@@ -76,8 +77,7 @@ def make_project(tmp_path: Path, pages: dict[str, str], extra_conf: str = "",
                     extensions=extensions or ["myst_parser", "kurs"], extra=extra_conf),
         encoding="utf-8",
     )
-    # Pages are orphans: a toctree directive would make docutils warn that it
-    # has no nb_NO labels, which the real book (external _toc.yml) never does.
+    # Pages are orphans (no toctree), as in the real book (external _toc.yml).
     (src / "index.md").write_text(pages.get("index", "# Forside\n"), encoding="utf-8")
     for name, text in pages.items():
         if name != "index":
@@ -88,12 +88,15 @@ def make_project(tmp_path: Path, pages: dict[str, str], extra_conf: str = "",
 def build(src: Path, **confoverrides) -> tuple[Path, str]:
     """Build in-process; return (html dir, warnings)."""
     warnings = StringIO()
-    app = SphinxTestApp("html", srcdir=src, builddir=src / "_build", freshenv=True,
-                        status=StringIO(), warning=warnings, confoverrides=confoverrides or None)
-    try:
-        app.build()
-    finally:
-        app.cleanup()
+    # Like sphinx-build and jupyter-book: patch_docutils keeps docutils from
+    # warning that it has no nb_NO labels (Sphinx translates its own).
+    with patch_docutils(str(src)), docutils_namespace():
+        app = SphinxTestApp("html", srcdir=src, builddir=src / "_build", freshenv=True,
+                            status=StringIO(), warning=warnings, confoverrides=confoverrides or None)
+        try:
+            app.build()
+        finally:
+            app.cleanup()
     return src / "_build" / "html", warnings.getvalue()
 
 
@@ -110,7 +113,7 @@ def test_filmblokk_renders_film_facts_focus_and_prompts(tmp_path):
     assert warnings == ""
     text = page(out, "vage")
     film = yaml.safe_load((ROOT / "data" / "film.yaml").read_text(encoding="utf-8"))
-    m = re.search(r'<aside class="kurs-filmblokk"[^>]*aria-labelledby="([^"]+)"[^>]*>(.*?)</aside>', text, re.S)
+    m = re.search(r'<aside aria-labelledby="([^"]+)" class="kurs-filmblokk">(.*?)</aside>', text, re.S)
     assert m, "filmblokk must be an <aside> labelled by its heading"
     head_id, block = m.groups()
     # The heading sits one level below the enclosing "##" section.
@@ -201,7 +204,7 @@ def test_selvtest_renders_an_accessible_form(tmp_path):
 
 def test_selvtest_escapes_all_text(tmp_path):
     body = SELVTEST.replace("Hvilket nivå av handlingsrom", "Er <script>alert(1)</script> & \"x\" trygt").replace(
-        "Lover vedtas av Stortinget.", "'\"><img src=x onerror=alert(2)>")
+        "forklaring: Lover vedtas av Stortinget.", "forklaring: |-\n      '\"><img src=x onerror=alert(2)>")
     src = make_project(tmp_path, {"vage": "# Å våge\n\n" + body})
     out, warnings = build(src)
     assert warnings == ""
@@ -274,7 +277,8 @@ def test_live_role_links_to_the_local_voila_server(tmp_path):
     assert re.search(r'<a class="kurs-live reference external" '
                      r'href="http://127\.0\.0\.1:8866/voila/render/widgets/vage\.ipynb">'
                      r"Åpne den levende versjonen av oppgaven</a>", text)
-    assert "make start" in text
+    note = re.search(r'<span class="kurs-live-merknad">(.*?)\)</span>', text, re.S)
+    assert note and re.sub(r"<[^>]+>", "", note.group(1)) == " (krever at kurset kjører på maskinen din: make start"
 
 
 def test_live_role_uses_kurs_live_base(tmp_path):
@@ -324,17 +328,17 @@ def test_external_scripts_fail_the_build(tmp_path):
 def test_theme_strings_are_bokmal(tmp_path):
     src = make_project(tmp_path, {"vage": "# Å våge\n\n## Del\n\nTekst.\n"},
                        extensions=["myst_parser", "sphinx_book_theme", "kurs"],
-                       extra_conf=f"templates_path = [{str(ROOT / '_templates')!r}]\nauthor = 'Oss'\n"
+                       extra_conf=f"templates_path = [{str(ROOT / '_templates')!r}]\nauthor = 'Oss'\ncopyright = '2026'\n"
                                   "html_theme = 'sphinx_book_theme'\n"
                                   f"kurs_locale_dir = {str(ROOT / 'locale')!r}\n")
     out, _ = build(src)
     text = page(out, "vage")
     assert 'lang="nb-NO"' in text
     for norsk in ["Hopp til hovedinnholdet", "Til toppen", "Fargemodus", "Vis eller skjul kapitlene",
-                  "Lenke til denne overskriften", "Laget av Oss", "forrige side"]:
+                  "Lenke til denne overskriften", "Laget av Oss", "Innhold", "Opphavsrett"]:
         assert norsk in text, norsk
     for english in ["Skip to main content", "Back to top", "Color mode", "Toggle primary sidebar",
-                    "Link to this heading", ">By ", "previous page"]:
+                    "Link to this heading", ">By ", "Contents", "Copyright"]:
         assert english not in text, english
 
 

@@ -351,9 +351,10 @@ def forklaring(f: Framskriving) -> list[str]:
 
 def _tabell_html(f: Framskriving) -> str:
     vis = {START_AAR, 2030, 2035, MAAL_AAR}
+    hoyre = "style='text-align:right'"
     rader = "".join(
-        f"<tr><th scope='row'>{r.aar}</th><td>{tall(r.behov)}</td><td>{tall(r.bemanning)}</td>"
-        f"<td>{tall(r.gap)}</td></tr>"
+        f"<tr><th scope='row'>{r.aar}</th><td {hoyre}>{tall(r.behov)}</td><td {hoyre}>{tall(r.bemanning)}</td>"
+        f"<td {hoyre}>{tall(r.gap)}</td></tr>"
         for r in f.rader
         if r.aar in vis
     )
@@ -449,7 +450,7 @@ class Fremtidsovelse(widgets.VBox):
             description="Bruk eksempeltallene",
             tooltip="Sett inn eksempeltallene og nullstill spakene",
             icon="undo",
-            layout={"width": "auto"},
+            layout={"width": "auto", "align_self": "flex-start"},
         )
         self._melding = widgets.HTML()
         self._forklaring = widgets.HTML()

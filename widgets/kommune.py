@@ -313,7 +313,7 @@ class KommuneSortering(widgets.VBox):
             description="Nullstill svarene",
             tooltip="Fjern alle svarene og begynn på nytt",
             icon="undo",
-            layout={"width": "auto"},
+            layout={"width": "auto", "align_self": "flex-start"},
         )
         self._nullstill.on_click(self._nullstill_svar)
         self._sammendrag = widgets.HTML()

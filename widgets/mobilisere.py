@@ -443,7 +443,7 @@ class SamskapingsTyper(w.VBox):
             description="Din vurdering:",
             style=_WIDE,
         )
-        self.sjekk = w.Button(description="Sjekk svaret", button_style="primary", icon="check")
+        self.sjekk = w.Button(description="Sjekk svaret", icon="check")
         self.neste = w.Button(description="Neste eksempel", icon="arrow-right")
         self.tilbakemelding = w.HTML()
         self.fremdrift = w.HTML()

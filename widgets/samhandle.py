@@ -318,7 +318,7 @@ class Samhandlingskart(w.VBox):
             p.nokkel: w.Checkbox(value=False, description=p.navn, indent=False, layout=w.Layout(width="auto"))
             for p in PARTER.values()
         }
-        self.sjekk = w.Button(description="Sjekk forslaget", button_style="primary", icon="check")
+        self.sjekk = w.Button(description="Sjekk forslaget", icon="check")
         self.tilbakemelding = w.HTML()
         super().__init__(
             children=[

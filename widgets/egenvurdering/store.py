@@ -19,8 +19,13 @@ Privacy design (see also chapters/egenvurdering.md):
 
 The schema is plain SQLAlchemy Core and runs unchanged on SQLite (default,
 WAL mode with a busy timeout) and PostgreSQL. Scores are stored per dimension
-in a narrow table at save time, and a per-key pointer to the latest response is
-kept, so a team report is a single aggregate query.
+in a narrow table (``ev_score``) at save time, with a per-key pointer to the
+latest response (``ev_respondent``). Team figures are kept as running totals
+per group, dimension, band and 10-point bin (``ev_group_stat``,
+``ev_group_count``), updated in the same transaction as every change (save,
+join, leave, delete, purge), so a team report reads a few hundred rows however
+large the group is. :meth:`Store.rebuild_aggregates` recomputes them from the
+narrow table with one SQL aggregation (repair and consistency check).
 """
 from __future__ import annotations
 
@@ -319,6 +324,29 @@ t_member = sa.Table(
     sa.Column("joined", sa.DateTime, nullable=False),
 )
 
+# Running totals per group (materialised aggregate of each member's latest response).
+t_group_stat = sa.Table(
+    "ev_group_stat",
+    metadata,
+    sa.Column("group_code", sa.String(16), sa.ForeignKey("ev_group.code"), primary_key=True),
+    sa.Column("dimension", sa.String(32), primary_key=True),
+    sa.Column("band", sa.String(40), primary_key=True),
+    sa.Column("bin", sa.Integer, primary_key=True, autoincrement=False),
+    sa.Column("n", sa.Integer, nullable=False),
+    # Sum of index × 1,000,000 as an integer, so adding and subtracting never drifts.
+    sa.Column("idx_micro", sa.BigInteger, nullable=False),
+)
+
+t_group_count = sa.Table(
+    "ev_group_count",
+    metadata,
+    sa.Column("group_code", sa.String(16), sa.ForeignKey("ev_group.code"), primary_key=True),
+    sa.Column("respondents", sa.Integer, nullable=False),
+)
+
+_AGG_TABLES = {t_group_stat.name, t_group_count.name}
+_MICRO = sa.cast(sa.func.round(t_score.c.idx * 1_000_000), sa.BigInteger)
+
 
 def _default_url() -> str:
     return os.environ.get("EGENVURDERING_DB_URL") or DEFAULT_URL
@@ -400,13 +428,19 @@ class Store:
             with _db_errors():
                 with self.engine.connect() as conn:
                     insp = sa.inspect(conn)
-                    missing = [t for t in metadata.sorted_tables if not insp.has_table(t.name)]
+                    missing = {t.name for t in metadata.sorted_tables if not insp.has_table(t.name)}
                     conn.rollback()
                     if missing:
                         if self._sqlite:
                             conn = conn.execution_options(sqlite_begin="IMMEDIATE")
                         with conn.begin():
+                            # Check again under the write lock: another process may have been first.
+                            insp = sa.inspect(conn)
+                            missing = {t.name for t in metadata.sorted_tables if not insp.has_table(t.name)}
                             metadata.create_all(conn, checkfirst=True)
+                            if missing & _AGG_TABLES and t_response.name not in missing:
+                                # A database from before the running totals existed: build them once.
+                                self._rebuild(conn)
             self._schema_ready = True
 
     @contextmanager
@@ -428,6 +462,109 @@ class Store:
 
     def _dim_order(self) -> dict[str, int]:
         return {d.id: n for n, d in enumerate(self.instrument.dimensions)}
+
+    # ------------------------------------------------------------ running totals
+
+    @staticmethod
+    def _latest(conn: Connection, kh: str) -> int | None:
+        return conn.execute(
+            sa.select(t_respondent.c.latest_response_id).where(t_respondent.c.key_hash == kh)
+        ).scalar()
+
+    @staticmethod
+    def _groups_of(conn: Connection, kh: str) -> list[str]:
+        return list(conn.execute(sa.select(t_member.c.group_code).where(t_member.c.key_hash == kh)).scalars())
+
+    @staticmethod
+    def _cells(conn: Connection, rid: int | None) -> list[tuple[str, str, int, int]]:
+        """(dimension, band, bin, index × 10⁶) of every scored dimension of one response."""
+        if rid is None:
+            return []
+        return [
+            tuple(r)
+            for r in conn.execute(
+                sa.select(t_score.c.dimension, t_score.c.band, t_score.c.bin, _MICRO).where(
+                    t_score.c.response_id == rid, t_score.c.idx.is_not(None)
+                )
+            )
+        ]
+
+    def _shift(
+        self, conn: Connection, kh: str, old_rid: int | None, new_rid: int | None, groups: list[str] | None = None
+    ) -> None:
+        """Move a key's contribution to its groups' running totals from response old_rid to new_rid."""
+        if old_rid == new_rid:
+            return
+        groups = self._groups_of(conn, kh) if groups is None else groups
+        if not groups:
+            return
+        # Lock the group rows (PostgreSQL) so concurrent changes to one group's totals queue up.
+        conn.execute(sa.select(t_group.c.code).where(t_group.c.code.in_(groups)).with_for_update()).all()
+        delta: dict[tuple[str, str, int], list[int]] = {}
+        for sign, rid in ((-1, old_rid), (1, new_rid)):
+            for dim, band, b, micro in self._cells(conn, rid):
+                d = delta.setdefault((dim, band, b), [0, 0])
+                d[0] += sign
+                d[1] += sign * int(micro)
+        dcount = (new_rid is not None) - (old_rid is not None)
+        c = t_group_stat.c
+        for g in groups:
+            for (dim, band, b), (dn, dm) in delta.items():
+                if not dn and not dm:
+                    continue
+                where = (c.group_code == g, c.dimension == dim, c.band == band, c.bin == b)
+                done = conn.execute(
+                    t_group_stat.update().where(*where).values(n=c.n + dn, idx_micro=c.idx_micro + dm)
+                ).rowcount
+                if not done:
+                    conn.execute(
+                        t_group_stat.insert().values(group_code=g, dimension=dim, band=band, bin=b, n=dn, idx_micro=dm)
+                    )
+            if dcount:
+                cc = t_group_count.c
+                done = conn.execute(
+                    t_group_count.update()
+                    .where(cc.group_code == g)
+                    .values(respondents=cc.respondents + dcount)
+                ).rowcount
+                if not done:
+                    conn.execute(t_group_count.insert().values(group_code=g, respondents=dcount))
+        conn.execute(t_group_stat.delete().where(c.group_code.in_(groups), c.n == 0))
+
+    def _rebuild(self, conn: Connection, groups: list[str] | None = None) -> None:
+        """Recompute the running totals from the narrow score table (all groups, or the given ones)."""
+        if groups is not None and not groups:
+            return
+        chunks = [None] if groups is None else list(_chunks(sorted(set(groups))))
+        m, r, s = t_member.c, t_respondent.c, t_score.c
+        joined = t_member.join(t_respondent, r.key_hash == m.key_hash)
+        for chunk in chunks:
+            stat_del, count_del = t_group_stat.delete(), t_group_count.delete()
+            counts = sa.select(m.group_code, sa.func.count()).select_from(joined).group_by(m.group_code)
+            stats = (
+                sa.select(m.group_code, s.dimension, s.band, s.bin, sa.func.count(), sa.func.sum(_MICRO))
+                .select_from(joined.join(t_score, s.response_id == r.latest_response_id))
+                .where(s.idx.is_not(None))
+                .group_by(m.group_code, s.dimension, s.band, s.bin)
+            )
+            if chunk is not None:
+                stat_del = stat_del.where(t_group_stat.c.group_code.in_(chunk))
+                count_del = count_del.where(t_group_count.c.group_code.in_(chunk))
+                counts = counts.where(m.group_code.in_(chunk))
+                stats = stats.where(m.group_code.in_(chunk))
+            conn.execute(stat_del)
+            conn.execute(count_del)
+            conn.execute(t_group_count.insert().from_select(["group_code", "respondents"], counts))
+            conn.execute(
+                t_group_stat.insert().from_select(
+                    ["group_code", "dimension", "band", "bin", "n", "idx_micro"], stats
+                )
+            )
+
+    def rebuild_aggregates(self) -> None:
+        """Recompute every group's running totals from the stored scores (repair tool; never needed normally)."""
+        with self._tx(write=True) as conn:
+            self._rebuild(conn)
 
     # ------------------------------------------------------------ keys and answers
 
@@ -477,11 +614,14 @@ class Store:
                             for s in scores
                         ],
                     )
-                    updated = conn.execute(
-                        t_respondent.update().where(t_respondent.c.key_hash == kh).values(latest_response_id=rid)
-                    ).rowcount
-                    if not updated:
+                    old = self._latest(conn, kh)
+                    if old is None:
                         conn.execute(t_respondent.insert().values(key_hash=kh, latest_response_id=rid))
+                    else:
+                        conn.execute(
+                            t_respondent.update().where(t_respondent.c.key_hash == kh).values(latest_response_id=rid)
+                        )
+                    self._shift(conn, kh, old, rid)
                     return int(rid)
             except StorageError as exc:
                 # A unique-key race (possible on PostgreSQL): look again in a fresh transaction.
@@ -543,6 +683,7 @@ class Store:
         """Delete every answer, plan and group membership of this key. Returns the number of records deleted."""
         kh = _hash_key(key)
         with self._tx(write=True) as conn:
+            self._shift(conn, kh, self._latest(conn, kh), None)
             ids = sa.select(t_response.c.id).where(t_response.c.key_hash == kh).scalar_subquery()
             conn.execute(t_respondent.delete().where(t_respondent.c.key_hash == kh))
             conn.execute(t_score.delete().where(t_score.c.response_id.in_(ids)))
@@ -560,7 +701,11 @@ class Store:
             ).all()
             affected = sorted({r.key_hash for r in old})
             ids = [r.id for r in old]
+            touched: set[str] = set()
             for chunk in _chunks(affected):
+                touched.update(
+                    conn.execute(sa.select(t_member.c.group_code).where(t_member.c.key_hash.in_(chunk))).scalars()
+                )
                 conn.execute(t_respondent.delete().where(t_respondent.c.key_hash.in_(chunk)))
             n = 0
             for chunk in _chunks(ids):
@@ -580,11 +725,16 @@ class Store:
                     t_member.c.joined < cutoff, t_member.c.key_hash.not_in(sa.select(has_data.c.key_hash))
                 )
             ).rowcount
-            conn.execute(
-                t_group.delete().where(
-                    t_group.c.created < cutoff, t_group.c.code.not_in(sa.select(t_member.c.group_code))
-                )
+            # Members without any response never count, so only groups with purged answers need new totals.
+            self._rebuild(conn, sorted(touched))
+            empty = sa.select(t_group.c.code).where(
+                t_group.c.created < cutoff, t_group.c.code.not_in(sa.select(t_member.c.group_code))
             )
+            gone = list(conn.execute(empty).scalars())
+            for chunk in _chunks(gone):
+                conn.execute(t_group_stat.delete().where(t_group_stat.c.group_code.in_(chunk)))
+                conn.execute(t_group_count.delete().where(t_group_count.c.group_code.in_(chunk)))
+                conn.execute(t_group.delete().where(t_group.c.code.in_(chunk)))
         return int(n)
 
     # ------------------------------------------------------------ groups
@@ -618,21 +768,46 @@ class Store:
             raise InvalidGroupCode("Vi finner ingen gruppe med denne koden. Sjekk at du har skrevet den riktig.")
         return row
 
+    def _role(self, conn: Connection, code: str, kh: str) -> str | None:
+        return conn.execute(
+            sa.select(t_member.c.role).where(t_member.c.group_code == code, t_member.c.key_hash == kh)
+        ).scalar()
+
     def join_group(self, key: str, group_code: str, role: str = "medlem") -> None:
-        """Make this key a member (or leader) of the group. Joining again changes the role."""
+        """Make this key a member (or leader) of the group. Joining again only changes the role."""
         kh = _hash_key(key)
         code = self.validate_group_code(group_code)
         if role not in ROLES:
             raise InputError("Rollen må være «medlem» eller «leder».")
-        with self._tx(write=True) as conn:
-            self._group_row(conn, code)
-            conn.execute(t_member.delete().where(t_member.c.group_code == code, t_member.c.key_hash == kh))
-            conn.execute(t_member.insert().values(group_code=code, key_hash=kh, role=role, joined=_utc_naive()))
+        for attempt in range(3):
+            try:
+                with self._tx(write=True) as conn:
+                    self._group_row(conn, code)
+                    if self._role(conn, code, kh) is not None:
+                        conn.execute(
+                            t_member.update()
+                            .where(t_member.c.group_code == code, t_member.c.key_hash == kh)
+                            .values(role=role)
+                        )
+                        return
+                    conn.execute(
+                        t_member.insert().values(group_code=code, key_hash=kh, role=role, joined=_utc_naive())
+                    )
+                    self._shift(conn, kh, None, self._latest(conn, kh), [code])
+                    return
+            except StorageError as exc:
+                if isinstance(exc.__cause__, IntegrityError) and attempt < 2:
+                    continue
+                raise
 
     def leave_group(self, key: str, group_code: str) -> None:
+        """Take this key out of the group (its answers are kept)."""
         kh = _hash_key(key)
         code = self.validate_group_code(group_code)
         with self._tx(write=True) as conn:
+            if self._role(conn, code, kh) is None:
+                return
+            self._shift(conn, kh, self._latest(conn, kh), None, [code])
             conn.execute(t_member.delete().where(t_member.c.group_code == code, t_member.c.key_hash == kh))
 
     def group_name(self, group_code: str) -> str:
@@ -645,32 +820,35 @@ class Store:
     ) -> tuple[int, tuple[DimensionSummary, ...]]:
         """THE ONLY SOURCE OF GROUP STATISTICS. Enforces the minimum group size.
 
-        Uses each member's latest response. Raises TooFewRespondents when fewer than
-        ``instrument.min_group`` members have answered, and suppresses any dimension
-        with fewer scored answers than that.
+        Based on each member's latest response (the running totals), optionally
+        without one member (the leader). Raises TooFewRespondents when fewer than
+        ``instrument.min_group`` members have answered, and suppresses any
+        dimension with fewer scored answers than that.
         """
         minimum = self.instrument.min_group
-        base = (
-            sa.select()
-            .select_from(t_member.join(t_respondent, t_respondent.c.key_hash == t_member.c.key_hash))
-            .where(t_member.c.group_code == code)
-        )
-        if exclude_key_hash is not None:
-            base = base.where(t_member.c.key_hash != exclude_key_hash)
-        n = int(conn.execute(base.add_columns(sa.func.count())).scalar_one())
+        n = conn.execute(
+            sa.select(t_group_count.c.respondents).where(t_group_count.c.group_code == code)
+        ).scalar() or 0
+        cells: dict[tuple[str, str, int], list[int]] = {}
+        for g in conn.execute(sa.select(t_group_stat).where(t_group_stat.c.group_code == code)):
+            cells[(g.dimension, g.band, g.bin)] = [int(g.n), int(g.idx_micro)]
+        if exclude_key_hash is not None and self._role(conn, code, exclude_key_hash) is not None:
+            latest = self._latest(conn, exclude_key_hash)
+            if latest is not None:
+                n -= 1
+                for dim, band, b, micro in self._cells(conn, latest):
+                    cell = cells[(dim, band, b)]
+                    cell[0] -= 1
+                    cell[1] -= int(micro)
         if n < minimum:
-            raise TooFewRespondents(n, minimum)
-        rows = conn.execute(
-            base.join(t_score, t_score.c.response_id == t_respondent.c.latest_response_id)
-            .where(t_score.c.idx.is_not(None))
-            .add_columns(t_score.c.dimension, t_score.c.band, t_score.c.bin, sa.func.count(), sa.func.sum(t_score.c.idx))
-            .group_by(t_score.c.dimension, t_score.c.band, t_score.c.bin)
-        ).all()
+            raise TooFewRespondents(max(n, 0), minimum)
         acc: dict[str, dict] = {}
-        for dim, band, b, count, total in rows:
-            a = acc.setdefault(dim, {"n": 0, "sum": 0.0, "bands": {}, "bins": [0] * len(BINS)})
+        for (dim, band, b), (count, micro) in cells.items():
+            if count <= 0:
+                continue
+            a = acc.setdefault(dim, {"n": 0, "micro": 0, "bands": {}, "bins": [0] * len(BINS)})
             a["n"] += count
-            a["sum"] += float(total)
+            a["micro"] += micro
             a["bands"][band] = a["bands"].get(band, 0) + count
             a["bins"][b] += count
         out = []
@@ -679,8 +857,7 @@ class Store:
             if a is None or a["n"] < minimum:
                 out.append(DimensionSummary(d.id, d.name, None, None, None, {}, {}, True))
                 continue
-            mean = a["sum"] / a["n"]
-            mean = min(max(mean, 0.0), 100.0)
+            mean = min(max(a["micro"] / 1_000_000 / a["n"], 0.0), 100.0)
             out.append(
                 DimensionSummary(
                     d.id,
@@ -709,20 +886,12 @@ class Store:
         kh = _hash_key(leader_key)
         with self._tx() as conn:
             self._group_row(conn, code)
-            role = conn.execute(
-                sa.select(t_member.c.role).where(t_member.c.group_code == code, t_member.c.key_hash == kh)
-            ).scalar()
-            if role != "leder":
+            if self._role(conn, code, kh) != "leder":
                 raise NotGroupLeader()
-            latest = conn.execute(
-                sa.select(t_respondent.c.latest_response_id).where(t_respondent.c.key_hash == kh)
-            ).scalar()
+            latest = self._latest(conn, kh)
             if latest is None:
                 raise UnknownKey()
-            own = {
-                s.dimension: s
-                for s in conn.execute(sa.select(t_score).where(t_score.c.response_id == latest))
-            }
+            own = {s.dimension: s for s in conn.execute(sa.select(t_score).where(t_score.c.response_id == latest))}
             n, team = self._group_stats(conn, code, exclude_key_hash=kh)
         rows = []
         for t in team:

@@ -1,0 +1,150 @@
+"""Headless tests of the self-assessment app views: build, change, assert (no browser)."""
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+
+from widgets.egenvurdering import views
+from widgets.egenvurdering.app import DONT_KNOW, NOT_ANSWERED, EgenvurderingApp, to_answers
+from widgets.egenvurdering.instrument import load_instrument
+from widgets.egenvurdering.scoring import score, weakest
+from widgets.egenvurdering.store import Store
+from widgets.egenvurdering.team_app import TeamApp
+
+
+@pytest.fixture()
+def store(tmp_path):
+    return Store(f"sqlite:///{tmp_path / 'ev.db'}", busy_timeout_ms=200)
+
+
+def fill(app: EgenvurderingApp, value: str) -> None:
+    for dd in app.selects.values():
+        dd.value = value
+
+
+def start(app: EgenvurderingApp) -> None:
+    app.consent.value = True
+    app.new_button.click()
+
+
+def test_to_answers_maps_dont_know_to_none_and_drops_unanswered():
+    assert to_answers({"a": "3", "b": DONT_KNOW, "c": NOT_ANSWERED}) == {"a": 3, "b": None}
+
+
+def test_consent_is_needed_before_anything_is_stored(store):
+    app = EgenvurderingApp(store=store)
+    app.new_button.click()
+    assert app.screen == "start"
+    assert "Kryss av" in app.start_message.value
+    assert app.key == ""
+
+
+def test_full_flow_profile_plan_and_retake_shows_change(store):
+    app = EgenvurderingApp(store=store)
+    start(app)
+    assert app.screen == "skjema"
+    fill(app, "2")
+    app.save_button.click()
+    assert app.screen == "profil"
+    first = store.responses(app.key)
+    assert len(first) == 1
+    assert "Profilen din" in app.profile_html.value and "<svg" in app.profile_html.value
+    assert "Endring siden sist" not in app.profile_html.value
+    # The plan starts from a template naming the two weakest dimensions.
+    for s in weakest(first[0].scores, 2):
+        assert f"Område: {s.dimension} {s.name}" in app.plan_area.value
+    app.plan_area.value = "Mål: <script>alert(1)</script>"
+    app.plan_button.click()
+    assert store.latest_plan(app.key) == "Mål: <script>alert(1)</script>"
+    assert "<script>alert(1)</script>" not in app.downloads.value  # base64 inside a data: link
+    app.retake_button.click()
+    assert app.screen == "skjema"
+    assert all(dd.value == NOT_ANSWERED for dd in app.selects.values())
+    fill(app, "5")
+    app.save_button.click()
+    assert len(store.responses(app.key)) == 2
+    assert "Endring siden sist" in app.profile_html.value
+    assert "Du har tatt vurderingen 2 ganger" in app.profile_html.value
+
+
+def test_double_click_on_save_creates_one_record(store):
+    app = EgenvurderingApp(store=store)
+    start(app)
+    fill(app, "3")
+    app.save_button.click()
+    app.screen = "skjema"  # the same form shown again, as after a slow double click
+    app.save_button.click()
+    assert len(store.responses(app.key)) == 1
+
+
+def test_locked_database_gives_a_clear_message_and_nothing_typed_is_lost(store, tmp_path):
+    app = EgenvurderingApp(store=store)
+    start(app)
+    fill(app, "4")
+    blocker = sqlite3.connect(tmp_path / "ev.db", timeout=0.1)
+    blocker.execute("BEGIN EXCLUSIVE")
+    try:
+        app.save_button.click()
+        assert app.screen == "skjema"
+        assert "opptatt" in app.form_message.value
+        assert "Svarene dine står fortsatt i skjemaet" in app.form_message.value
+        assert all(dd.value == "4" for dd in app.selects.values())
+    finally:
+        blocker.rollback()
+        blocker.close()
+    app.save_button.click()
+    assert app.screen == "profil"
+    assert len(store.responses(app.key)) == 1
+
+
+def test_unknown_code_says_so(store):
+    app = EgenvurderingApp(store=store)
+    app.consent.value = True
+    app.code_input.value = "AAAA-BBBB-CCCC"
+    app.fetch_button.click()
+    assert app.screen == "start"
+    assert "kode" in app.start_message.value.lower()
+
+
+def test_profile_links_weakest_dimensions_to_their_chapters(store):
+    ins = load_instrument()
+    app = EgenvurderingApp(store=store)
+    start(app)
+    fill(app, "4")
+    # Make P1 clearly the weakest: disagree with its positive items, agree with its reverse items.
+    for item in ins.dimension("P1").items:
+        app.selects[item.id].value = "5" if item.reverse else "1"
+    app.save_button.click()
+    assert "chapters/vage.html" in app.profile_html.value
+
+
+def test_team_app_shows_nothing_below_five_and_escapes_group_names(store):
+    ins = load_instrument()
+    team = TeamApp(store=store)
+    team.name_input.value = "<b>Team</b>"
+    team.create_button.click()
+    code = team.code_input.value
+    for i in range(5):
+        key = store.new_key()
+        store.save_response(key, {it.id: 1 + (i % 5) for it in ins.items}, f"s{i}")
+        store.join_group(key, code)
+        team.show_button.click()
+        if i < 4:
+            assert "minst 5" in team.result.value
+            assert "<table" not in team.result.value
+    assert "<table" in team.result.value
+    assert "&lt;b&gt;Team&lt;/b&gt;" in team.result.value
+    assert "<b>Team</b>" not in team.result.value
+
+
+def test_profile_table_and_csv_match_the_scores():
+    ins = load_instrument()
+    answers = {it.id: 3 for it in ins.items}
+    scores = score(ins, answers)
+    table = views.profile_table(scores)
+    assert table.count("<tr>") == 1 + len(ins.dimensions)
+    assert "50" in table  # (3 − 1) / 4 × 100
+    rows = views.scores_csv(scores).strip().splitlines()
+    assert len(rows) == 1 + len(ins.dimensions)
+    assert rows[1].endswith(";50.0;under utvikling")
