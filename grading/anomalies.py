@@ -291,7 +291,7 @@ def _fmt_delay(seconds: float) -> str:
 
 
 def read_collect_log(course_dir: Path | str, assignment: str) -> list[dict]:
-    path = layout(course_dir).archive_dir(assignment, "").parent / "innsamling.jsonl"
+    path = layout(course_dir).arkiv / assignment / "innsamling.jsonl"
     if not path.exists():
         return []
     out = []

@@ -184,13 +184,32 @@ def autograde(course_dir: Path | str, assignment: str, students: list[str] | Non
     return result
 
 
+_KNOWN_FAILURES = {
+    "NotJSONError": "filen er ikke gyldig JSON",
+    "JSONDecodeError": "filen er ikke gyldig JSON",
+    "NotebookValidationError": "filen er ikke en gyldig notatbok",
+    "ValidationError": "filen er ikke en gyldig notatbok",
+    "CellTimeoutError": "en celle brukte for lang tid (tidsavbrudd)",
+    "DeadKernelError": "Python-kjernen stoppet under kjøringen",
+    "UnresponsiveKernelError": "Python-kjernen svarte ikke",
+    "OperationalError": "karakterboken var opptatt eller utilgjengelig",
+}
+
+
 def _failure_reason(r: StudentResult) -> str:
-    text = (r.error or "") + "\n" + (r.log or "")
-    lines = [ln.strip() for ln in text.splitlines() if ln.strip()]
-    for ln in reversed(lines):
-        if "Error" in ln or "error" in ln or "Exception" in ln:
-            return ln[:300]
-    return lines[-1][:300] if lines else ""
+    """A short Norwegian reason from nbgrader's captured log and traceback."""
+    import re
+
+    text = (r.log or "") + "\n" + (r.error or "")
+    pattern = re.compile(r"^\s*(?:[\w.]+\.)?(\w+(?:Error|Exception))\s*:\s*(.*)$")
+    hits = [m for m in (pattern.match(ln) for ln in text.splitlines())
+            if m and m.group(1) != "NbGraderException"]
+    for m in hits:
+        if m.group(1) in _KNOWN_FAILURES:
+            return _KNOWN_FAILURES[m.group(1)]
+    if hits:
+        return f"{hits[-1].group(1)}: {hits[-1].group(2)[:200]}"
+    return ""
 
 
 @dataclass

@@ -33,8 +33,17 @@ Vanlig rekkefølge:
 """
 
 
+class _Formatter(argparse.RawDescriptionHelpFormatter):
+    def add_usage(self, usage, actions, groups, prefix=None):
+        return super().add_usage(usage, actions, groups, prefix="bruk: " if prefix is None else prefix)
+
+
 class _Parser(argparse.ArgumentParser):
     """argparse with Norwegian standard texts."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("formatter_class", _Formatter)
+        super().__init__(*args, **kwargs)
 
     def error(self, message):  # noqa: D401
         message = (message.replace("the following arguments are required", "disse må være med")
@@ -56,8 +65,7 @@ def _add_help(parser: argparse.ArgumentParser) -> None:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    p = _Parser(prog=PROG, description=DESCRIPTION, add_help=False,
-                formatter_class=argparse.RawDescriptionHelpFormatter)
+    p = _Parser(prog=PROG, description=DESCRIPTION, add_help=False)
     _fmt_help(p)
     _add_help(p)
     p.add_argument("--kurs", type=Path, default=None, metavar="MAPPE",

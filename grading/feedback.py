@@ -121,6 +121,11 @@ class _SafeRenderer(mistune.HTMLRenderer):
         level = max(2, min(6, level + self._offset))
         return f"<h{level}>{text}</h{level}>\n"
 
+    def link(self, text: str, url: str, title: str | None = None) -> str:
+        if not url.strip().lower().startswith(("http://", "https://", "mailto:", "#")):
+            return text  # javascript:, data:, file: …: show the text, no link
+        return super().link(text, url, title)
+
     def image(self, text: str, url: str, title: str | None = None) -> str:
         alt = text or "bilde uten beskrivelse"
         src = None

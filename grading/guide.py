@@ -10,9 +10,13 @@ collect:
   (normally the locked prompt cell); a task cell is its own prompt;
 * the points (``nbgrader.points``);
 * the rubric ``metadata.kurs.rubrikk`` with the levels ``full``, ``delvis``
-  and ``ingen``;
-* the model answer ``metadata.kurs.modellsvar``, or else the text between
-  ``BEGIN SOLUTION`` and ``END SOLUTION`` in the cell.
+  and ``ingen``; without it, the rubric written inside the solution block as
+  bullets «**Full uttelling (4 poeng):** …», «**Delvis uttelling (1–3
+  poeng):** …», «**Ingen uttelling (0 poeng):** …» (after a line
+  «**Vurderingsveiledning …**»);
+* the model answer ``metadata.kurs.modellsvar``, or else the text in the
+  solution block (between ``BEGIN SOLUTION`` and ``END SOLUTION``) before the
+  rubric, without its «**Modellsvar**» label.
 
 Missing pieces never stop the guide: they are shown in a warning box on the
 question («Mangler: …») and logged. ``strict=True`` raises
@@ -63,6 +67,7 @@ class Question:
     rubric: dict[str, str]
     cell_type: str
     missing: list[str] = field(default_factory=list)
+    level_points: dict[str, str] = field(default_factory=dict)
 
 
 # ---------------------------------------------------------------------------
@@ -141,6 +146,51 @@ def _solution_text(source: str, begin: str, end: str) -> str:
     return "\n".join(out).strip()
 
 
+_RUBRIC_START = re.compile(r"^\s*(\*\*|__)?\s*(vurderingsveiledning|rubrikk|vurderingskriterier)\b",
+                           re.I)
+_RUBRIC_ITEM = re.compile(
+    r"^\s*[-*+]\s+(?:\*\*|__)?\s*(full|delvis|ingen)\s+uttelling\s*(?:\(([^)]*)\))?\s*:?\s*"
+    r"(?:\*\*|__)?\s*:?\s*(.*)$", re.I)
+_MODEL_LABEL = re.compile(r"^\s*(\*\*|__)?\s*modellsvar\s*:?\s*(\*\*|__)?\s*:?\s*$", re.I)
+
+
+def split_solution(text: str) -> tuple[str, dict[str, str], dict[str, str]]:
+    """Split a solution block into (model answer, rubric, points per level).
+
+    Understands the authors' inline format: the model answer (optionally under
+    a «**Modellsvar**» line), then «**Vurderingsveiledning …**» and one bullet
+    per level, «- **Full uttelling (4 poeng):** …».
+    """
+    lines = text.splitlines()
+    model_lines: list[str] = []
+    rubric: dict[str, str] = {}
+    points: dict[str, str] = {}
+    current: str | None = None
+    in_rubric = False
+    for line in lines:
+        item = _RUBRIC_ITEM.match(line)
+        if item:
+            in_rubric = True
+            current = item.group(1).lower()
+            rubric[current] = item.group(3).strip()
+            if item.group(2):
+                points[current] = re.sub(r"\s*poeng\s*$", "", item.group(2).strip(), flags=re.I)
+            continue
+        if _RUBRIC_START.match(line):
+            in_rubric, current = True, None
+            continue
+        if in_rubric:
+            if current and line.strip() and (line.startswith((" ", "\t"))):
+                rubric[current] += " " + line.strip()
+            elif not line.strip():
+                current = None
+            continue
+        if not model_lines and _MODEL_LABEL.match(line):
+            continue
+        model_lines.append(line)
+    return "\n".join(model_lines).strip(), rubric, points
+
+
 def _delimiters(course_dir: Path) -> tuple[str, str]:
     from grading._nbgrader import load_config
 
@@ -189,28 +239,32 @@ def read_questions(course_dir: Path | str, assignment: str) -> list[Question]:
                 points = None
             if points is None:
                 missing.append("poeng (nbgrader «points»)")
-            # Rubric
+            # Rubric and model answer: metadata.kurs first, else the solution block
+            solution = "" if nbg.get("task") else _solution_text(_src(cell), begin, end)
+            inline_model, inline_rubric, level_points = split_solution(solution)
             raw_rubric = kurs.get("rubrikk")
             rubric: dict[str, str] = {}
-            if not isinstance(raw_rubric, dict):
+            source_rubric = raw_rubric if isinstance(raw_rubric, dict) else inline_rubric
+            if not source_rubric:
                 missing.append("rubrikk (metadata.kurs.rubrikk med full, delvis og ingen)")
             else:
                 for key, label in LEVELS:
-                    value = raw_rubric.get(key)
+                    value = source_rubric.get(key)
                     if isinstance(value, str) and value.strip():
                         rubric[key] = value.strip()
                     else:
                         missing.append(f"rubrikk for «{label.lower()}» (rubrikk.{key})")
-            # Model answer
+            if isinstance(raw_rubric, dict):
+                level_points = {}
             model = kurs.get("modellsvar")
             model = model.strip() if isinstance(model, str) else ""
-            if not model and not nbg.get("task"):
-                model = _solution_text(_src(cell), begin, end)
+            if not model:
+                model = inline_model
             if not model:
                 missing.append("modellsvar (metadata.kurs.modellsvar)")
             title = _first_heading(prompt) or f"Spørsmål {len(questions) + 1}"
             q = Question(len(questions) + 1, path.stem, grade_id, title, points, prompt, model,
-                         rubric, str(cell.get("cell_type", "")), missing)
+                         rubric, str(cell.get("cell_type", "")), missing, level_points)
             if missing:
                 log.warning("Rettehjelp for «%s», %s (%s): mangler %s.", assignment, q.title,
                             grade_id, "; ".join(missing))
@@ -229,12 +283,14 @@ def _fmt(x: float | None) -> str:
 
 def _level_points(q: Question) -> dict[str, str]:
     if q.points is None:
-        return {"full": "?", "delvis": "?", "ingen": "0"}
-    return {
-        "full": _fmt(q.points),
-        "delvis": f"mellom 0 og {_fmt(q.points)}" if q.points > 0 else "–",
-        "ingen": "0",
-    }
+        default = {"full": "?", "delvis": "?", "ingen": "0"}
+    else:
+        default = {
+            "full": _fmt(q.points),
+            "delvis": f"mellom 0 og {_fmt(q.points)}" if q.points > 0 else "–",
+            "ingen": "0",
+        }
+    return {**default, **{k: v for k, v in q.level_points.items() if v}}
 
 
 def _strip_prompt_heading(prompt: str) -> str:
@@ -312,22 +368,44 @@ def new_pdf(title: str, subject: str, author: str = COURSE_NAME):
     return pdf
 
 
+def _pdf_table(pdf, rows: list[list[str]]) -> None:
+    from grading.feedback import plain_text
+
+    width = max(len(r) for r in rows)
+    rows = [r + [""] * (width - len(r)) for r in rows]
+    pdf.set_font("DejaVu", size=9)
+    with pdf.table(text_align="LEFT", first_row_as_headings=True) as table:
+        for r in rows:
+            row = table.row()
+            for value in r:
+                row.cell(plain_text(value))
+    pdf.set_font("DejaVu", size=11)
+    pdf.ln(2)
+
+
 def _pdf_text(pdf, markdown_text: str) -> None:
-    """Write markdown as simple text (paragraphs and list items) with fpdf2."""
+    """Write markdown as simple text (paragraphs, list items, tables) with fpdf2."""
     from fpdf.enums import XPos, YPos
 
     from grading.feedback import plain_text
 
     for block in re.split(r"\n\s*\n", markdown_text.strip()):
-        for line in block.splitlines():
-            stripped = line.strip()
-            if not stripped:
+        lines = [ln for ln in block.splitlines() if ln.strip()]
+        if lines and all(ln.strip().startswith("|") for ln in lines):
+            rows = [[c.strip() for c in ln.strip().strip("|").split("|")] for ln in lines
+                    if not re.fullmatch(r"\|?[\s:|-]+\|?", ln.strip())]
+            if rows:
+                _pdf_table(pdf, rows)
                 continue
+        for line in lines:
+            stripped = line.strip()
             bullet = re.match(r"^([-*+]|\d+[.)])\s+(.*)$", stripped)
             text = plain_text(bullet.group(2) if bullet else stripped)
             if bullet:
+                mark = "•" if bullet.group(1) in "-*+" else bullet.group(1)
                 pdf.set_x(pdf.l_margin + 4)
-                pdf.multi_cell(pdf.epw - 4, 5.5, f"• {text}", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+                pdf.multi_cell(pdf.epw - 4, 5.5, f"{mark} {text}", new_x=XPos.LMARGIN,
+                               new_y=YPos.NEXT)
             else:
                 pdf.multi_cell(pdf.epw, 5.5, text, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
         pdf.ln(2)
@@ -356,7 +434,7 @@ def render_guide_pdf(course_dir: Path | str, assignment: str, questions: list[Qu
                        new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     for q in questions:
         points = _level_points(q)
-        pdf.start_section(f"Spørsmål {q.number}: {q.title}", level=1)
+        pdf.start_section(q.title, level=1)
         pdf.set_font("DejaVu", size=9)
         pdf.cell(0, 5, f"Poeng: {_fmt(q.points) if q.points is not None else 'ukjent'}   "
                        f"ID: {q.grade_id}   Notatbok: {q.notebook}",

@@ -141,7 +141,7 @@ def init_course(course_dir: Path | str | None = None, *, generate: bool = True,
                 result.up_to_date.append(name)
             else:
                 todo.append(name)
-        for name in tqdm(todo, desc="Lager elevversjoner", unit="oppgave", disable=not progress):
+        for name in tqdm(todo, desc="Lager elevversjoner", unit="oppgave", disable=not progress or not todo):
             try:
                 generate_assignment(lay.root, name)
                 result.generated.append(name)

@@ -29,3 +29,11 @@ os.environ.setdefault("JUPYTER_PLATFORM_DIRS", "1")
 @pytest.fixture(scope="session")
 def root() -> Path:
     return ROOT
+
+
+@pytest.fixture(scope="session")
+def built_book():
+    """The whole book, built strictly once per session into _build/ (see book_fixture.py)."""
+    from book_fixture import build_book
+
+    return build_book()

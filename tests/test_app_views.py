@@ -19,8 +19,8 @@ def store(tmp_path):
 
 
 def fill(app: EgenvurderingApp, value: str) -> None:
-    for dd in app.selects.values():
-        dd.value = value
+    for item in app.instrument.items:
+        app.select_for(item.id).value = value
 
 
 def start(app: EgenvurderingApp) -> None:
@@ -114,7 +114,7 @@ def test_profile_links_weakest_dimensions_to_their_chapters(store):
     fill(app, "4")
     # Make P1 clearly the weakest: disagree with its positive items, agree with its reverse items.
     for item in ins.dimension("P1").items:
-        app.selects[item.id].value = "5" if item.reverse else "1"
+        app.select_for(item.id).value = "5" if item.reverse else "1"
     app.save_button.click()
     assert "chapters/vage.html" in app.profile_html.value
 

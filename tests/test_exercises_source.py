@@ -556,6 +556,8 @@ def test_autograde_scores_model_stub_and_wrong_answers(kurs):
         rel = load(kurs / "release" / name / f"{name}.ipynb")
         code_answers = [c for c in src.cells if is_answer_code(c)]
         model = {c.id: model_code(c) for c in code_answers}
+        # A written answer that differs from the stub waits for manual grading.
+        model.update({c.id: parse_manual(c)["modellsvar"] for c in src.cells if is_manual(c)})
         wrong = {c.id: _wrong_answer(name, c.id) for c in code_answers if c.id != f"{name}-navn"}
         wrong[f"{name}-navn"] = 'NAVN = "Ola Nordmann"'
         for student, answers in (("modell", model), ("stubb", {}), ("feil", wrong)):
@@ -575,6 +577,6 @@ def test_autograde_scores_model_stub_and_wrong_answers(kurs):
             for student in ("modell", "stubb", "feil"):
                 sub = gb.find_submission_notebook(name, name, student)
                 assert sub.max_code_score == auto and sub.max_written_score == written
-                assert sub.needs_manual_grade  # the reflections wait for the course leader
-                scores[student] = sub.code_score
-            assert scores == {"modell": auto, "stubb": 0, "feil": 0}, (name, scores)
+                scores[student] = (sub.code_score, sub.needs_manual_grade)
+            # The model's reflections wait for the course leader; untouched stubs score 0 at once.
+            assert scores == {"modell": (auto, True), "stubb": (0, False), "feil": (0, False)}, (name, scores)

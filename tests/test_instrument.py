@@ -168,3 +168,30 @@ def test_band_dataclass_is_frozen():
     b = Band("x", 0, 40)
     with pytest.raises(AttributeError):
         b.lower = 1  # type: ignore[misc]
+
+
+def test_book_tables_read_the_instrument(ins):
+    from widgets.egenvurdering.report import chapter_title, instrument_html, privacy_html, rules_html
+
+    html = instrument_html(ins)
+    for item in ins.items:
+        assert item.id in html
+    assert html.count("Ja (omvendt)") == sum(i.reverse for i in ins.items)
+    assert 'href="vage.html"' in html and chapter_title("vage") in html
+    assert "<script" not in html
+    rules = rules_html(ins)
+    assert all(label in rules for label in ins.scale.values()) and ins.dont_know in rules
+    assert all(b.name in rules and b.label in rules for b in ins.bands)
+    priv = privacy_html(ins)
+    assert str(ins.min_group) in priv and str(ins.retention_days) in priv
+
+
+def test_html_is_escaped(tmp_path, raw):
+    from widgets.egenvurdering.report import instrument_html
+
+    data = copy.deepcopy(raw)
+    data["dimensions"][0]["items"][0]["text"] = "<script>alert(1)</script>"
+    p = tmp_path / "ev.yaml"
+    p.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    html = instrument_html(load_instrument(p))
+    assert "<script>" not in html and "&lt;script&gt;" in html

@@ -101,8 +101,28 @@ def _source_notebook(title: str, cells: dict[str, float]) -> nbformat.NotebookNo
     return nb
 
 
+_TEMPLATE: list[Path] = []
+
+
 def build_gradebook_course(base: Path) -> Path:
-    """A course folder with roster, source notebooks and a filled-in nbgrader gradebook."""
+    """A course folder with roster, source notebooks and a filled-in nbgrader gradebook.
+
+    Built once per test process (a new nbgrader gradebook runs ``alembic heads``,
+    which takes seconds) and copied for each caller.
+    """
+    import atexit
+    import tempfile
+
+    if not _TEMPLATE:
+        tmp = Path(tempfile.mkdtemp(prefix="kurs-mal-"))
+        atexit.register(shutil.rmtree, tmp, True)
+        _TEMPLATE.append(_build_gradebook_course(tmp))
+    course = base / "kurs"
+    shutil.copytree(_TEMPLATE[0], course)
+    return course
+
+
+def _build_gradebook_course(base: Path) -> Path:
     from grading._nbgrader import gradebook
     from grading.roster import import_roster
 

@@ -132,3 +132,17 @@ def test_change(ins):
     assert change(before, after) == {"A": 12.5, "B": None, "C": None, "D": None}
     real = score(ins, all_items(ins, 3))
     assert set(change(real, real).values()) == {0}
+
+
+# ---------------------------------------------------------------- the book's worked example
+
+
+def test_worked_example_is_computed_by_score(ins):
+    from widgets.egenvurdering.report import scoring_example, scoring_example_html
+
+    answers, result = scoring_example(ins)
+    assert result == next(s for s in score(ins, answers) if s.dimension == result.dimension)
+    assert result.answered == 2 and result.index is not None
+    html = scoring_example_html(ins)
+    assert ins.dont_know in html and result.band in html and "omvendt" in html
+    assert "<caption>" in html

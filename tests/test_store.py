@@ -186,6 +186,9 @@ def test_delete_removes_everything(store, db_path):
 
 def test_purge_expired(store, db_path):
     old, mixed, fresh = store.new_key(), store.new_key(), store.new_key()
+    group = store.create_group("Team")
+    for k in (old, mixed, fresh):
+        store.join_group(k, group)
     store.save_response(old, answers(1), "o1")
     store.save_plan(old, "gammel plan")
     store.save_response(mixed, answers(2), "m1")
@@ -207,10 +210,17 @@ def test_purge_expired(store, db_path):
     assert raw(db_path, "SELECT latest_response_id FROM ev_respondent WHERE key_hash = ?", _hash_key(mixed)) == [
         (left[0].id,)]
     assert len(store.responses(fresh)) == 1
+    # The running totals of the group follow: old is gone, mixed counts with its remaining answer.
+    assert raw(db_path, "SELECT respondents FROM ev_group_count") == [(2,)]
+    totals = raw(db_path, "SELECT * FROM ev_group_stat WHERE n != 0 ORDER BY 1, 2, 3, 4")
+    store.rebuild_aggregates()
+    assert raw(db_path, "SELECT * FROM ev_group_stat WHERE n != 0 ORDER BY 1, 2, 3, 4") == totals
     assert store.purge_expired(now) == 0
-    # Everything goes once the retention period has passed for all.
-    assert store.purge_expired(now + timedelta(days=INS.retention_days + 1)) == 2
-    assert all(count(db_path, t) == 0 for t in ("ev_response", "ev_score", "ev_respondent", "ev_plan"))
+    # Everything goes once the retention period has passed for all (answers, memberships, the empty group).
+    assert store.purge_expired(now + timedelta(days=INS.retention_days + 1)) == 2 + 3
+    for t in ("ev_response", "ev_score", "ev_respondent", "ev_plan", "ev_member", "ev_group", "ev_group_stat",
+              "ev_group_count"):
+        assert count(db_path, t) == 0, t
 
 
 # ---------------------------------------------------------------- groups
@@ -447,3 +457,22 @@ def test_default_url_points_into_var(monkeypatch):
 
     monkeypatch.delenv("EGENVURDERING_DB_URL", raising=False)
     assert mod._default_url().endswith("/var/egenvurdering.db")
+
+
+def test_old_database_without_running_totals_is_upgraded(tmp_path):
+    path = tmp_path / "old.db"
+    s = Store(f"sqlite:///{path}")
+    code = s.create_group("Team")
+    for i in range(5):
+        k = s.new_key()
+        s.save_response(k, answers(4), f"s{i}")
+        s.join_group(k, code)
+    expected = s.group_summary(code)
+    s.close()
+    con = sqlite3.connect(path)
+    con.execute("DROP TABLE ev_group_stat")
+    con.execute("DROP TABLE ev_group_count")
+    con.close()
+    s = Store(f"sqlite:///{path}")
+    assert s.group_summary(code) == expected
+    s.close()

@@ -394,6 +394,7 @@ def kartlegg_ressurser(utfordring: str, valgte: Iterable[str]) -> Ressursvurderi
 # ---------------------------------------------------------------------------
 
 _WIDE = {"description_width": "initial"}
+_BRED = {"width": "100%", "max_width": "44em"}
 
 
 def _typeguide_html() -> str:
@@ -402,7 +403,7 @@ def _typeguide_html() -> str:
         for t in TYPER.values()
     )
     return (
-        "<table class='kurs-tabell'><caption>De fire samskapingstypene "
+        "<table class='table kurs-tabell'><caption>De fire samskapingstypene "
         "(arbeidsdefinisjoner i dette kurset)</caption>"
         "<thead><tr><th scope='col'>Type</th><th scope='col'>Hvem styrer</th>"
         f"<th scope='col'>Kjennetegn</th></tr></thead><tbody>{rader}</tbody></table>"
@@ -435,6 +436,7 @@ class SamskapingsTyper(w.VBox):
             options=[(e.tittel, e.nokkel) for e in EKSEMPLER],
             description="Eksempel (oppdiktet):",
             style=_WIDE,
+            layout=_BRED,
         )
         self.beskrivelse = w.HTML()
         self.velg_type = w.RadioButtons(
@@ -443,8 +445,8 @@ class SamskapingsTyper(w.VBox):
             description="Din vurdering:",
             style=_WIDE,
         )
-        self.sjekk = w.Button(description="Sjekk svaret", icon="check")
-        self.neste = w.Button(description="Neste eksempel", icon="arrow-right")
+        self.sjekk = w.Button(description="Sjekk svaret", icon="check", layout={"width": "max-content"})
+        self.neste = w.Button(description="Neste eksempel", icon="arrow-right", layout={"width": "max-content"})
         self.tilbakemelding = w.HTML()
         self.fremdrift = w.HTML()
         self.typeguide = w.HTML(_typeguide_html())
@@ -547,6 +549,7 @@ class Ressurskart(w.VBox):
             options=[(u.tittel, u.nokkel) for u in UTFORDRINGER],
             description="Utfordring (oppdiktet):",
             style=_WIDE,
+            layout=_BRED,
         )
         self.avkrysning = {
             r.nokkel: w.Checkbox(value=False, description=r.navn, indent=False) for r in RESSURSER.values()
@@ -611,7 +614,7 @@ class Ressurskart(w.VBox):
             for r in v.rader
         )
         self.kart.value = (
-            "<table class='kurs-tabell'><caption>Ressurskartet ditt (forslag til hva du kan "
+            "<table class='table kurs-tabell'><caption>Ressurskartet ditt (forslag til hva du kan "
             "avklare)</caption><thead><tr><th scope='col'>Ressurs</th>"
             "<th scope='col'>Hva de kan bidra med</th><th scope='col'>Hva må avklares</th></tr>"
             f"</thead><tbody>{rader}</tbody></table>"

@@ -313,6 +313,7 @@ def varsler(plan: Prosessplan) -> list[str]:
 # ---------------------------------------------------------------------------
 
 _WIDE = {"description_width": "initial"}
+_BRED = {"width": "100%", "max_width": "44em"}
 
 
 class Prosessplanlegger(w.VBox):
@@ -341,6 +342,7 @@ class Prosessplanlegger(w.VBox):
             options=[(f"{i}. {f.navn}", f.nokkel) for i, f in enumerate(FASER, start=1)],
             description="Fase du vil endre:",
             style=_WIDE,
+            layout=_BRED,
         )
         self.aktiviteter = w.HTML()
         self.med = w.Checkbox(value=True, description="Ta med denne fasen", indent=False)
@@ -348,7 +350,9 @@ class Prosessplanlegger(w.VBox):
         self.avkrysning = {
             k: w.Checkbox(value=False, description=navn, indent=False) for k, navn in DELTAKERE.items()
         }
-        self.tilbake = w.Button(description="Tilbake til eksempelplanen", icon="undo")
+        self.tilbake = w.Button(
+            description="Tilbake til eksempelplanen", icon="undo", layout={"width": "max-content"}
+        )
         self.feil = w.HTML()
         self.tabell = w.HTML()
         self.varselboks = w.HTML()
@@ -432,12 +436,12 @@ class Prosessplanlegger(w.VBox):
         rader = tidslinje(self.plan)
         total = sum(r.uker for r in rader)
         html_rader = "".join(
-            f"<tr><th scope='row'>{r.nr}. {esc(r.navn)}</th><td>uke {r.fra_uke}–{r.til_uke}</td>"
+            f"<tr><th scope='row'>{r.nr}. {esc(r.navn)}</th><td style='white-space: nowrap'>uke {r.fra_uke}–{r.til_uke}</td>"
             f"<td>{r.uker}</td><td>{esc(', '.join(r.deltakere)) or 'ingen'}</td></tr>"
             for r in rader
         )
         self.tabell.value = (
-            "<table class='kurs-tabell'><caption>Tidslinje for prosessen din "
+            "<table class='table kurs-tabell'><caption>Tidslinje for prosessen din "
             f"(til sammen {tall(total)} uker)</caption><thead><tr><th scope='col'>Fase</th>"
             "<th scope='col'>Når</th><th scope='col'>Uker</th><th scope='col'>Hvem deltar</th></tr>"
             f"</thead><tbody>{html_rader}</tbody></table>"

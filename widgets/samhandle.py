@@ -270,6 +270,7 @@ def oppsummering(v: Samhandlingsvurdering) -> str:
 # ---------------------------------------------------------------------------
 
 _WIDE = {"description_width": "initial"}
+_BRED = {"width": "100%", "max_width": "44em"}
 
 
 def _arenaguide_html() -> str:
@@ -305,6 +306,7 @@ class Samhandlingskart(w.VBox):
             options=[(s.tittel, s.nokkel) for s in SAKER],
             description="Sak (oppdiktet):",
             style=_WIDE,
+            layout=_BRED,
         )
         self.beskrivelse = w.HTML()
         self.velg_arena = w.RadioButtons(
@@ -318,7 +320,7 @@ class Samhandlingskart(w.VBox):
             p.nokkel: w.Checkbox(value=False, description=p.navn, indent=False, layout=w.Layout(width="auto"))
             for p in PARTER.values()
         }
-        self.sjekk = w.Button(description="Sjekk forslaget", icon="check")
+        self.sjekk = w.Button(description="Sjekk forslaget", icon="check", layout={"width": "max-content"})
         self.tilbakemelding = w.HTML()
         super().__init__(
             children=[

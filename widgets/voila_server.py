@@ -43,6 +43,9 @@ def command(port: int, *, preheat: bool = True, pool_size: int = 1, cull_idle_se
         "--theme=light",
         "--VoilaConfiguration.show_tracebacks=False",
         "--HTMLExporter.language_code=nb",
+        # Load only the widget manager in the browser: not nbgrader's or the notebook's lab extensions.
+        "--VoilaConfiguration.extension_allowlist=@jupyter-widgets/jupyterlab-manager",
+        "--VoilaConfiguration.extension_allowlist=@voila-dashboards/widgets-manager8",
         f"--MappingKernelManager.cull_idle_timeout={cull_idle_seconds}",
         "--MappingKernelManager.cull_interval=60",
         "--MappingKernelManager.cull_connected=False",

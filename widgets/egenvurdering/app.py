@@ -9,6 +9,7 @@ from __future__ import annotations
 import uuid
 
 import ipywidgets as w
+from ipywidgets.widgets.widget_description import DescriptionStyle
 from traitlets import Unicode, observe
 
 from .._common import InputError, esc, feedback_html
@@ -71,9 +72,12 @@ class EgenvurderingApp(w.VBox):
         self.dimensions = list(self.instrument.dimensions)
         self._page = 0
         self._submission_id = uuid.uuid4().hex
+        self.selects: dict[str, w.Dropdown] = {}
+        self._form: w.VBox | None = None
+        self._profile: w.VBox | None = None
+        # Only the start screen is built now; the rest is built when first shown, so the
+        # browser has few widget models to load before the app is usable.
         self._build_start()
-        self._build_form()
-        self._build_profile()
         self.children = [self._start]
 
     # ----- start screen -------------------------------------------------
@@ -129,16 +133,10 @@ class EgenvurderingApp(w.VBox):
 
     # ----- questionnaire ------------------------------------------------
     def _build_form(self) -> None:
+        # Shared style and layout: two widget models for all 39 dropdowns instead of 78.
+        self._select_style = DescriptionStyle(description_width="initial")
+        self._select_layout = w.Layout()
         self.form_header = w.HTML()
-        # One dropdown per statement, made once: a late value from the browser can then
-        # never land on another statement.
-        self.selects: dict[str, w.Dropdown] = {}
-        for item in self.instrument.items:
-            dd = w.Dropdown(options=answer_options(self.instrument), value=NOT_ANSWERED, description=item.text,
-                            style={"description_width": "initial"})
-            dd.add_class("kurs-item")
-            dd.observe(self._update_count, names="value")
-            self.selects[item.id] = dd
         self.prev_button = _button("Forrige")
         self.next_button = _button("Neste", "primary")
         self.save_button = _button("Lagre og se profilen", "success")
@@ -151,7 +149,25 @@ class EgenvurderingApp(w.VBox):
         self._form = w.VBox([self.form_header, self._form_items, self.progress,
                              w.HBox([self.prev_button, self.next_button, self.save_button]), self.form_message])
 
+    def select_for(self, item_id: str) -> w.Dropdown:
+        """The dropdown of one statement, made on first use and then kept.
+
+        One dropdown per statement: a late value from the browser can never land on
+        another statement.
+        """
+        dd = self.selects.get(item_id)
+        if dd is None:
+            item = next(i for i in self.instrument.items if i.id == item_id)
+            dd = w.Dropdown(options=answer_options(self.instrument), value=NOT_ANSWERED, description=item.text,
+                            style=self._select_style, layout=self._select_layout)
+            dd.add_class("kurs-item")
+            dd.observe(self._update_count, names="value")
+            self.selects[item_id] = dd
+        return dd
+
     def _reset_form(self) -> None:
+        if self._form is None:
+            self._build_form()
         for dd in self.selects.values():
             dd.value = NOT_ANSWERED
         self._submission_id = uuid.uuid4().hex
@@ -161,10 +177,11 @@ class EgenvurderingApp(w.VBox):
 
     def raw_answers(self) -> dict[str, str]:
         """The form as it stands: item id → chosen option value."""
-        return {item_id: dd.value for item_id, dd in self.selects.items()}
+        return {item.id: (self.selects[item.id].value if item.id in self.selects else NOT_ANSWERED)
+                for item in self.instrument.items}
 
     def _page_selects(self) -> list[w.Dropdown]:
-        return [self.selects[item.id] for item in self.dimensions[self._page].items]
+        return [self.select_for(item.id) for item in self.dimensions[self._page].items]
 
     def _go(self, page: int) -> None:
         self._page = max(0, min(page, len(self.dimensions) - 1))
@@ -173,7 +190,7 @@ class EgenvurderingApp(w.VBox):
 
     def _update_count(self, _=None) -> None:
         answered = sum(1 for v in self.raw_answers().values() if v != NOT_ANSWERED)
-        self.progress.value = f"<p>Du har svart på {answered} av {len(self.selects)} utsagn.</p>"
+        self.progress.value = f"<p>Du har svart på {answered} av {len(self.instrument.items)} utsagn.</p>"
 
     def _show_page(self) -> None:
         dim = self.dimensions[self._page]
@@ -240,6 +257,8 @@ class EgenvurderingApp(w.VBox):
         ])
 
     def _show_profile(self) -> None:
+        if self._profile is None:
+            self._build_profile()
         try:
             history = self.store.responses(self.key)
             plan = self.store.latest_plan(self.key)
@@ -317,6 +336,8 @@ class EgenvurderingApp(w.VBox):
     def _update_screen(self, change_) -> None:
         screen = change_["new"]
         if screen == "skjema":
+            if self._form is None:
+                self._build_form()
             self._show_page()
             self.children = [self._form]
             self._page_selects()[0].focus()

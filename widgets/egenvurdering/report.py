@@ -1,8 +1,11 @@
-"""Aggregate reports of a group's self-assessment (CSV and Excel).
+"""Reports of the self-assessment.
 
-These helpers take a :class:`~widgets.egenvurdering.store.GroupSummary`, which
-only :meth:`Store.group_summary` produces, so the minimum group size has
-already been enforced. No function here sees individual answers.
+* Aggregate group reports (CSV and Excel). These take a
+  :class:`~widgets.egenvurdering.store.GroupSummary`, which only
+  :meth:`Store.group_summary` produces, so the minimum group size has already
+  been enforced. No function here sees individual answers.
+* HTML renderings of the instrument itself and of a worked scoring example,
+  for the book chapter (which reads the same YAML through this package).
 """
 from __future__ import annotations
 
@@ -11,12 +14,25 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from .._common import InputError
+from .._common import InputError, esc, tall
+from .instrument import ROOT, Instrument
+from .scoring import DimensionScore, score
 
 if TYPE_CHECKING:  # pragma: no cover
     from .store import GroupSummary
 
-__all__ = ["summary_frame", "write_summary"]
+__all__ = [
+    "chapter_title",
+    "instrument_html",
+    "privacy_html",
+    "rules_html",
+    "scoring_example",
+    "scoring_example_html",
+    "summary_frame",
+    "write_summary",
+]
+
+KIND_LABEL = {"kjennetegn": "Kjennetegn", "prinsipp": "Prinsipp"}
 
 
 def summary_frame(summary: GroupSummary) -> pd.DataFrame:
@@ -59,3 +75,140 @@ def write_summary(summary: GroupSummary, path: Path | str) -> Path:
     else:
         raise InputError("Filen må slutte på .csv eller .xlsx.")
     return path
+
+
+# --------------------------------------------------------------------------- book helpers
+
+
+def _fmt(x: float | None, decimals: int = 1) -> str:
+    if x is None:
+        return "–"
+    return tall(x, 0) if float(x).is_integer() else tall(x, decimals)
+
+
+def chapter_title(label: str) -> str:
+    """The title of chapters/<label>.md (its first '# ' heading), or the label itself."""
+    path = ROOT / "chapters" / f"{label}.md"
+    try:
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if line.startswith("# "):
+                return line[2:].strip()
+    except OSError:
+        pass
+    return label
+
+
+def instrument_html(instrument: Instrument, link_suffix: str = ".html") -> str:
+    """All dimensions and items as one accessible HTML table; reverse items are marked in words.
+
+    ``link_suffix`` builds a link to the chapter of each dimension (``<label>.html`` next to this page);
+    pass ``None`` for no links.
+    """
+    rows = []
+    for d in instrument.dimensions:
+        chapter = esc(d.chapter)
+        title = esc(chapter_title(d.chapter))
+        link = f'<a href="{chapter}{esc(link_suffix)}">{title}</a>' if link_suffix is not None else title
+        span = len(d.items)
+        for n, item in enumerate(d.items):
+            head = ""
+            if n == 0:
+                head = (
+                    f'<th scope="rowgroup" rowspan="{span}">{esc(d.id)} {esc(d.name)}'
+                    f'<br><small>{esc(KIND_LABEL.get(d.kind, d.kind))}. {esc(d.text)}</small></th>'
+                    f'<td rowspan="{span}">{link}</td>'
+                )
+            mark = "Ja (omvendt)" if item.reverse else "Nei"
+            rows.append(
+                f"<tr>{head}<td>{esc(item.id)}</td><td>{esc(item.text)}</td><td>{mark}</td></tr>"
+            )
+    return (
+        '<table class="table kurs-egenvurdering">'
+        f"<caption>Egenvurderingen: {len(instrument.dimensions)} dimensjoner og {len(instrument.items)} "
+        f"påstander ({esc(instrument.status)}). «Omvendt» betyr at det er bra å være uenig.</caption>"
+        '<thead><tr><th scope="col">Dimensjon</th><th scope="col">Kapittel</th><th scope="col">Nr.</th>'
+        '<th scope="col">Påstand om arbeidsplassen</th><th scope="col">Omvendt?</th></tr></thead>'
+        f"<tbody>{''.join(rows)}</tbody></table>"
+    )
+
+
+def rules_html(instrument: Instrument) -> str:
+    """The answer scale and the bands as two small HTML tables."""
+    scale = "".join(f"<tr><td>{v}</td><td>{esc(label)}</td></tr>" for v, label in sorted(instrument.scale.items()))
+    scale += f"<tr><td>–</td><td>{esc(instrument.dont_know)} (telles ikke med)</td></tr>"
+    bands = "".join(
+        f"<tr><td>{esc(b.label)}</td><td>{esc(b.name)}</td></tr>" for b in instrument.bands
+    )
+    return (
+        '<table class="table kurs-egenvurdering"><caption>Svarskalaen</caption>'
+        '<thead><tr><th scope="col">Verdi</th><th scope="col">Svar</th></tr></thead>'
+        f"<tbody>{scale}</tbody></table>"
+        '<table class="table kurs-egenvurdering"><caption>Nivåene for indeksen (0–100)</caption>'
+        '<thead><tr><th scope="col">Indeks</th><th scope="col">Nivå</th></tr></thead>'
+        f"<tbody>{bands}</tbody></table>"
+    )
+
+
+def scoring_example(instrument: Instrument, dimension: str | None = None) -> tuple[dict, DimensionScore]:
+    """A worked example for one dimension: one item agreed with, one «vet ikke», one reverse item disagreed with."""
+    if dimension is None:
+        ids = [d.id for d in instrument.dimensions]
+        dimension = "P1" if "P1" in ids else ids[0]
+    dim = instrument.dimension(dimension)
+    positive = [i for i in dim.items if not i.reverse]
+    reverse = [i for i in dim.items if i.reverse]
+    answers: dict[str, int | None] = {i.id: None for i in dim.items}
+    answers[positive[0].id] = 4
+    answers[reverse[0].id] = 2
+    result = next(s for s in score(instrument, answers) if s.dimension == dim.id)
+    return answers, result
+
+
+def scoring_example_html(instrument: Instrument, dimension: str | None = None) -> str:
+    """The worked example as an HTML table plus the calculation, all computed by score()."""
+    answers, result = scoring_example(instrument, dimension)
+    dim = instrument.dimension(result.dimension)
+    top = max(instrument.scale) + min(instrument.scale)
+    rows, used = [], []
+    for item in dim.items:
+        v = answers[item.id]
+        if v is None:
+            shown, counted = esc(instrument.dont_know), "telles ikke"
+        elif item.reverse:
+            shown = f"{v} ({esc(instrument.scale[v])})"
+            counted = f"{top} − {v} = {top - v} (omvendt)"
+            used.append(top - v)
+        else:
+            shown = f"{v} ({esc(instrument.scale[v])})"
+            counted = str(v)
+            used.append(v)
+        rows.append(f"<tr><td>{esc(item.id)}</td><td>{esc(item.text)}</td><td>{shown}</td><td>{counted}</td></tr>")
+    lo, hi = min(instrument.scale), max(instrument.scale)
+    steps = (
+        f"<li>Besvarte påstander: {result.answered} av {len(dim.items)}. Det er minst "
+        f"{instrument.min_answered}, så dimensjonen får en verdi.</li>"
+        f"<li>Gjennomsnitt: ({' + '.join(str(u) for u in used)}) / {len(used)} = {_fmt(result.mean, 2)}</li>"
+        f"<li>Indeks: ({_fmt(result.mean, 2)} − {lo}) / {hi - lo} × 100 = {_fmt(result.index)}</li>"
+        f"<li>Nivå: {_fmt(result.index)} gir «{esc(result.band)}».</li>"
+    )
+    return (
+        '<table class="table kurs-egenvurdering">'
+        f"<caption>Regneeksempel for {esc(dim.id)} {esc(dim.name)}</caption>"
+        '<thead><tr><th scope="col">Nr.</th><th scope="col">Påstand</th><th scope="col">Svar</th>'
+        '<th scope="col">Verdi som brukes</th></tr></thead>'
+        f"<tbody>{''.join(rows)}</tbody></table><ol>{steps}</ol>"
+    )
+
+
+def privacy_html(instrument: Instrument) -> str:
+    """The privacy rules in numbers and the exact text the app shows before storing."""
+    months = round(instrument.retention_days / 30.4)
+    return (
+        '<ul>'
+        f"<li>Minste gruppe for teamvisning: {instrument.min_group} personer som har svart.</li>"
+        f"<li>Lagringstid: {instrument.retention_days} dager (om lag {months} måneder).</li>"
+        f"<li>En dimensjon får verdi når minst {instrument.min_answered} påstander er besvart.</li>"
+        "</ul>"
+        f'<div class="kurs-feedback kurs-info" role="note"><strong>Teksten du ser før du lagrer:</strong> '
+        f"{esc(instrument.privacy_text)}</div>"
+    )

@@ -1,0 +1,62 @@
+"""Build the whole course book strictly, once per test session, into _build/.
+
+The fixture `built_book` in conftest.py calls `build_book()`; the browser tests
+and the build tests share its result. `toc_pages()` lists every page in
+_toc.yml order, so tests cover each page the book publishes.
+"""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+HTML = ROOT / "_build" / "html"
+BUILD_CMD = ["build", ".", "-W", "-n", "--keep-going"]
+
+
+@dataclass(frozen=True)
+class BookBuild:
+    returncode: int
+    output: str
+    html: Path
+    seconds: float
+
+
+def toc_pages(root: Path = ROOT) -> list[str]:
+    """Docnames (for example "chapters/vage") of every page in _toc.yml, in order."""
+    toc = yaml.safe_load((root / "_toc.yml").read_text(encoding="utf-8"))
+    pages = [toc["root"]]
+
+    def walk(entries: list[dict]) -> None:
+        for entry in entries or []:
+            if "file" in entry:
+                pages.append(str(Path(entry["file"]).with_suffix("")))
+            walk(entry.get("sections", []))
+            walk(entry.get("chapters", []))
+
+    for part in toc.get("parts", []):
+        walk(part.get("chapters", []))
+    walk(toc.get("chapters", []))
+    return [str(Path(p).with_suffix("")) if p.endswith((".md", ".ipynb")) else p for p in pages]
+
+
+def jupyter_book() -> str:
+    exe = Path(sys.executable).parent / "jupyter-book"
+    return str(exe) if exe.exists() else "jupyter-book"
+
+
+def build_book(root: Path = ROOT, timeout: int = 1800) -> BookBuild:
+    """Run `jupyter-book build . -W -n --keep-going` in `root`; never raises on failure."""
+    start = time.perf_counter()
+    proc = subprocess.run(
+        [jupyter_book(), *BUILD_CMD], cwd=root, capture_output=True, text=True,
+        timeout=timeout, env={**os.environ, "NO_COLOR": "1"},
+    )
+    return BookBuild(proc.returncode, proc.stdout + proc.stderr, root / "_build" / "html",
+                     time.perf_counter() - start)

@@ -1,0 +1,116 @@
+"""Every page of the built book in real Chromium: offline, widgets, axe.
+
+For each page in _toc.yml (served from _build/html on 127.0.0.1):
+- it makes no request that leaves the machine;
+- where the page has saved widget state, every widget view renders and shows text;
+- axe-core finds no WCAG 2.1 A/AA violation;
+- every self-check answers in the browser.
+The search page must also work offline.
+"""
+from __future__ import annotations
+
+import functools
+import http.server
+import threading
+
+import pytest
+from playwright.sync_api import sync_playwright
+
+from book_fixture import toc_pages
+from browser import format_violations, launch, run_axe, watch_requests
+
+pytestmark = [pytest.mark.browser, pytest.mark.book, pytest.mark.slow]
+
+PAGES = toc_pages()
+WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):  # keep pytest output clean
+        pass
+
+
+@pytest.fixture(scope="module")
+def site(built_book):
+    assert built_book.returncode == 0, "Boka bygde ikke; se test_book_build.py"
+    handler = functools.partial(_QuietHandler, directory=str(built_book.html))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_playwright() as p:
+        b = launch(p)
+        yield b
+        b.close()
+
+
+def _open(browser, url):
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    log = watch_requests(page)
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    response = page.goto(url)
+    assert response is not None and response.ok, f"{url} svarte {response and response.status}"
+    page.wait_for_load_state("networkidle")
+    return page, log, errors
+
+
+@pytest.mark.parametrize("docname", PAGES)
+def test_page_offline_widgets_and_axe(site, browser, built_book, docname):
+    source = (built_book.html / f"{docname}.html").read_text(encoding="utf-8")
+    page, log, errors = _open(browser, f"{site}/{docname}.html")
+    try:
+        if WIDGET_STATE in source:
+            views = source.count(WIDGET_VIEW)
+            assert views > 0
+            page.wait_for_function(
+                "n => document.querySelectorAll('.widget-subarea > .jupyter-widgets, "
+                ".widget-subarea > .lm-Widget').length >= n",
+                arg=views, timeout=30_000,
+            )
+            areas = page.locator(".widget-subarea")
+            for i in range(areas.count()):
+                area = areas.nth(i)
+                assert area.is_visible(), f"{docname}: widget nr. {i + 1} er ikke synlig"
+                assert area.inner_text().strip(), f"{docname}: widget nr. {i + 1} viser ingen tekst"
+            # kurs.js names the controls once the widget manager has rendered them.
+            page.wait_for_function(
+                "() => [...document.querySelectorAll('.widget-subarea [role=slider]')]"
+                ".every(e => e.hasAttribute('aria-labelledby') || e.hasAttribute('aria-label'))",
+                timeout=10_000,
+            )
+        tests = page.locator(".kurs-selvtest[data-kurs-selvtest]")
+        for i in range(tests.count()):
+            test = tests.nth(i)
+            test.locator("input[data-riktig=true]").first.check()
+            test.get_by_role("button", name="Sjekk svaret").click()
+            feedback = test.locator(".kurs-selvtest-svar")
+            assert feedback.inner_text().startswith("Riktig svar."), f"{docname}: selvtest nr. {i + 1}"
+        violations = run_axe(page)
+        assert not violations, f"{docname}: axe fant brudd på WCAG:\n{format_violations(violations)}"
+        assert log.external == [], f"{docname}: forespørsler ut av maskinen: {log.external}"
+        assert not errors, f"{docname}: JavaScript-feil: {errors}"
+    finally:
+        page.close()
+
+
+def test_search_works_offline(site, browser):
+    page, log, errors = _open(browser, f"{site}/search.html?q=handlingsrom")
+    try:
+        results = page.locator("#search-results ul.search li")
+        results.first.wait_for(timeout=20_000)
+        assert results.count() > 0
+        assert "handlingsrom" in page.locator("#search-results").inner_text().lower()
+        violations = run_axe(page)
+        assert not violations, format_violations(violations)
+        assert log.external == [], log.external
+        assert not errors, errors
+    finally:
+        page.close()
