@@ -29,19 +29,29 @@ from widgets import voila_server  # noqa: E402
 RUNS = 5
 
 
-def first_widget_times(port: int, browser, preheated: bool, log: Path) -> list[float]:
+def first_widget_times(port: int, browser, preheated: bool, log: Path, warm_cache: bool = False) -> list[float]:
+    """Page request → the first button is visible. A new browser context per run, unless `warm_cache`
+    (a returning employee whose browser has Voila's scripts cached)."""
     times = []
+    context = browser.new_context() if warm_cache else None
+    if context is not None:
+        warm = context.new_page()
+        warm.goto(voila_server.url(port, "egenvurdering.ipynb"))
+        warm.get_by_role("button", name="Start med en ny kode").wait_for(state="visible", timeout=60_000)
+        warm.close()
     for _ in range(RUNS):
         if preheated:
             wait_for_pool(log)
             # Voila refills the pool after `fill_delay`; wait until the new kernel has run the notebook.
             time.sleep(4)
-        page = browser.new_page()
+        page = context.new_page() if context is not None else browser.new_page()
         t0 = time.perf_counter()
         page.goto(voila_server.url(port, "egenvurdering.ipynb"), wait_until="commit")
         page.get_by_role("button", name="Start med en ny kode").wait_for(state="visible", timeout=60_000)
         times.append(time.perf_counter() - t0)
         page.close()
+    if context is not None:
+        context.close()
     return times
 
 
@@ -71,12 +81,15 @@ def main() -> dict:
             result["first_widget_cold_s"] = first_widget_times(port, browser, False, log)
         with running_voila(db, preheat=True) as (port, log):
             result["first_widget_preheated_s"] = first_widget_times(port, browser, True, log)
+            result["first_widget_preheated_warm_cache_s"] = first_widget_times(port, browser, True, log, True)
             result["answer_round_trip_s"] = answer_round_trip(port, browser)
         browser.close()
     summary = {k: round(statistics.median(v), 3) for k, v in result.items()}
     print("Egenvurderingsappen i Chromium (median av målingene):")
     print(f"  første widget, kald kjerne:      {summary['first_widget_cold_s']:.2f} s")
     print(f"  første widget, forvarmet kjerne: {summary['first_widget_preheated_s']:.2f} s  (mål: ≤ 0,8 s)")
+    print(f"  første widget, forvarmet, nettleseren har skriptene i hurtigbuffer: "
+          f"{summary['first_widget_preheated_warm_cache_s']:.2f} s")
     print(f"  ett svar fram og tilbake:        {summary['answer_round_trip_s'] * 1000:.0f} ms")
     out = ROOT / "bench" / "results"
     out.mkdir(parents=True, exist_ok=True)

@@ -225,3 +225,12 @@ def test_resource_view_trait_drives_checkboxes_and_shows_errors():
     assert v.kart.value == "" and "minst én" in v.tilbakemelding.value
     v.valgte = ["roboter"]
     assert "kurs-feil" in v.tilbakemelding.value and "roboter" in v.tilbakemelding.value
+
+
+def test_docstring_examples_run():
+    import doctest
+
+    import widgets.mobilisere as module
+
+    result = doctest.testmod(module)
+    assert result.attempted > 0 and result.failed == 0

@@ -161,3 +161,12 @@ def test_view_accepts_start_plan():
     p = endre_fase(standardplan(), "vedtak", deltakere=["toppledelse"])
     v = Prosessplanlegger(plan=p)
     assert "Folkevalgte er ikke med i høringsfasen" in v.varselboks.value
+
+
+def test_docstring_examples_run():
+    import doctest
+
+    import widgets.prosess as module
+
+    result = doctest.testmod(module)
+    assert result.attempted > 0 and result.failed == 0

@@ -145,3 +145,12 @@ def test_view_traits_drive_controls_and_case_change_resets():
 def test_view_escapes_and_rejects_unknown_case():
     with pytest.raises(InputError):
         Samhandlingskart(sak="<script>")
+
+
+def test_docstring_examples_run():
+    import doctest
+
+    import widgets.samhandle as module
+
+    result = doctest.testmod(module)
+    assert result.attempted > 0 and result.failed == 0
