@@ -542,6 +542,58 @@ def _add_catalogs(app: Sphinx) -> None:
         app.add_message_catalog(domain, str(out))
 
 
+# ---------------------------------------------------------------- widget code changes
+# myst-nb's execution cache is keyed on the code in a chapter's cells, and Sphinx
+# re-reads only changed chapters. A change in widgets/ or data/ changes what the
+# cells output without changing the cells, so it must invalidate both.
+
+WATCHED = ("widgets", "data")
+
+
+def _watched_hash(srcdir: Path) -> str:
+    import hashlib
+
+    h = hashlib.sha256()
+    for top in WATCHED:
+        for f in sorted((srcdir / top).rglob("*")):
+            if f.is_file() and f.suffix in {".py", ".yaml", ".yml", ".json", ".csv"}:
+                h.update(str(f.relative_to(srcdir)).encode())
+                h.update(f.read_bytes())
+    return h.hexdigest()
+
+
+def _stamp_path(app: Sphinx) -> Path:
+    return Path(app.doctreedir) / "kurs-widgets.sha256"
+
+
+def _invalidate_on_widget_change(app: Sphinx) -> None:
+    import shutil
+
+    current = _watched_hash(Path(app.srcdir))
+    stamp = _stamp_path(app)
+    app.env.kurs_widgets_changed = stamp.exists() and stamp.read_text().strip() != current
+    app.env.kurs_widgets_hash = current
+    if app.env.kurs_widgets_changed:
+        cache = getattr(app.config, "nb_execution_cache_path", "") or ""
+        cache_dir = Path(cache) if Path(cache).is_absolute() else Path(app.srcdir) / cache
+        if cache and cache_dir.is_dir():
+            shutil.rmtree(cache_dir)
+        logger.info("kurs: widgets/ eller data/ er endret – kjører kapitlene på nytt.")
+
+
+def _outdated_on_widget_change(app: Sphinx, env, added, changed, removed) -> list[str]:
+    if getattr(env, "kurs_widgets_changed", False):
+        return sorted(set(env.found_docs) - set(added) - set(changed))
+    return []
+
+
+def _write_stamp(app: Sphinx, exception: Exception | None) -> None:
+    if exception is None and getattr(app.env, "kurs_widgets_hash", None):
+        stamp = _stamp_path(app)
+        stamp.parent.mkdir(parents=True, exist_ok=True)
+        stamp.write_text(app.env.kurs_widgets_hash)
+
+
 def setup(app: Sphinx) -> dict:
     app.add_config_value("kurs_live_base", LIVE_BASE_DEFAULT, "env", [str])
     app.add_config_value("kurs_live_dir", "apps", "env", [str])
@@ -563,4 +615,7 @@ def setup(app: Sphinx) -> dict:
     app.connect("env-purge-doc", _purge_doc)
     app.connect("env-merge-info", _merge_info)
     app.connect("html-page-context", _check_assets, priority=900)
+    app.connect("builder-inited", _invalidate_on_widget_change)
+    app.connect("env-get-outdated", _outdated_on_widget_change)
+    app.connect("build-finished", _write_stamp)
     return {"version": "1.0", "env_version": 1, "parallel_read_safe": True, "parallel_write_safe": True}

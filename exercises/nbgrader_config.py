@@ -33,6 +33,10 @@ c.CourseDirectory.ignore = [".ipynb_checkpoints", "*.pyc", "__pycache__", "feedb
 c.Exchange.root = os.environ.get("KURSLEDER_EXCHANGE") or os.path.join(HERE, "exchange")
 c.Exchange.path_includes_course = False
 
+# Every released notebook starts with the course header (course and privacy note).
+if os.path.exists(os.path.join(HERE, "source", "header.ipynb")):
+    c.IncludeHeaderFooter.header = os.path.join(HERE, "source", "header.ipynb")
+
 # Release without hidden tests, keep locked cells read-only.
 c.ClearSolutions.code_stub = {"python": "# SKRIV SVARET DITT HER\nraise NotImplementedError()"}
 c.ClearSolutions.text_stub = "SKRIV SVARET DITT HER"

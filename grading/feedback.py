@@ -16,6 +16,17 @@ defaults:
   answer would run in the learner's browser).
 * Every file is post-processed by :func:`harden_html` as a last guard.
 
+formgrader's «Generate feedback» button runs nbgrader with the course's
+``nbgrader_config.py`` only. To make it produce the same safe pages, add::
+
+    from pathlib import Path
+    c.GenerateFeedback.preprocessors = [
+        "nbgrader.preprocessors.GetGrades", "grading.feedback.SkjulteTesterUtdata",
+        "nbgrader.preprocessors.ClearHiddenTests", "grading.feedback.KursTilbakemelding"]
+    c.HTMLExporter.template_name = "feedback"
+    c.HTMLExporter.extra_template_basedirs = [
+        str(Path(__file__).resolve().parents[1] / "grading" / "templates")]
+
 Learner text is never trusted: markdown is rendered with raw HTML escaped
 (``<script>`` is shown as text), images are only allowed as inline ``data:``
 images, and HTML outputs of code cells go through an allowlist sanitiser.
@@ -42,7 +53,10 @@ from grading.paths import layout
 log = logging.getLogger(__name__)
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
-NBCONVERT_TEMPLATE = "kurs_feedback"
+# Named like nbgrader's own template on purpose: formgrader's «Generate feedback»
+# forces HTMLExporter.template_name = "feedback", so with our template folder as
+# the only extra_template_basedirs (see feedback_config) it picks ours.
+NBCONVERT_TEMPLATE = "feedback"
 COURSE_NAME = "Nyskapende arbeidsgivere"
 PYGMENTS_STYLE = "a11y-light"  # accessible-pygments: WCAG AA contrast on a light background
 
@@ -512,7 +526,7 @@ def render_feedback_page(nb, nbgrader_info: dict, assignment_title: str | None =
 class KursTilbakemelding(Preprocessor):
     """Last preprocessor: renders the page into ``resources['kurs_side']``.
 
-    Our nbconvert template (``templates/kurs_feedback``) only prints that
+    Our nbconvert template (``templates/feedback``) only prints that
     string, so all escaping happens in our own autoescaped Jinja environment.
     """
 
@@ -521,7 +535,11 @@ class KursTilbakemelding(Preprocessor):
 
     def preprocess(self, nb, resources):
         info = dict(resources.get("nbgrader", {}))
-        resources["kurs_side"] = render_feedback_page(nb, info, self.oppgavetittel or None)
+        title = self.oppgavetittel or None
+        if title is None:  # e.g. run from formgrader: the locked intro heading
+            first = next((c for c in nb.cells if c.cell_type == "markdown"), None)
+            title = _heading_of(first.source) if first is not None else None
+        resources["kurs_side"] = render_feedback_page(nb, info, title)
         return nb, resources
 
 
@@ -534,7 +552,6 @@ def feedback_config(course_dir: Path | str, assignment: str | None = None):
     It can also be merged into ``nbgrader_config.py`` so that formgrader's
     «Generate feedback» button produces the same safe pages.
     """
-    from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor  # noqa: F401 (not used on purpose)
     from nbgrader.preprocessors import ClearHiddenTests, GetGrades
     from traitlets.config import Config
 

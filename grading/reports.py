@@ -452,11 +452,12 @@ def _bar_chart_png(labels: list[str], values: list[float], xlabel: str) -> str:
     return base64.b64encode(buf.getvalue()).decode("ascii")
 
 
-def _fmt_num(value, decimals: int = 1) -> str:
+def _fmt_num(value, decimals: int = 1, strip: bool = False) -> str:
+    """Norwegian number text: 66.7 -> '66,7'; with strip, 3.0 -> '3'."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return ""
     text = f"{float(value):.{decimals}f}"
-    if decimals and "." in text:
+    if strip and "." in text:
         text = text.rstrip("0").rstrip(".")
     return text.replace(".", ",")
 
@@ -479,7 +480,8 @@ def _write_html(path: Path, results: pd.DataFrame, units: pd.DataFrame, min_grou
                                     "Andel som har fullført hele kurset (%)")
     assignment_rows = [
         {"tittel": r["title"], "pct": _fmt_num(r["done_pct"]),
-         "snitt": _fmt_num(r["mean"], 2), "maks": _fmt_num(r["max"], 2)}
+         "snitt": _fmt_num(r["mean"], 2, strip=True),
+         "maks": _fmt_num(r["max"], 2, strip=True)}
         for _, r in per_assignment.iterrows()
     ]
     titles = list(dict.fromkeys(results["title"])) if not results.empty else []

@@ -237,3 +237,35 @@ def test_harden_html_fixes_nbgrader_default_page():
     assert soup.html["lang"] == "nb" and soup.title.get_text() == "Tilbakemelding"
     assert soup.find("a", href="https://ks.no") is not None  # navigation links are fine
     assert "[x]" in soup.get_text()
+
+
+def test_formgrader_path_with_course_config(course, tmp_path):
+    """formgrader's «Generate feedback» (NbGraderAPI, template forced to "feedback")
+    gives the same safe page once nbgrader_config.py has the lines from the docstring."""
+    from nbgrader.apps import NbGraderAPI
+    from nbgrader.coursedir import CourseDirectory
+
+    from grading._nbgrader import load_config
+
+    work = tmp_path / "kurs"
+    shutil.copytree(course, work)
+    shutil.rmtree(work / "feedback", ignore_errors=True)
+    templates = ROOT / "grading" / "templates"
+    with (work / "nbgrader_config.py").open("a", encoding="utf-8") as fh:
+        fh.write(
+            "\nc.GenerateFeedback.preprocessors = [\n"
+            '    "nbgrader.preprocessors.GetGrades", "grading.feedback.SkjulteTesterUtdata",\n'
+            '    "nbgrader.preprocessors.ClearHiddenTests", "grading.feedback.KursTilbakemelding"]\n'
+            'c.HTMLExporter.template_name = "feedback"\n'
+            f"c.HTMLExporter.extra_template_basedirs = [{str(templates)!r}]\n")
+    cfg = load_config(work)
+    cfg.CourseDirectory.root = str(work)
+    cfg.CourseDirectory.db_url = f"sqlite:///{work / 'gradebook.db'}"
+    api = NbGraderAPI(coursedir=CourseDirectory(config=cfg), config=cfg)
+    result = api.generate_feedback("vage", "ola")
+    assert result["success"], result
+    page = (work / "feedback" / "ola" / "vage" / "vage.html").read_text(encoding="utf-8")
+    soup = BeautifulSoup(page, "html.parser")
+    assert soup.h1.get_text() == "Tilbakemelding på «Å våge – refleksjonsoppgave»"
+    assert find_external_resources(page) == [] and soup.find("script") is None
+    assert HIDDEN_MARK not in page and SCRIPT in soup.get_text()

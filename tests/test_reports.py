@@ -334,7 +334,7 @@ def test_html_overview(written):
     assert cells == ["for få deltakere til å vise tall (under 5)"]
     assert not re.search(r"\d", "".join(cells).replace("5", ""))
     row = next(tr for tr in unit_table.find_all("tr") if tr.th and tr.th.get_text() == "Oppvekst")
-    assert [td.get_text(strip=True) for td in row.find_all("td")] == ["5", "80", "100", "80"]
+    assert [td.get_text(strip=True) for td in row.find_all("td")] == ["5", "80,0", "100,0", "80,0"]
     course_table = tables[0]
     row = next(tr for tr in course_table.find_all("tr") if tr.th and tr.th.get_text() == "Å våge")
     assert [td.get_text(strip=True) for td in row.find_all("td")] == ["69,2", "3", "4"]
@@ -348,3 +348,22 @@ def test_course_below_min_group_shows_no_numbers(course, tmp_path):
     assert "for få deltakere til å vise tall (under 20)" in text
     units = _read_csv(paths["enheter_csv"])
     assert (units.drop(columns=["Enhet", "Merknad"]) == "").all().all()
+
+
+def test_html_overview_in_browser_axe_and_no_requests(written):
+    import browser
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = browser.launch(p)
+        try:
+            page = b.new_page()
+            log = browser.watch_requests(page)
+            page.goto(written["html"].as_uri())
+            page.wait_for_load_state("load")
+            assert [u for u in log.all if not u.startswith(("file:", "data:"))] == []
+            assert page.evaluate("() => [...document.images].every(i => i.complete && i.naturalWidth > 0)")
+            violations = browser.run_axe(page)
+            assert violations == [], browser.format_violations(violations)
+        finally:
+            b.close()

@@ -476,3 +476,23 @@ def test_old_database_without_running_totals_is_upgraded(tmp_path):
     s = Store(f"sqlite:///{path}")
     assert s.group_summary(code) == expected
     s.close()
+
+
+def test_schema_and_queries_compile_for_postgresql():
+    """The schema uses no SQLite-only SQL: DDL and the aggregate queries compile for PostgreSQL."""
+    import sqlalchemy as sa
+    from sqlalchemy.dialects import postgresql
+    from sqlalchemy.schema import CreateIndex, CreateTable
+
+    from widgets.egenvurdering import store as mod
+
+    dialect = postgresql.dialect()
+    for table in mod.metadata.sorted_tables:
+        ddl = str(CreateTable(table).compile(dialect=dialect))
+        assert "AUTOINCREMENT" not in ddl.upper()
+        for index in table.indexes:
+            str(CreateIndex(index).compile(dialect=dialect))
+    micro = str(sa.select(mod._MICRO).compile(dialect=dialect))
+    assert "CAST(round(" in micro and "BIGINT" in micro
+    lock = sa.select(mod.t_group.c.code).where(mod.t_group.c.code.in_(["A"])).with_for_update()
+    assert "FOR UPDATE" in str(lock.compile(dialect=dialect))
