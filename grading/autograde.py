@@ -100,8 +100,14 @@ def _make_api(course_dir: str):
     return NbGraderAPI(coursedir=coursedir, config=config)
 
 
-def _init_worker(course_dir: str) -> None:
+def _init_worker(course_dir: str, quiet_stderr: bool = False) -> None:
     global _API
+    if quiet_stderr:
+        # Kernels inherit stderr and print a TCP warning each; nbgrader's own log
+        # is captured by the API and returned with each result.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, 2)
+        os.close(devnull)
     os.chdir(course_dir)
     os.environ.setdefault("PYTHONWARNINGS", "ignore")
     import warnings
@@ -161,7 +167,7 @@ def autograde(course_dir: Path | str, assignment: str, students: list[str] | Non
                 bar.update(1)
         else:
             ctx = mp.get_context("fork") if hasattr(os, "fork") else mp.get_context("spawn")
-            with ctx.Pool(workers, initializer=_init_worker, initargs=(str(lay.root),),
+            with ctx.Pool(workers, initializer=_init_worker, initargs=(str(lay.root), True),
                           maxtasksperchild=50) as pool:
                 for r in pool.imap_unordered(_grade_one, tasks, chunksize=1):
                     done[r.student] = r

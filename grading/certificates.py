@@ -40,6 +40,12 @@ def certificate_filename(learner_id: str, name: str) -> str:
     return f"kursbevis-{safe_filename_part(learner_id)}-{safe_filename_part(name)}.pdf"
 
 
+def module_title(title: str) -> str:
+    """'Å våge – refleksjonsoppgave' -> 'Å våge' (the module, not the exercise)."""
+    short = re.sub(r"\s+[–—-]\s+[^–—-]*oppgave\s*$", "", title, flags=re.I).strip()
+    return short or title
+
+
 def eligible_learners(course_dir: Path | str) -> tuple[list[dict], list[str]]:
     """Learners who completed every assignment, and the course's assignment titles.
 
@@ -50,7 +56,7 @@ def eligible_learners(course_dir: Path | str) -> tuple[list[dict], list[str]]:
     results = collect_results(Path(course_dir))
     if results.empty:
         return [], []
-    titles = list(dict.fromkeys(results["title"]))
+    titles = [module_title(t) for t in dict.fromkeys(results["title"])]
     done = results.groupby("id", sort=False)["completed"].all()
     names = results.drop_duplicates("id").set_index("id")["navn"]
     learners = [{"id": str(i), "navn": str(names[i])} for i, ok in done.items() if ok]
@@ -117,7 +123,7 @@ def render_certificate(path: Path, name: str, modules: list[str], date: dt.date,
     pdf.cell(0, 7, f"Dato: {norwegian_date(date)}", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     if issuer:
         pdf.cell(0, 7, f"Utstedt av: {issuer}", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-    pdf.ln(16)
+    pdf.ln(max(4.0, min(16.0, (pdf.h - 28) - pdf.get_y())))  # keep clear of the footer
     pdf.set_line_width(0.3)
     pdf.line(pdf.l_margin, pdf.get_y(), pdf.l_margin + 75, pdf.get_y())
     pdf.ln(1.5)

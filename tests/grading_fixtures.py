@@ -80,6 +80,10 @@ def make_course(dest: Path, assignments: tuple[str, ...] = ("vage",), *,
     """
     dest.mkdir(parents=True, exist_ok=True)
     shutil.copy2(EXERCISES / "nbgrader_config.py", dest / "nbgrader_config.py")
+    header = EXERCISES / "source" / "header.ipynb"
+    if real is not False and header.exists():
+        (dest / "source").mkdir(parents=True, exist_ok=True)
+        shutil.copy2(header, dest / "source" / "header.ipynb")
     for name in assignments:
         src = EXERCISES / "source" / name
         target = dest / "source" / name

@@ -199,3 +199,36 @@ def test_group_codes_that_look_like_sql_or_html_are_rejected(page, voila):
         page.get_by_role("button", name="Vis teamet").click()
         expect(page.locator(".kurs-feil")).to_be_visible()
         assert page.evaluate("() => window.__xss === undefined")
+
+
+EXEC_PROBE_JS = """
+async ([marker]) => {
+  const cfg = JSON.parse(document.getElementById('jupyter-config-data').textContent);
+  const url = location.origin.replace('http', 'ws') + cfg.baseUrl + 'api/kernels/' + cfg.kernelId + '/channels';
+  const ws = new WebSocket(url);
+  const seen = [];
+  await new Promise((ok, fail) => { ws.onopen = ok; ws.onerror = fail; });
+  ws.onmessage = (ev) => { try { seen.push(JSON.parse(ev.data).header.msg_type); } catch (e) {} };
+  const msg = (type, content) => JSON.stringify({
+    header: {msg_id: type + Math.random(), msg_type: type, username: 'test', session: 'probe', version: '5.3', date: ''},
+    parent_header: {}, metadata: {}, content: content, channel: 'shell', buffers: []});
+  ws.send(msg('execute_request', {code: "open(" + JSON.stringify(marker) + ", 'w').write('x')",
+                                  silent: false, store_history: false, user_expressions: {}, allow_stdin: false}));
+  ws.send(msg('kernel_info_request', {}));
+  for (let i = 0; i < 100 && !seen.includes('kernel_info_reply'); i++) await new Promise(r => setTimeout(r, 100));
+  await new Promise(r => setTimeout(r, 1000));
+  ws.close();
+  return seen;
+}
+"""
+
+
+def test_browser_cannot_execute_code_in_the_kernel(page, voila, tmp_path):
+    """Voila accepts only widget (comm) and info messages: an execute_request from the page is dropped."""
+    marker = tmp_path / "kjort.txt"
+    open_app(page, voila, "egenvurdering.ipynb")
+    expect(page.get_by_role("button", name="Start med en ny kode")).to_be_visible()
+    seen = page.evaluate(EXEC_PROBE_JS, [str(marker)])
+    assert "kernel_info_reply" in seen  # the channel works, so the probe could have succeeded
+    assert "execute_reply" not in seen
+    assert not marker.exists()
