@@ -40,6 +40,17 @@ def main() -> int:
                   f"for eksempel `BOOK_PORT=8001 VOILA_PORT=8867 LAB_PORT=8889 make start`.")
             return 1
 
+    # Retention: delete self-assessments older than the instrument's retention period.
+    from widgets.egenvurdering.store import Store, StorageError
+
+    try:
+        with Store() as store:
+            removed = store.purge_expired()
+        if removed:
+            print(f"Slettet {removed} gamle egenvurderinger (eldre enn lagringstiden).")
+    except StorageError as err:
+        print(f"Klarte ikke å rydde gamle egenvurderinger nå: {err}")
+
     token = os.environ.get("LAB_TOKEN") or secrets.token_urlsafe(16)
     procs: list[tuple[str, subprocess.Popen]] = []
     py = sys.executable
