@@ -139,18 +139,20 @@ def render_certificate(path: Path, name: str, modules: list[str], date: dt.date,
 
 
 def make_certificates(course_dir: Path, out_dir: Path, date: dt.date | None = None, *,
-                      issuer: str | None = None) -> list[Path]:
+                      issuer: str | None = None, progress: bool = False) -> list[Path]:
     """Write a kursbevis for every learner who completed every assignment.
 
     Returns the written PDF paths (sorted by file name). Learners who miss
     any assignment get none; see the module docstring for the rule.
     """
+    from tqdm import tqdm
+
     date = date or dt.date.today()
     out_dir = Path(out_dir)
     lay = layout(course_dir)
     learners, modules = eligible_learners(lay.root)
     written: list[Path] = []
-    for learner in learners:
+    for learner in tqdm(learners, desc="Kursbevis", unit="bevis", disable=not progress):
         target = out_dir / certificate_filename(learner["id"], learner["navn"])
         written.append(render_certificate(target, learner["navn"], modules, date, issuer))
     return sorted(written)

@@ -202,7 +202,7 @@ def run(args: argparse.Namespace) -> int:
         _out(res.summary())
         return 0
 
-    if k != "init" and not course.gradebook.exists():
+    if k not in ("init", "deltakere") and not course.gradebook.exists():
         raise UserError(f"Fant ingen karakterbok i {course.root}. Kjør «kursleder init» først.")
 
     if k == "deltakere":

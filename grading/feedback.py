@@ -64,7 +64,17 @@ _DATA_IMAGE_RE = re.compile(r"^data:image/(png|jpeg|gif|webp);base64,[A-Za-z0-9+
 
 
 class FeedbackError(RuntimeError):
-    """Feedback could not be generated; the message is Norwegian and says what to do."""
+    """Feedback could not be generated; the message is Norwegian and says what to do.
+
+    ``written`` holds the files that were made anyway (for the other learners)
+    and ``failed`` the learner ids that failed.
+    """
+
+    def __init__(self, message: str, written: list[Path] | None = None,
+                 failed: list[str] | None = None):
+        super().__init__(message)
+        self.written = list(written or [])
+        self.failed = list(failed or [])
 
 
 # ---------------------------------------------------------------------------
@@ -584,17 +594,19 @@ def _autograded_students(course_dir: Path, assignment: str) -> list[str]:
 
 
 def generate_feedback(course_dir: Path, assignment: str,
-                      students: list[str] | None = None) -> list[Path]:
+                      students: list[str] | None = None, *, progress: bool = False) -> list[Path]:
     """Generate safe feedback HTML for ``assignment``; return the written files.
 
     ``students`` limits the run to these learner ids (default: every learner
     with an autograded submission). Files go to
     ``feedback/<id>/<assignment>/<notebook>.html``. Raises
-    :class:`FeedbackError` (Norwegian message) when nothing can be generated.
+    :class:`FeedbackError` (Norwegian message) when nothing can be generated,
+    or, after doing all the others, when some learners failed.
     """
     from nbgrader.converters import GenerateFeedback
     from nbgrader.coursedir import CourseDirectory
     from nbgrader.utils import capture_log
+    from tqdm import tqdm
 
     from grading._nbgrader import load_config
 
@@ -616,23 +628,28 @@ def generate_feedback(course_dir: Path, assignment: str,
     cfg = load_config(lay.root)
     cfg.merge(feedback_config(lay.root, assignment))
     written: list[Path] = []
-    for student in wanted:
+    failures: dict[str, str] = {}
+    for student in tqdm(wanted, desc="Tilbakemeldinger", unit="deltaker", disable=not progress):
         coursedir = CourseDirectory(config=cfg)
         coursedir.assignment_id = assignment
         coursedir.student_id = student
         converter = GenerateFeedback(coursedir=coursedir, config=cfg)
         converter.force = True
         result = capture_log(converter)
-        if not result.get("success"):
-            detail = (result.get("log") or "") + (result.get("error") or "")
-            tail = "\n".join(detail.strip().splitlines()[-12:])
-            raise FeedbackError(
-                f"Tilbakemeldingen for «{student}» på «{assignment}» kunne ikke lages.\n{tail}")
         out_dir = lay.feedback_dir(student, assignment)
-        for src in sorted(lay.autograded_dir(student, assignment).glob("*.ipynb")):
-            target = out_dir / (src.stem + ".html")
-            if not target.exists():
-                raise FeedbackError(f"nbgrader skrev ikke {target}.")
+        targets = [out_dir / (src.stem + ".html")
+                   for src in sorted(lay.autograded_dir(student, assignment).glob("*.ipynb"))]
+        if not result.get("success") or not all(t.exists() for t in targets):
+            detail = (result.get("log") or "") + (result.get("error") or "")
+            failures[student] = "\n".join(detail.strip().splitlines()[-8:]) or "ingen fil skrevet"
+            continue
+        for target in targets:
             harden_html_file(target)
             written.append(target)
+    if failures:
+        lines = "\n".join(f"  – {s}: {why}" for s, why in failures.items())
+        raise FeedbackError(
+            f"Tilbakemeldingen på «{assignment}» kunne ikke lages for {len(failures)} deltaker(e). "
+            f"De andre ({len(written)} filer) er laget.\n{lines}",
+            written=written, failed=list(failures))
     return written

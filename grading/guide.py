@@ -404,10 +404,10 @@ def _pdf_text(pdf, markdown_text: str) -> None:
             if bullet:
                 mark = "•" if bullet.group(1) in "-*+" else bullet.group(1)
                 pdf.set_x(pdf.l_margin + 4)
-                pdf.multi_cell(pdf.epw - 4, 5.5, f"{mark} {text}", new_x=XPos.LMARGIN,
+                pdf.multi_cell(pdf.epw - 4, 5.5, f"{mark} {text}", align="L", new_x=XPos.LMARGIN,
                                new_y=YPos.NEXT)
             else:
-                pdf.multi_cell(pdf.epw, 5.5, text, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+                pdf.multi_cell(pdf.epw, 5.5, text, align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
         pdf.ln(2)
 
 
@@ -427,7 +427,7 @@ def render_guide_pdf(course_dir: Path | str, assignment: str, questions: list[Qu
     pdf.multi_cell(0, 5.5, (
         f"Oppgave: {assignment}. {len(questions)} manuelt vurderte spørsmål, til sammen "
         f"{_fmt(total)} poeng. Gi poeng og kommentar i formgrader. Bruk kriteriene under, "
-        "og vurder innholdet, ikke språket."), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        "og vurder innholdet, ikke språket."), align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     if not questions:
         pdf.ln(3)
         pdf.multi_cell(0, 5.5, "Oppgaven har ingen manuelt vurderte spørsmål.",

@@ -165,8 +165,8 @@ class Points:
         return cls(auto, manual, auto + sum(manual.values()), tests, locked)
 
 
-KINDS = ("complete", "empty", "malformed", "deleted_test", "edited_locked", "script",
-         "stripped_metadata", "partial")
+KINDS = ("complete", "empty", "malformed", "deleted_test", "deleted_manual", "edited_locked",
+         "edited_test", "script", "stripped_metadata", "partial")
 
 
 def make_submission(kind: str, release, solution) -> bytes:
@@ -182,6 +182,16 @@ def make_submission(kind: str, release, solution) -> bytes:
         first_test = next(i for i, c in enumerate(nb.cells)
                           if _nbg(c).get("grade") and not _nbg(c).get("solution"))
         del nb.cells[first_test]
+    elif kind == "deleted_manual":
+        # a manually graded answer right after a locked cell: nbgrader 0.9.6's
+        # add_missing_cells crashes (KeyError) on this one
+        idx = next(i for i, c in enumerate(nb.cells)
+                   if _nbg(c).get("grade") and _nbg(c).get("solution") and i > 0
+                   and _nbg(nb.cells[i - 1]).get("locked") and not _nbg(nb.cells[i - 1]).get("grade"))
+        del nb.cells[idx]
+    elif kind == "edited_test":
+        cell = next(c for c in nb.cells if _nbg(c).get("grade") and not _nbg(c).get("solution"))
+        cell.source = "pass  # testen er fjernet av deltakeren"
     elif kind == "edited_locked":
         cell = next(c for c in nb.cells if _nbg(c).get("locked") and not _nbg(c).get("grade")
                     and not _nbg(c).get("solution"))

@@ -269,3 +269,16 @@ def test_formgrader_path_with_course_config(course, tmp_path):
     assert soup.h1.get_text() == "Tilbakemelding på «Å våge – refleksjonsoppgave»"
     assert find_external_resources(page) == [] and soup.find("script") is None
     assert HIDDEN_MARK not in page and SCRIPT in soup.get_text()
+
+
+def test_one_broken_notebook_does_not_stop_the_others(course, tmp_path):
+    work = tmp_path / "kurs"
+    shutil.copytree(course, work)
+    broken = work / "autograded" / "ola" / "vage" / "vage.ipynb"
+    broken.chmod(0o644)
+    broken.write_text("{ikke gyldig json", encoding="utf-8")
+    with pytest.raises(FeedbackError, match=r"kunne ikke lages for 1 deltaker") as info:
+        generate_feedback(work, "vage")
+    assert info.value.failed == ["ola"]
+    assert [p.parts[-3] for p in info.value.written] == ["kari"]
+    assert find_external_resources(info.value.written[0].read_text(encoding="utf-8")) == []

@@ -172,7 +172,7 @@ def test_view_viser_startresultat():
     assert o.resultat is not None and o.feil == ""
     assert round(o.resultat.gap) == 340
     assert "340 årsverk" in o._melding.value
-    assert "<table" in o._forklaring.value and "ikke KS sitt" in o.children[0].value
+    assert "<table" in o._forklaring.value and "ikke Fremtidsverktøyet Norge 2040 fra KS" in o.children[0].value
 
 
 def test_view_alle_kontroller_har_norsk_beskrivelse():

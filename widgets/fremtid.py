@@ -462,8 +462,8 @@ class Fremtidsovelse(widgets.VBox):
         self._eksempelknapp.on_click(self._bruk_eksempel)
         self.children = [
             widgets.HTML(
-                "<p><strong>Kursets egen fremtidsøvelse.</strong> Dette er ikke KS sitt Fremtidsverktøyet "
-                "Norge 2040. Tallene under er eksempeltall for en tenkt kommune. Bytt dem ut med tall for "
+                "<p><strong>Kursets egen fremtidsøvelse.</strong> Dette er ikke Fremtidsverktøyet "
+                "Norge 2040 fra KS. Tallene under er eksempeltall for en tenkt kommune. Bytt dem ut med tall for "
                 "din kommune.</p>"
             ),
             widgets.HTML("<p><strong>Tallene for kommunen</strong></p>"),

@@ -122,7 +122,7 @@ SITUASJONER: tuple[Situasjon, ...] = (
     ),
     Situasjon(
         "ingenior",
-        "Jonas er utdannet ingeniør, men bruker det meste av tida på å kopiere papirer og "
+        "Jonas er utdannet ingeniør, men bruker det meste av tiden på å kopiere papirer og "
         "svare på telefonen.",
         "bruk_av_kompetanse",
         "Jonas har kunnskap som ikke blir brukt. Det handler om bruk av kompetanse.",

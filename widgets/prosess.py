@@ -43,7 +43,7 @@ DELTAKERE: dict[str, str] = {
     "ansatte": "Ansatte",
     "tillitsvalgte": "Tillitsvalgte",
     "verneombud": "Verneombud",
-    "hr": "HR og personal",
+    "hr": "HR (personalavdelingen)",
 }
 
 
@@ -77,7 +77,7 @@ FASER: tuple[Fase, ...] = (
         ),
         frozenset({"folkevalgte", "toppledelse", "tillitsvalgte"}),
         "Mandatet trenger politisk og administrativ forankring, og partene bør være med i "
-        "prosjektgruppen fra start.",
+        "prosjektgruppen fra starten.",
         "Uten forankring og mandat er det uklart hvem som eier arbeidet. Da blir det vanskelig å få "
         "politisk vedtak og gjennomføring senere.",
         4,

@@ -172,7 +172,7 @@ SAKER: tuple[Sak, ...] = (
     Sak(
         "ensomhet",
         "Mindre ensomhet blant eldre",
-        "Kommunen ser at mange eldre som bor hjemme er ensomme, og vil gjøre noe med det.",
+        "Kommunen ser at mange eldre som bor hjemme, er ensomme, og vil gjøre noe med det.",
         "partnerskap",
         frozenset({"frivillige", "innbyggere", "administrasjon"}),
         frozenset({"ansatte", "naeringsliv", "offentlige", "folkevalgte"}),

@@ -114,7 +114,7 @@ SAKER: tuple[Sak, ...] = (
     ),
     Sak(
         "helgetillegg",
-        "Ansatte som jobber på lørdag og søndag, får et tillegg i lønna.",
+        "Ansatte som jobber på lørdag og søndag, får et tillegg i lønnen.",
         "avtale",
         "Tillegget står i tariffavtalen. Det er partene som har forhandlet det fram, og det "
         "endres bare i nye forhandlinger.",
@@ -136,7 +136,7 @@ SAKER: tuple[Sak, ...] = (
     ),
     Sak(
         "apningstid",
-        "Biblioteket har åpent til klokka 20 to dager i uka. Det ble bestemt i budsjettet som "
+        "Biblioteket har åpent til klokken 20 to dager i uken. Det ble bestemt i budsjettet som "
         "kommunestyret vedtok.",
         "politisk",
         "Budsjettet er vedtatt av kommunestyret. Å endre åpningstiden krever et nytt politisk "
