@@ -42,7 +42,7 @@ book: venv vendor
 	$(VENV)/bin/jupyter-book build . -W -n --keep-going
 
 course: venv
-	$(PY) -m grading.cli init --stille
+	$(PY) -m grading.cli --stille init
 
 start: venv vendor book course
 	$(PY) tools/serve.py

@@ -117,6 +117,8 @@ def run(tmp_path_factory):
     graded = grade_assignment(course, A, workers=3, progress=False)
 
     # manual grading through nbgrader's Gradebook API
+    from nbgrader.api import Grade
+
     from grading._nbgrader import gradebook
 
     manual_given: dict[str, float] = {}
@@ -137,6 +139,8 @@ def run(tmp_path_factory):
                         grade.needs_manual_grade = False
                         manual_given[s] = manual_given.get(s, 0.0) + score
         gb.db.commit()
+        still_manual = [(g.student.id, g.name) for g in gb.db.query(Grade).all()
+                        if g.needs_manual_grade and g.student.id not in failed]
 
     from grading.certificates import make_certificates
     from grading.feedback import generate_feedback
@@ -146,7 +150,7 @@ def run(tmp_path_factory):
     reports = write_reports(course, tmp / "rapporter", min_group=5)
     certificates = make_certificates(course, tmp / "kursbevis", date=dt.date(2026, 12, 1))
     return dict(course=course, tmp=tmp, ids=ids, rows=rows, kinds=kinds, data=data, points=points,
-                graded=graded, manual=manual_given, feedback=feedback, reports=reports,
+                graded=graded, manual=manual_given, still_manual=still_manual, feedback=feedback, reports=reports,
                 certificates=certificates, results=collect_results(course), zpath=zpath,
                 zip_sha=zip_sha, inbound=inbound, unknown=unknown, release=release)
 
@@ -205,6 +209,8 @@ def test_grades_are_right(run):
     for s in run["ids"]:
         assert got[s] == pytest.approx(expected[s]), (s, run["kinds"].get(s))
     assert set(results["max_score"].dropna()) == {pts.total}
+    # after manual grading nothing waits: autograded cells were all graded by nbgrader
+    assert run["still_manual"] == []
     # exactly the malformed notebook failed in nbgrader
     assert [r.student for r in run["graded"].autograde.failed] == ["d001"]
     # the unknown learner is not graded and not in the gradebook
@@ -264,3 +270,47 @@ def test_certificates_for_completed_learners_only(run):
     assert len(names) == len(done)
     for s in done:
         assert any(f"kursbevis-{s}-" in n for n in names), s
+
+
+def _grades(course: Path) -> dict:
+    from nbgrader.api import Grade
+
+    from grading._nbgrader import gradebook
+
+    with gradebook(course) as gb:
+        return {(g.student.id, g.name): (g.auto_score, g.needs_manual_grade)
+                for g in gb.db.query(Grade).all()}
+
+
+def test_parallel_autograde_equals_plain_nbgrader(tmp_path):
+    """The toolkit's parallel path gives exactly the grades of plain `nbgrader autograde`."""
+    from grading._nbgrader import run_nbgrader
+    from grading.autograde import autograde
+    from grading.release import generate_assignment
+
+    kinds = ["complete", "empty", "malformed", "deleted_test", "deleted_manual", "edited_test",
+             "stripped_metadata"]
+    courses = []
+    for name in ("plain", "toolkit"):
+        course = make_course(tmp_path / name, (A,))
+        generate_assignment(course, A)
+        release, solution = released_notebook(course, A), solution_notebook(course, A)
+        for i, kind in enumerate(kinds):
+            d = course / "submitted" / f"s{i}" / A
+            d.mkdir(parents=True)
+            (d / f"{A}.ipynb").write_bytes(make_submission(kind, release, solution))
+            (d / "timestamp.txt").write_text("2026-11-20 10:00:00.000000 UTC")
+        courses.append(course)
+    plain, toolkit = courses
+    proc = run_nbgrader(plain, "autograde", A, check=False)
+    assert proc.returncode == 1  # the malformed notebook makes nbgrader exit 1
+    res = autograde(toolkit, A, workers=3, progress=False)
+    assert [r.student for r in res.failed] == [f"s{kinds.index('malformed')}"]
+    a, b = _grades(plain), _grades(toolkit)
+    assert a == b
+    # and the restored cells were graded, not left for manual grading
+    tests = Points.of(released_notebook(toolkit, A)).tests
+    for i, kind in enumerate(kinds):
+        if kind in ("complete", "deleted_test", "edited_test", "deleted_manual", "stripped_metadata"):
+            for t in tests:
+                assert b[(f"s{i}", t)][1] is False and b[(f"s{i}", t)][0] > 0, (kind, t)
