@@ -1,0 +1,228 @@
+"""Anomaly detection on crafted notebooks, the course scan, and the report."""
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import json
+import re
+import shutil
+
+import nbformat
+import pytest
+
+from grading.anomalies import KINDS, Anomaly, inspect_notebook, render_html, scan, write_report
+from grading_fixtures import EXERCISES, SCRIPT, fixture_source
+
+
+def fake_release(source):
+    """What nbgrader's release does to the fixture: stubs for answers, no hidden tests."""
+    nb = copy.deepcopy(source)
+    for cell in nb.cells:
+        meta = cell.metadata.get("nbgrader", {})
+        if meta.get("solution"):
+            if cell.cell_type == "code":
+                cell.source = re.sub(r"### BEGIN SOLUTION.*?### END SOLUTION",
+                                     "# SKRIV SVARET DITT HER\nraise NotImplementedError()",
+                                     cell.source, flags=re.S)
+            else:
+                cell.source = "SKRIV SVARET DITT HER"
+        cell.source = re.sub(r"\n?### BEGIN HIDDEN TESTS.*?### END HIDDEN TESTS", "", cell.source, flags=re.S)
+    return nb
+
+
+@pytest.fixture(scope="module")
+def release():
+    return fake_release(fixture_source("vage"))
+
+
+def answered(release):
+    nb = copy.deepcopy(release)
+    for cell in nb.cells:
+        meta = cell.metadata.get("nbgrader", {})
+        if meta.get("solution"):
+            cell.source = "nivaaer = ['a', 'b', 'c', 'd', 'vane']" if meta["grade_id"] == "svar-nivaaer" else \
+                ("def antall_ord(t):\n    return len(t.split())" if cell.cell_type == "code" else "Mitt svar.")
+    return nb
+
+
+def check(nb, release):
+    data = nbformat.writes(nb).encode() if not isinstance(nb, bytes) else nb
+    return inspect_notebook(data, json.loads(nbformat.writes(release)), student="s", assignment="vage")
+
+
+def kinds(found):
+    return sorted((a.kind, a.cell) for a in found)
+
+
+def cell(nb, gid):
+    return next(c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") == gid)
+
+
+def test_complete_work_has_no_anomaly(release):
+    assert check(answered(release), release) == []
+
+
+def test_hidden_tests_removed_by_release_are_not_tampering(release):
+    # the submission's test cell equals the RELEASED cell (without hidden tests): no anomaly,
+    # although it differs from the source cell that nbgrader's checksum warning compares with
+    nb = answered(release)
+    assert "HIDDEN" not in cell(nb, "test-nivaaer").source
+    assert check(nb, release) == []
+
+
+def test_unanswered_stubs(release):
+    assert kinds(check(copy.deepcopy(release), release)) == [
+        ("ubesvart", "refleksjon"), ("ubesvart", "svar-nivaaer"), ("ubesvart", "svar-ord")]
+
+
+def test_malformed_json_with_line(release):
+    text = nbformat.writes(answered(release))
+    (a,) = check(text[: len(text) // 2].encode(), release)
+    assert a.kind == "ugyldig_notatbok" and "linje" in a.description and a.severity == "høy"
+
+
+def test_not_utf8(release):
+    (a,) = check(b"\xff\xfe\x00garbage", release)
+    assert a.kind == "ugyldig_notatbok" and "UTF-8" in a.description
+
+
+def test_json_but_not_a_notebook(release):
+    (a,) = check(json.dumps({"cells": 5, "nbformat": 4, "nbformat_minor": 5}).encode(), release)
+    assert a.kind == "ugyldig_notatbok" and "nbformat" in a.description
+
+
+@pytest.mark.parametrize("gid, kind", [
+    ("test-nivaaer", "slettet_testcelle"),
+    ("refleksjon", "slettet_svarcelle"),
+    ("svar-ord", "slettet_svarcelle"),
+    ("instruks-refleksjon", "slettet_last_celle"),
+])
+def test_deleted_cells(release, gid, kind):
+    nb = answered(release)
+    nb.cells = [c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") != gid]
+    assert kinds(check(nb, release)) == [(kind, gid)]
+
+
+def test_edited_test_and_locked_cells(release):
+    nb = answered(release)
+    cell(nb, "test-ord").source = "pass"
+    cell(nb, "intro").source += " (endret)"
+    assert kinds(check(nb, release)) == [("endret_last_celle", "intro"), ("endret_testcelle", "test-ord")]
+
+
+def test_changed_cell_type_and_points(release):
+    nb = answered(release)
+    c = cell(nb, "instruks-ord")
+    nb.cells[nb.cells.index(c)] = nbformat.v4.new_code_cell(c.source, metadata=c.metadata, id=c.id)
+    cell(nb, "test-nivaaer").metadata["nbgrader"]["points"] = 100
+    assert kinds(check(nb, release)) == [("endret_celletype", "instruks-ord"), ("endret_poeng", "test-nivaaer")]
+
+
+def test_duplicated_cell(release):
+    nb = answered(release)
+    nb.cells.append(copy.deepcopy(cell(nb, "svar-ord")))
+    nb.cells[-1].id = "kopi"
+    assert kinds(check(nb, release)) == [("dobbel_celle", "svar-ord")]
+
+
+def test_stripped_metadata_restorable_by_cell_id(release):
+    nb = answered(release)
+    for c in nb.cells:
+        c.metadata = {}
+    (a,) = check(nb, release)
+    assert a.kind == "manglende_metadata" and "lagt tilbake" in a.action
+
+
+def test_stripped_metadata_and_new_ids(release):
+    nb = answered(release)
+    for i, c in enumerate(nb.cells):
+        c.metadata = {}
+        c.id = f"ny-{i}"
+    found = check(nb, release)
+    assert found[0].kind == "manglende_metadata" and "for hånd" in found[0].action
+    # every released cell is then missing too
+    assert {a.kind for a in found[1:]} <= {"slettet_testcelle", "slettet_svarcelle", "slettet_last_celle"}
+
+
+def test_partial_metadata_loss_is_detected(release):
+    nb = answered(release)
+    cell(nb, "test-ord").metadata = {}
+    assert kinds(check(nb, release)) == [("manglende_metadata", "")]
+
+
+def test_every_kind_has_a_norwegian_title_and_severity():
+    for kind, (title, sev) in KINDS.items():
+        assert title and sev in ("høy", "middels", "info")
+
+
+# --------------------------------------------------------------------------- scan + report
+@pytest.fixture()
+def course(tmp_path, release):
+    from grading._nbgrader import gradebook
+    from grading.collect import log_event
+    from grading.roster import import_roster
+
+    shutil.copy(EXERCISES / "nbgrader_config.py", tmp_path / "nbgrader_config.py")
+    (tmp_path / "release" / "vage").mkdir(parents=True)
+    nbformat.write(release, str(tmp_path / "release" / "vage" / "vage.ipynb"))
+    import_roster(tmp_path, data=("id;navn;epost;enhet\nola;Ola Nordmann;ola@k.no;Helse\n"
+                                  "kari;Kari <b>Nordmann</b>;kari@k.no;Skole\nper;Per;per@k.no;Skole\n").encode())
+    with gradebook(tmp_path) as gb:
+        gb.update_or_create_assignment("vage", duedate=dt.datetime(2026, 11, 20, 11, 0))
+
+    def submit(student, nb, ts):
+        d = tmp_path / "submitted" / student / "vage"
+        d.mkdir(parents=True)
+        (d / "vage.ipynb").write_text(nbformat.writes(nb))
+        (d / "timestamp.txt").write_text(ts)
+
+    submit("ola", answered(release), "2026-11-20 10:00:00.000000 UTC")
+    late = answered(release)
+    cell(late, "test-ord").source = "pass"
+    submit("kari", late, "2026-11-22 11:30:00.000000 UTC")
+    submit("fremmed", answered(release), "2026-11-20 10:00:00.000000 UTC")
+    log_event(tmp_path, "vage", {"kind": "ukjent_deltaker", "student": "x<script>", "file": f"{SCRIPT}.ipynb",
+                                 "sha256": "abc", "message": f"Filen «{SCRIPT}.ipynb» kan ikke knyttes."})
+    return tmp_path
+
+
+def test_scan_finds_course_level_anomalies(course):
+    found = scan(course, "vage", autograde_failures={"ola": "filen er ikke gyldig JSON"})
+    got = sorted((a.student, a.kind) for a in found)
+    assert got == sorted([
+        ("fremmed", "ukjent_deltaker"),
+        ("kari", "endret_testcelle"),
+        ("kari", "for_sen"),
+        ("ola", "retting_feilet"),
+        ("per", "ikke_levert"),
+        ("x<script>", "ukjent_deltaker"),
+    ])
+    late = next(a for a in found if a.kind == "for_sen")
+    assert "2 døgn" in late.description and "20.11.2026 kl. 12:00" in late.description
+
+
+def test_report_is_escaped_accessible_and_offline(course):
+    found = scan(course, "vage")
+    paths = write_report(course, "vage", found)
+    html = paths["html"].read_text(encoding="utf-8")
+    assert html.startswith("<!DOCTYPE html>") and '<html lang="nb">' in html
+    assert SCRIPT not in html and "&lt;script&gt;" in html
+    assert "<b>Nordmann</b>" not in html and "&lt;b&gt;Nordmann&lt;/b&gt;" in html
+    assert not re.search(r"""(src|href)=["']?(https?:)?//""", html)
+    assert "<link" not in html and "<script" not in html
+    assert html.count("<th scope=") >= 3 and "<caption>" in html and "<main" in html
+    csv = paths["csv"].read_text(encoding="utf-8-sig").splitlines()
+    assert csv[0].startswith("deltaker;navn;enhet;oppgave;type")
+    assert len(csv) == len(found) + 1
+
+
+def test_empty_report():
+    text = render_html("vage", [], {})
+    assert "Ingen avvik funnet" in text
+
+
+def test_anomaly_key_dedupes():
+    from grading.anomalies import dedupe
+
+    a = Anomaly("s", "vage", "ubesvart", "x", cell="c")
+    assert dedupe([a, Anomaly("s", "vage", "ubesvart", "y", cell="c")]) == [a]
