@@ -29,6 +29,36 @@ def port_free(port: int) -> bool:
         return s.connect_ex(("127.0.0.1", port)) != 0
 
 
+def wait_until_up(url: str, procs: list, timeout: float = 120) -> bool:
+    """Poll a URL until it answers, while every started process is still running."""
+    import urllib.error
+    import urllib.request
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if any(p.poll() is not None for _, p in procs):
+            return False
+        try:
+            urllib.request.urlopen(url, timeout=2)
+            return True
+        except urllib.error.HTTPError:
+            return True  # it answers
+        except OSError:
+            time.sleep(0.3)
+    return False
+
+
+def stop_all(procs: list) -> None:
+    for _, p in procs:
+        if p.poll() is None:
+            p.terminate()
+    for _, p in procs:
+        try:
+            p.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            p.kill()
+
+
 def main() -> int:
     html = ROOT / "_build" / "html"
     if not (html / "index.html").exists():
@@ -67,7 +97,13 @@ def main() -> int:
     procs.append(("JupyterLab", subprocess.Popen(lab, cwd=ROOT / "exercises",
                                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)))
 
-    time.sleep(2)
+    for name, url in (("boka", f"http://127.0.0.1:{BOOK_PORT}/"),
+                      ("appene", f"http://127.0.0.1:{VOILA_PORT}/voila/tree"),
+                      ("JupyterLab", f"http://127.0.0.1:{LAB_PORT}/api/status?token={token}")):
+        if not wait_until_up(url, procs):
+            print(f"{name} startet ikke. Se meldingene over. Stopper.")
+            stop_all(procs)
+            return 1
     print(f"""
 Nyskapende arbeidsgivere kjører nå på denne maskinen:
 
@@ -81,14 +117,7 @@ Trykk Ctrl+C for å stoppe.
 """, flush=True)
 
     def stop(*_):
-        for _, p in procs:
-            if p.poll() is None:
-                p.terminate()
-        for _, p in procs:
-            try:
-                p.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                p.kill()
+        stop_all(procs)
 
     signal.signal(signal.SIGTERM, lambda *_: (stop(), sys.exit(0)))
     try:

@@ -1,0 +1,66 @@
+"""`make start`'s launcher: book, apps and JupyterLab come up on 127.0.0.1 and stop cleanly."""
+from __future__ import annotations
+
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+
+import pytest
+
+from voila_process import free_port
+
+pytestmark = pytest.mark.slow
+
+
+def fetch(url: str) -> tuple[int, str]:
+    with urllib.request.urlopen(url, timeout=30) as resp:
+        return resp.status, resp.read().decode("utf-8", "replace")
+
+
+def test_make_start_serves_book_apps_and_jupyterlab(built_book, root, tmp_path):
+    ports = {"BOOK_PORT": free_port(), "VOILA_PORT": free_port(), "LAB_PORT": free_port()}
+    env = dict(os.environ, **{k: str(v) for k, v in ports.items()},
+               EGENVURDERING_DB_URL=f"sqlite:///{tmp_path / 'ev.db'}", PYTHONUNBUFFERED="1")
+    proc = subprocess.Popen([sys.executable, str(root / "tools" / "serve.py")], cwd=root, env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    out = []
+    try:
+        deadline = time.monotonic() + 90
+        while not any("Trykk Ctrl+C" in line for line in out):
+            line = proc.stdout.readline()
+            if not line and proc.poll() is not None:
+                pytest.fail("serve.py stoppet:\n" + "".join(out))
+            out.append(line)
+            assert time.monotonic() < deadline, "serve.py ble ikke klar:\n" + "".join(out)
+        text = "".join(out)
+        assert f"http://127.0.0.1:{ports['BOOK_PORT']}/" in text
+        token = re.search(r"token=([\w-]+)", text).group(1)
+
+        status, html = fetch(f"http://127.0.0.1:{ports['BOOK_PORT']}/chapters/vage.html")
+        assert status == 200 and "Å våge" in html
+
+        status, html = fetch(f"http://127.0.0.1:{ports['VOILA_PORT']}/voila/render/egenvurdering.ipynb")
+        assert status == 200 and 'lang="nb"' in html
+
+        lab = f"http://127.0.0.1:{ports['LAB_PORT']}"
+        for _ in range(60):  # JupyterLab starts more slowly than the others
+            try:
+                status, body = fetch(f"{lab}/formgrader/api/assignments?token={token}")
+                break
+            except OSError:
+                time.sleep(1)
+        assert status == 200
+        names = {a["name"] for a in __import__("json").loads(body)}
+        assert {"vage", "handlingsplan"} <= names
+    finally:
+        proc.send_signal(signal.SIGINT)
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            pytest.fail("serve.py stoppet ikke på Ctrl+C")
+    assert proc.returncode == 0
