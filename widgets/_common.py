@@ -1,7 +1,9 @@
-"""Small helpers shared by the widget views: escaping, feedback boxes, number format."""
+"""Small helpers shared by the widget views: escaping, feedback boxes, tables, number format."""
 from __future__ import annotations
 
 import html
+from collections.abc import Iterable, Mapping
+from typing import TypeVar
 
 #: CSS classes defined in book_static/kurs.css and apps' template.
 FEEDBACK_KINDS = {"ok": "kurs-feedback kurs-ok", "info": "kurs-feedback kurs-info", "feil": "kurs-feedback kurs-feil"}
@@ -9,6 +11,20 @@ FEEDBACK_KINDS = {"ok": "kurs-feedback kurs-ok", "info": "kurs-feedback kurs-inf
 
 class InputError(ValueError):
     """Bad input from a learner. The message is in Norwegian and safe to show."""
+
+
+_T = TypeVar("_T")
+
+
+def finn(indeks: Mapping[str, _T], nokkel: object, melding: str) -> _T:
+    """Return ``indeks[nokkel]``, or raise :class:`InputError` with ``melding``.
+
+    A key that is missing or cannot be a key at all (not hashable) gives the message.
+    """
+    try:
+        return indeks[nokkel]  # type: ignore[index]
+    except (KeyError, TypeError):
+        raise InputError(melding) from None
 
 
 def esc(text: object) -> str:
@@ -21,6 +37,32 @@ def feedback_html(message: str, kind: str = "info", title: str | None = None) ->
     cls = FEEDBACK_KINDS.get(kind, FEEDBACK_KINDS["info"])
     head = f"<strong>{esc(title)}</strong> " if title else ""
     return f'<div class="{cls}" role="status">{head}{esc(message)}</div>'
+
+
+def oppgavetekst_html(overskrift: str, tekst: str) -> str:
+    """Return a paragraph that shows one case: a bold heading with a full stop, then the text."""
+    return f"<p><strong>{esc(overskrift)}.</strong> {esc(tekst)}</p>"
+
+
+def rad_html(overskrift: str, *celler: str) -> str:
+    """Return one table row: a row header (``scope='row'``) and data cells, all escaped."""
+    data = "".join(f"<td>{esc(celle)}</td>" for celle in celler)
+    return f"<tr><th scope='row'>{esc(overskrift)}</th>{data}</tr>"
+
+
+def tabell_html(
+    tittel: str, kolonner: Iterable[str], rader: str, klasse: str = "table kurs-tabell"
+) -> str:
+    """Return an accessible table: a caption, column headers (``scope='col'``) and the body.
+
+    ``tittel`` and ``kolonner`` are plain text and are escaped; ``rader`` is the
+    body as HTML, for example from :func:`rad_html`.
+    """
+    hode = "".join(f"<th scope='col'>{esc(k)}</th>" for k in kolonner)
+    return (
+        f"<table class='{esc(klasse)}'><caption>{esc(tittel)}</caption>"
+        f"<thead><tr>{hode}</tr></thead><tbody>{rader}</tbody></table>"
+    )
 
 
 def tall(x: float, desimaler: int = 0) -> str:

@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 import ipywidgets as widgets
 import traitlets
 
-from widgets._common import InputError, esc, feedback_html, tall
+from widgets._common import InputError, esc, feedback_html, tabell_html, tall
 
 __all__ = [
     "START_AAR",
@@ -358,11 +358,11 @@ def _tabell_html(f: Framskriving) -> str:
         for r in f.rader
         if r.aar in vis
     )
-    return (
-        "<table class='kurs-tabell'><caption>Framskriving i årsverk (forenklet modell)</caption>"
-        "<thead><tr><th scope='col'>År</th><th scope='col'>Behov</th><th scope='col'>Bemanning</th>"
-        "<th scope='col'>Gap (behov minus bemanning)</th></tr></thead>"
-        f"<tbody>{rader}</tbody></table>"
+    return tabell_html(
+        "Framskriving i årsverk (forenklet modell)",
+        ("År", "Behov", "Bemanning", "Gap (behov minus bemanning)"),
+        rader,
+        klasse="kurs-tabell",
     )
 
 

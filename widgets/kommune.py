@@ -14,7 +14,8 @@ from dataclasses import dataclass
 import ipywidgets as widgets
 import traitlets
 
-from widgets._common import InputError, esc, feedback_html
+from widgets._common import InputError, esc, feedback_html, oppgavetekst_html
+from widgets._oppgave import ETIKETT_STIL, Visning
 
 __all__ = [
     "MODELLER",
@@ -260,7 +261,7 @@ def oppsummer(svar: dict[str, object], praksiser: tuple[Praksis, ...] = PRAKSISE
     )
 
 
-class KommuneSortering(widgets.VBox):
+class KommuneSortering(Visning):
     """Sorteringsøvelse: er praksisen kommune 1.0, 2.0 eller 3.0?
 
     Each practice gets a group of radio buttons and feedback at once. A
@@ -287,7 +288,6 @@ class KommuneSortering(widgets.VBox):
 
     def __init__(self, eksempel: bool = True, praksiser: tuple[Praksis, ...] = PRAKSISER, **kwargs):
         self._praksiser = praksiser
-        self._synker = False  # True while the view sets the radio buttons from `svar`
         valg = [(f"{m.kode} {m.navn}", m.kode) for m in MODELLER.values()]
         self._knapper: dict[str, widgets.RadioButtons] = {}
         self._tilbakemeldinger: dict[str, widgets.HTML] = {}
@@ -297,14 +297,14 @@ class KommuneSortering(widgets.VBox):
                 options=valg,
                 value=None,
                 description=f"Modell for praksis {nr}:",
-                style={"description_width": "initial"},
+                style=ETIKETT_STIL,
             )
             knapper.observe(self._on_knapp, names="value")
             self._knapper[p.id] = knapper
             self._tilbakemeldinger[p.id] = widgets.HTML()
             bokser.append(
                 widgets.VBox(
-                    [widgets.HTML(f"<p><strong>Praksis {nr}.</strong> {esc(p.tekst)}</p>"), knapper,
+                    [widgets.HTML(oppgavetekst_html(f"Praksis {nr}", p.tekst)), knapper,
                      self._tilbakemeldinger[p.id]],
                     layout=widgets.Layout(margin="0 0 1em 0"),
                 )
@@ -355,13 +355,10 @@ class KommuneSortering(widgets.VBox):
             self.oppsummering = None
             self._sammendrag.value = feedback_html(str(e), "feil", title="Noe er galt med svarene.")
             return
-        self._synker = True
-        try:
+        with self._synkroniserer():
             for pid, knapper in self._knapper.items():
                 valgt = self.svar.get(pid)
                 knapper.value = None if valgt is None else vurder(pid, valgt, self._praksiser).svar
-        finally:
-            self._synker = False
         for pid, knapper in self._knapper.items():
             felt = self._tilbakemeldinger[pid]
             if knapper.value is None:

@@ -12,11 +12,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from operator import attrgetter
 
 import ipywidgets as W
 import traitlets as T
 
-from widgets._common import InputError, esc, feedback_html
+from widgets import _oppgave
+from widgets._common import InputError, esc, feedback_html, finn
+from widgets._oppgave import Klassifiseringsoppgave, start_paa_nytt
 
 __all__ = [
     "FAKTORER",
@@ -169,10 +172,7 @@ _FAKTOR_BY_ID = {f.id: f for f in FAKTORER}
 
 def finn_faktor(faktor_id: str) -> Faktor:
     """Return the factor with this id, or raise :class:`InputError`."""
-    try:
-        return _FAKTOR_BY_ID[faktor_id]
-    except (KeyError, TypeError):
-        raise InputError(f"Ukjent faktor: «{faktor_id}».") from None
+    return finn(_FAKTOR_BY_ID, faktor_id, f"Ukjent faktor: «{faktor_id}».")
 
 
 def finn_situasjon(situasjon_id: str) -> Situasjon:
@@ -213,59 +213,30 @@ def vurder_faktor(situasjon_id: str, faktor_id: str) -> FaktorVurdering:
 
 
 @dataclass(frozen=True)
-class FaktorResultat:
+class FaktorResultat(_oppgave.Resultat[FaktorVurdering]):
     """All matches judged so far."""
-
-    vurderinger: tuple[FaktorVurdering, ...]
-    antall: int
-
-    @property
-    def besvart(self) -> int:
-        return len(self.vurderinger)
-
-    @property
-    def riktige(self) -> int:
-        return sum(v.riktig for v in self.vurderinger)
-
-    @property
-    def ferdig(self) -> bool:
-        return self.besvart == self.antall
 
 
 def vurder_faktorer(svar: Mapping[str, str | None]) -> FaktorResultat:
     """Judge every answered situation. Empty answers (``None`` or ``""``) are skipped."""
-    for situasjon_id in svar:
-        finn_situasjon(situasjon_id)
-    vurderinger = tuple(
-        vurder_faktor(s.id, svar[s.id]) for s in SITUASJONER if svar.get(s.id) not in (None, "")
-    )
+    vurderinger = _oppgave.vurder_besvarte(svar, SITUASJONER, finn_situasjon, vurder_faktor)
     return FaktorResultat(vurderinger, len(SITUASJONER))
+
+
+_TEKSTER = _oppgave.Tekster(
+    ingen="Du har ikke koblet noen situasjoner ennå. Det er {antall} situasjoner, én for hver faktor.",
+    gjort="koblet",
+    ting="situasjoner",
+    alle_riktige="Du kjenner faktorene godt.",
+    noen_feil="Mange blander mestringsklima (kollegene) og mestringsorientert ledelse "
+    "(lederen), og indre motivasjon (oppgaven) og prososial motivasjon (andre "
+    "mennesker). Les forklaringene og prøv igjen.",
+)
 
 
 def oppsummer_faktorer(resultat: FaktorResultat) -> tuple[str, str]:
     """Return the score message and its feedback kind."""
-    if resultat.besvart == 0:
-        return (
-            f"Du har ikke koblet noen situasjoner ennå. Det er {resultat.antall} situasjoner, "
-            "én for hver faktor.",
-            "info",
-        )
-    if not resultat.ferdig:
-        return (
-            f"Du har koblet {resultat.besvart} av {resultat.antall} situasjoner. "
-            f"{resultat.riktige} er riktige så langt.",
-            "info",
-        )
-    tekst = f"Ferdig! Du har {resultat.riktige} av {resultat.antall} riktige."
-    if resultat.riktige < resultat.antall:
-        tekst += (
-            " Mange blander mestringsklima (kollegene) og mestringsorientert ledelse "
-            "(lederen), og indre motivasjon (oppgaven) og prososial motivasjon (andre "
-            "mennesker). Les forklaringene og prøv igjen."
-        )
-    else:
-        tekst += " Du kjenner faktorene godt."
-    return tekst, "ok"
+    return _oppgave.oppsummer(resultat, _TEKSTER)
 
 
 # ---------------------------------------------------------------------------
@@ -353,12 +324,11 @@ def vurder_sloyfe(rekkefolge: Sequence[str]) -> SloyfeResultat:
 # ---------------------------------------------------------------------------
 
 _VELG = ("Velg faktor …", "")
-_BRED = {"description_width": "initial"}
 #: Wide enough for the longest option; never wider than the page.
 _VELGER_LAYOUT = {"width": "34em", "max_width": "100%"}
 
 
-class FaktorOppgave(W.VBox):
+class FaktorOppgave(Klassifiseringsoppgave):
     """Match invented workplace situations to the 10-FAKTOR factor they concern.
 
     Each match gets immediate feedback; the score counts the current right answers.
@@ -375,88 +345,28 @@ class FaktorOppgave(W.VBox):
     poeng = T.Int(0, help="Antall situasjoner koblet til riktig faktor.")
     ferdig = T.Bool(False, help="Sann når alle situasjonene er koblet.")
 
-    #: True while the view copies a trait into its controls, so their callbacks do not echo back.
-    _synker = False
-
     def __init__(self, **kwargs):
         faktorliste = "".join(
             f"<li><strong>{esc(f.navn)}:</strong> {esc(f.beskrivelse)}</li>" for f in FAKTORER
         )
-        self._intro = W.HTML(
-            "<p><strong>Oppgave: Hvilken faktor handler det om?</strong> Under står "
+        super().__init__(
+            intro="<p><strong>Oppgave: Hvilken faktor handler det om?</strong> Under står "
             f"{len(SITUASJONER)} korte situasjoner fra arbeidslivet. De er våre egne, "
             "oppdiktede eksempler, ikke spørsmål fra 10-FAKTOR. Velg den faktoren hver "
             "situasjon handler mest om. Du får en forklaring med en gang.</p>"
             "<p>De ti faktorene, forklart med våre ord:</p>"
-            f"<ul>{faktorliste}</ul>"
+            f"<ul>{faktorliste}</ul>",
+            oppgaver=SITUASJONER,
+            valg=[_VELG] + [(f.navn, f.id) for f in FAKTORER],
+            etikett="Faktor for situasjon {nr}:",
+            overskrift="Situasjon {nr}",
+            bredde=_VELGER_LAYOUT,
+            gyldige=_FAKTOR_BY_ID,
+            vurder=vurder_faktorer,
+            oppsummer=oppsummer_faktorer,
+            vurdering_id=attrgetter("situasjon_id"),
+            **kwargs,
         )
-        valg = [_VELG] + [(f.navn, f.id) for f in FAKTORER]
-        self._velgere: dict[str, W.Dropdown] = {}
-        self._svarbokser: dict[str, W.HTML] = {}
-        rader = []
-        for nr, s in enumerate(SITUASJONER, start=1):
-            velger = W.Dropdown(
-                options=valg,
-                value="",
-                description=f"Faktor for situasjon {nr}:",
-                style=_BRED,
-                layout=W.Layout(**_VELGER_LAYOUT),
-            )
-            velger.observe(self._on_velger, names="value")
-            self._velgere[s.id] = velger
-            self._svarbokser[s.id] = W.HTML()
-            rader.append(
-                W.VBox(
-                    [
-                        W.HTML(f"<p><strong>Situasjon {nr}.</strong> {esc(s.tekst)}</p>"),
-                        velger,
-                        self._svarbokser[s.id],
-                    ]
-                )
-            )
-        self._poengboks = W.HTML()
-        self._nullstill = W.Button(description="Start på nytt", tooltip="Fjern alle svarene")
-        self._nullstill.on_click(self._on_nullstill)
-        super().__init__([self._intro, *rader, self._poengboks, self._nullstill], **kwargs)
-        self.add_class("kurs-widget")
-        self._update_visning()
-
-    def _on_velger(self, change) -> None:
-        if self._synker:
-            return
-        for situasjon_id, velger in self._velgere.items():
-            if velger is change["owner"]:
-                self.svar = {**self.svar, situasjon_id: change["new"]}
-
-    def _on_nullstill(self, _button=None) -> None:
-        self.svar = {}
-
-    @T.observe("svar")
-    def _update_svar(self, _change) -> None:
-        self._synker = True
-        try:
-            for situasjon_id, velger in self._velgere.items():
-                verdi = self.svar.get(situasjon_id) or ""
-                if (verdi == "" or verdi in _FAKTOR_BY_ID) and velger.value != verdi:
-                    velger.value = verdi
-        finally:
-            self._synker = False
-        self._update_visning()
-
-    def _update_visning(self) -> None:
-        try:
-            resultat = vurder_faktorer(self.svar)
-        except InputError as feil:
-            self._poengboks.value = feedback_html(str(feil), "feil")
-            return
-        per = {v.situasjon_id: v for v in resultat.vurderinger}
-        for situasjon_id, boks in self._svarbokser.items():
-            v = per.get(situasjon_id)
-            boks.value = "" if v is None else feedback_html(v.tekst, "ok" if v.riktig else "feil")
-        tekst, kind = oppsummer_faktorer(resultat)
-        self._poengboks.value = feedback_html(tekst, kind, title="Poeng:")
-        self.poeng = resultat.riktige
-        self.ferdig = resultat.ferdig
 
 
 class LaeringsSloyfe(W.VBox):
@@ -493,7 +403,7 @@ class LaeringsSloyfe(W.VBox):
             self.knapper[steg_id] = knapp
         self._angre = W.Button(description="Angre siste", tooltip="Fjern det siste steget")
         self._angre.on_click(self._on_angre)
-        self._nullstill = W.Button(description="Start på nytt", tooltip="Fjern alle stegene")
+        self._nullstill = start_paa_nytt("Fjern alle stegene")
         self._nullstill.on_click(self._on_nullstill)
         self._visning = W.HTML()
         super().__init__(

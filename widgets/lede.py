@@ -15,7 +15,8 @@ from dataclasses import dataclass
 import ipywidgets as W
 import traitlets as T
 
-from widgets._common import InputError, esc, feedback_html
+from widgets._common import InputError, esc, feedback_html, finn, oppgavetekst_html
+from widgets._oppgave import Svarvisning, er_besvart, svarnedtrekk
 
 __all__ = [
     "AKTIVITETER",
@@ -151,19 +152,13 @@ _AKT_BY_ID = {a.id: a for a in AKTIVITETER}
 
 def finn_fase(fase_id: str) -> Fase:
     """Return the phase with this id, or raise :class:`InputError`."""
-    try:
-        return _FASE_BY_ID[fase_id]
-    except (KeyError, TypeError):
-        gyldige = ", ".join(f.id for f in FASER)
-        raise InputError(f"Ukjent fase: «{fase_id}». Velg en av disse: {gyldige}.") from None
+    gyldige = ", ".join(f.id for f in FASER)
+    return finn(_FASE_BY_ID, fase_id, f"Ukjent fase: «{fase_id}». Velg en av disse: {gyldige}.")
 
 
 def finn_aktivitet(aktivitet_id: str) -> Aktivitet:
     """Return the activity with this id, or raise :class:`InputError`."""
-    try:
-        return _AKT_BY_ID[aktivitet_id]
-    except (KeyError, TypeError):
-        raise InputError(f"Ukjent aktivitet: «{aktivitet_id}».") from None
+    return finn(_AKT_BY_ID, aktivitet_id, f"Ukjent aktivitet: «{aktivitet_id}».")
 
 
 def _faser_tekst(aktivitet: Aktivitet) -> str:
@@ -231,12 +226,12 @@ def vurder_tidslinje(plassering: Mapping[str, str | None]) -> Tidslinjeresultat:
     """
     for aktivitet_id, fase_id in plassering.items():
         finn_aktivitet(aktivitet_id)
-        if fase_id not in (None, ""):
+        if er_besvart(fase_id):
             finn_fase(fase_id)
     plasseringer = tuple(
         _vurder_en(a, _FASE_BY_ID[plassering[a.id]])
         for a in AKTIVITETER
-        if plassering.get(a.id) not in (None, "")
+        if er_besvart(plassering.get(a.id))
     )
     fase_av = {p.aktivitet_id: _FASE_BY_ID[p.fase_id] for p in plasseringer}
     beslutning = _FASE_BY_ID["beslutning"].nr
@@ -270,7 +265,7 @@ def ordne_tidslinje(plassering: Mapping[str, str | None]) -> list[tuple[Fase, li
     """Group the placed activities by phase, in time order (empty phases included)."""
     for aktivitet_id, fase_id in plassering.items():
         finn_aktivitet(aktivitet_id)
-        if fase_id not in (None, ""):
+        if er_besvart(fase_id):
             finn_fase(fase_id)
     return [
         (f, [a for a in AKTIVITETER if plassering.get(a.id) == f.id]) for f in FASER
@@ -307,12 +302,11 @@ def oppsummer(resultat: Tidslinjeresultat) -> tuple[str, str]:
 
 
 _VELG = ("Velg fase …", "")
-_BRED = {"description_width": "initial"}
 #: Wide enough for the longest option; never wider than the page.
 _VELGER_LAYOUT = {"width": "38em", "max_width": "100%"}
 
 
-class InvolveringsTidslinje(W.VBox):
+class InvolveringsTidslinje(Svarvisning):
     """Place the activities of an invented digitalisation change on a timeline.
 
     Changing a phase updates the learner's timeline at once; «Sjekk tidslinjen»
@@ -332,8 +326,8 @@ class InvolveringsTidslinje(W.VBox):
     poeng = T.Int(0, help="Antall aktiviteter i en god fase (etter sjekk).")
     tidlig_involvering = T.Bool(False, help="Sann når all involvering kommer før beslutningen.")
 
-    #: True while the view copies a trait into its controls, so their callbacks do not echo back.
-    _synker = False
+    #: The answers live in ``plassering`` (activity id → phase id).
+    _svar_trait = "plassering"
 
     def __init__(self, **kwargs):
         faseliste = "".join(f"<li>{esc(f.navn)}</li>" for f in FASER)
@@ -345,28 +339,18 @@ class InvolveringsTidslinje(W.VBox):
             f"<ol>{faseliste}</ol>"
         )
         valg = [_VELG] + [(f"{f.nr}. {f.navn}", f.id) for f in FASER]
-        self._velgere: dict[str, W.Dropdown] = {}
-        rader = []
-        for nr, a in enumerate(AKTIVITETER, start=1):
-            velger = W.Dropdown(
-                options=valg,
-                value="",
-                description=f"Fase for aktivitet {nr}:",
-                style=_BRED,
-                layout=W.Layout(**_VELGER_LAYOUT),
-            )
-            velger.observe(self._on_velger, names="value")
-            self._velgere[a.id] = velger
-            rader.append(
-                W.VBox([W.HTML(f"<p><strong>Aktivitet {nr}.</strong> {esc(a.tekst)}</p>"), velger])
-            )
+        self._velgere = svarnedtrekk(AKTIVITETER, valg, "Fase for aktivitet {nr}:", _VELGER_LAYOUT)
+        self._koble_svarkontroller(self._velgere, _FASE_BY_ID)
+        rader = [
+            W.VBox([W.HTML(oppgavetekst_html(f"Aktivitet {nr}", a.tekst)), self._velgere[a.id]])
+            for nr, a in enumerate(AKTIVITETER, start=1)
+        ]
         self._tidslinje = W.HTML()
         self.sjekk = W.Button(
             description="Sjekk tidslinjen", button_style="primary", tooltip="Vis tilbakemelding"
         )
         self.sjekk.on_click(self._on_sjekk)
-        self._nullstill = W.Button(description="Start på nytt", tooltip="Fjern alle plasseringene")
-        self._nullstill.on_click(self._on_nullstill)
+        self._nullstill = self._nullstillknapp("Fjern alle plasseringene")
         self._tilbakemelding = W.HTML()
         super().__init__(
             [
@@ -378,15 +362,6 @@ class InvolveringsTidslinje(W.VBox):
             ],
             **kwargs,
         )
-        self.add_class("kurs-widget")
-        self._update_visning()
-
-    def _on_velger(self, change) -> None:
-        if self._synker:
-            return
-        for aktivitet_id, velger in self._velgere.items():
-            if velger is change["owner"]:
-                self.plassering = {**self.plassering, aktivitet_id: change["new"]}
 
     def _on_sjekk(self, _button=None) -> None:
         if self.sjekket:
@@ -398,19 +373,9 @@ class InvolveringsTidslinje(W.VBox):
     def _update_sjekket(self, _change) -> None:
         self._update_visning()
 
-    def _on_nullstill(self, _button=None) -> None:
-        self.plassering = {}
-
-    @T.observe("plassering")
-    def _update_plassering(self, _change) -> None:
-        self._synker = True
-        try:
-            for aktivitet_id, velger in self._velgere.items():
-                verdi = self.plassering.get(aktivitet_id) or ""
-                if (verdi == "" or verdi in _FASE_BY_ID) and velger.value != verdi:
-                    velger.value = verdi
-        finally:
-            self._synker = False
+    def _update_svar(self, _change=None) -> None:
+        # A new placement hides the feedback until «Sjekk tidslinjen» is pressed again.
+        self._update_svarkontroller()
         if self.sjekket:
             self.sjekket = False
         else:

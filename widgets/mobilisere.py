@@ -15,7 +15,8 @@ from dataclasses import dataclass
 import ipywidgets as w
 from traitlets import Dict, List, Unicode, observe
 
-from widgets._common import InputError, esc, feedback_html
+from widgets._common import InputError, esc, feedback_html, finn, oppgavetekst_html, rad_html, tabell_html
+from widgets._oppgave import ETIKETT_STIL, Visning, avkrysning, avkrysset, knapp, nedtrekk
 
 __all__ = [
     "TYPER",
@@ -200,19 +201,13 @@ class Oppsummering:
 
 def finn_eksempel(nokkel: str) -> Eksempel:
     """Return the example with this key, or raise ``InputError``."""
-    try:
-        return _EKSEMPEL_INDEKS[nokkel]
-    except (KeyError, TypeError):
-        raise InputError(f"Eksemplet «{nokkel}» finnes ikke.") from None
+    return finn(_EKSEMPEL_INDEKS, nokkel, f"Eksemplet «{nokkel}» finnes ikke.")
 
 
 def _finn_type(nokkel: str | None) -> Samskapingstype:
     if nokkel is None or nokkel == "":
         raise InputError("Velg en samskapingstype før du sjekker svaret.")
-    try:
-        return TYPER[nokkel]
-    except (KeyError, TypeError):
-        raise InputError(f"Samskapingstypen «{nokkel}» finnes ikke.") from None
+    return finn(TYPER, nokkel, f"Samskapingstypen «{nokkel}» finnes ikke.")
 
 
 def vurder_type(eksempel: str, valgt: str | None) -> Vurdering:
@@ -359,10 +354,7 @@ def kartlegg_ressurser(utfordring: str, valgte: Iterable[str]) -> Ressursvurderi
     >>> kartlegg_ressurser("ensomhet", ["frivillige"]).mangler
     ('innbyggere', 'ansatte')
     """
-    try:
-        u = _UTFORDRING_INDEKS[utfordring]
-    except (KeyError, TypeError):
-        raise InputError(f"Utfordringen «{utfordring}» finnes ikke.") from None
+    u = finn(_UTFORDRING_INDEKS, utfordring, f"Utfordringen «{utfordring}» finnes ikke.")
     if isinstance(valgte, str):
         raise InputError("Ressursene må være en liste, ikke én tekst.")
     valgt = set()
@@ -393,24 +385,15 @@ def kartlegg_ressurser(utfordring: str, valgte: Iterable[str]) -> Ressursvurderi
 # Views
 # ---------------------------------------------------------------------------
 
-_WIDE = {"description_width": "initial"}
-_BRED = {"width": "100%", "max_width": "44em"}
-
-
 def _typeguide_html() -> str:
-    rader = "".join(
-        f"<tr><th scope='row'>{esc(t.navn)}</th><td>{esc(t.hvem_styrer)}</td><td>{esc(t.kjennetegn)}</td></tr>"
-        for t in TYPER.values()
-    )
-    return (
-        "<table class='table kurs-tabell'><caption>De fire samskapingstypene "
-        "(arbeidsdefinisjoner i dette kurset)</caption>"
-        "<thead><tr><th scope='col'>Type</th><th scope='col'>Hvem styrer</th>"
-        f"<th scope='col'>Kjennetegn</th></tr></thead><tbody>{rader}</tbody></table>"
+    return tabell_html(
+        "De fire samskapingstypene (arbeidsdefinisjoner i dette kurset)",
+        ("Type", "Hvem styrer", "Kjennetegn"),
+        "".join(rad_html(t.navn, t.hvem_styrer, t.kjennetegn) for t in TYPER.values()),
     )
 
 
-class SamskapingsTyper(w.VBox):
+class SamskapingsTyper(Visning):
     """Sort invented initiatives into the four co-creation types, with feedback.
 
     Parameters
@@ -432,21 +415,16 @@ class SamskapingsTyper(w.VBox):
     resultater = Dict(help="Checked answers so far: example key -> chosen type key.")
 
     def __init__(self, eksempel: str | None = None, **kwargs):
-        self.velg_eksempel = w.Dropdown(
-            options=[(e.tittel, e.nokkel) for e in EKSEMPLER],
-            description="Eksempel (oppdiktet):",
-            style=_WIDE,
-            layout=_BRED,
-        )
+        self.velg_eksempel = nedtrekk([(e.tittel, e.nokkel) for e in EKSEMPLER], "Eksempel (oppdiktet):")
         self.beskrivelse = w.HTML()
         self.velg_type = w.RadioButtons(
             options=[(t.navn, t.nokkel) for t in TYPER.values()],
             value=None,
             description="Din vurdering:",
-            style=_WIDE,
+            style=ETIKETT_STIL,
         )
-        self.sjekk = w.Button(description="Sjekk svaret", icon="check", layout={"width": "max-content"})
-        self.neste = w.Button(description="Neste eksempel", icon="arrow-right", layout={"width": "max-content"})
+        self.sjekk = knapp("Sjekk svaret", "check")
+        self.neste = knapp("Neste eksempel", "arrow-right")
         self.tilbakemelding = w.HTML()
         self.fremdrift = w.HTML()
         self.typeguide = w.HTML(_typeguide_html())
@@ -462,8 +440,8 @@ class SamskapingsTyper(w.VBox):
             ],
             **kwargs,
         )
-        self.velg_eksempel.observe(self._on_eksempel_control, names="value")
-        self.velg_type.observe(self._on_type_control, names="value")
+        self.velg_eksempel.observe(self._kopier_til("eksempel"), names="value")
+        self.velg_type.observe(self._kopier_til("svar"), names="value")
         self.sjekk.on_click(lambda _b: self._update_vurdering())
         self.neste.on_click(lambda _b: self._update_neste())
         if eksempel is not None:
@@ -471,13 +449,6 @@ class SamskapingsTyper(w.VBox):
             self.eksempel = eksempel
         self._update_eksempel()
         self._update_fremdrift()
-
-    # -- controls -> traits
-    def _on_eksempel_control(self, change) -> None:
-        self.eksempel = change["new"]
-
-    def _on_type_control(self, change) -> None:
-        self.svar = change["new"]
 
     # -- traits -> view
     @observe("eksempel")
@@ -497,7 +468,7 @@ class SamskapingsTyper(w.VBox):
         e = finn_eksempel(self.eksempel)
         if self.velg_eksempel.value != e.nokkel:
             self.velg_eksempel.value = e.nokkel
-        self.beskrivelse.value = f"<p><strong>{esc(e.tittel)}.</strong> {esc(e.tekst)}</p>"
+        self.beskrivelse.value = oppgavetekst_html(e.tittel, e.tekst)
         self.svar = self.resultater.get(e.nokkel)
         self.tilbakemelding.value = feedback_html(
             "Hvem tok initiativet, hvem bestemmer, og hvem har ansvaret? Velg typen du mener passer "
@@ -525,7 +496,7 @@ class SamskapingsTyper(w.VBox):
         self.fremdrift.value = f"<p>{esc(o.tekst)} Grensene mellom typene er ikke skarpe.</p>"
 
 
-class Ressurskart(w.VBox):
+class Ressurskart(Visning):
     """Map which resources outside the usual services can help with an invented challenge.
 
     Parameters
@@ -545,15 +516,8 @@ class Ressurskart(w.VBox):
     valgte = List(Unicode(), default_value=["frivillige"], help="Keys of the resources ticked.")
 
     def __init__(self, utfordring: str | None = None, **kwargs):
-        self.velg_utfordring = w.Dropdown(
-            options=[(u.tittel, u.nokkel) for u in UTFORDRINGER],
-            description="Utfordring (oppdiktet):",
-            style=_WIDE,
-            layout=_BRED,
-        )
-        self.avkrysning = {
-            r.nokkel: w.Checkbox(value=False, description=r.navn, indent=False) for r in RESSURSER.values()
-        }
+        self.velg_utfordring = nedtrekk([(u.tittel, u.nokkel) for u in UTFORDRINGER], "Utfordring (oppdiktet):")
+        self.avkrysning = avkrysning((r.nokkel, r.navn) for r in RESSURSER.values())
         self.kart = w.HTML()
         self.tilbakemelding = w.HTML()
         super().__init__(
@@ -566,22 +530,14 @@ class Ressurskart(w.VBox):
             ],
             **kwargs,
         )
-        self._synker = False
         if utfordring is not None:
             self.utfordring = utfordring
-        self.velg_utfordring.observe(self._on_utfordring_control, names="value")
+        self.velg_utfordring.observe(self._kopier_til("utfordring"), names="value")
+        kopier_valgte = self._kopier_til("valgte", lambda _change: avkrysset(self.avkrysning))
         for boks in self.avkrysning.values():
-            boks.observe(self._on_boks, names="value")
+            boks.observe(kopier_valgte, names="value")
         self._update_kontroller()
         self._update_kart()
-
-    def _on_utfordring_control(self, change) -> None:
-        if not self._synker:
-            self.utfordring = change["new"]
-
-    def _on_boks(self, _change) -> None:
-        if not self._synker:
-            self.valgte = [k for k, b in self.avkrysning.items() if b.value]
 
     @observe("utfordring", "valgte")
     def _on_state(self, _change) -> None:
@@ -589,14 +545,11 @@ class Ressurskart(w.VBox):
         self._update_kart()
 
     def _update_kontroller(self) -> None:
-        self._synker = True
-        try:
+        with self._synkroniserer():
             if self.utfordring in _UTFORDRING_INDEKS:
                 self.velg_utfordring.value = self.utfordring
             for nokkel, boks in self.avkrysning.items():
                 boks.value = nokkel in self.valgte
-        finally:
-            self._synker = False
 
     def _update_kart(self) -> None:
         try:
@@ -609,13 +562,8 @@ class Ressurskart(w.VBox):
         if not v.rader:
             self.kart.value = ""
             return
-        rader = "".join(
-            f"<tr><th scope='row'>{esc(r.navn)}</th><td>{esc(r.bidrag)}</td><td>{esc(r.avklar)}</td></tr>"
-            for r in v.rader
-        )
-        self.kart.value = (
-            "<table class='table kurs-tabell'><caption>Ressurskartet ditt (forslag til hva du kan "
-            "avklare)</caption><thead><tr><th scope='col'>Ressurs</th>"
-            "<th scope='col'>Hva de kan bidra med</th><th scope='col'>Hva må avklares</th></tr>"
-            f"</thead><tbody>{rader}</tbody></table>"
+        self.kart.value = tabell_html(
+            "Ressurskartet ditt (forslag til hva du kan avklare)",
+            ("Ressurs", "Hva de kan bidra med", "Hva må avklares"),
+            "".join(rad_html(r.navn, r.bidrag, r.avklar) for r in v.rader),
         )

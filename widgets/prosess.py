@@ -14,7 +14,8 @@ from dataclasses import dataclass, replace
 import ipywidgets as w
 from traitlets import Instance, Unicode, observe
 
-from widgets._common import InputError, esc, feedback_html, tall
+from widgets._common import InputError, esc, feedback_html, finn, tabell_html, tall
+from widgets._oppgave import ETIKETT_STIL, Visning, avkrysning, knapp, nedtrekk
 
 __all__ = [
     "DELTAKERE",
@@ -204,10 +205,7 @@ def standardplan() -> Prosessplan:
 
 
 def _finn_fase(nokkel: str) -> Fase:
-    try:
-        return _FASE_INDEKS[nokkel]
-    except (KeyError, TypeError):
-        raise InputError(f"Fasen «{nokkel}» finnes ikke.") from None
+    return finn(_FASE_INDEKS, nokkel, f"Fasen «{nokkel}» finnes ikke.")
 
 
 def _sjekk_uker(uker: object) -> int:
@@ -312,11 +310,7 @@ def varsler(plan: Prosessplan) -> list[str]:
 # View
 # ---------------------------------------------------------------------------
 
-_WIDE = {"description_width": "initial"}
-_BRED = {"width": "100%", "max_width": "44em"}
-
-
-class Prosessplanlegger(w.VBox):
+class Prosessplanlegger(Visning):
     """Plan a process: choose phases, durations and participants, and see a timeline with warnings.
 
     Parameters
@@ -337,22 +331,14 @@ class Prosessplanlegger(w.VBox):
     fase = Unicode(FASER[0].nokkel, help="Key of the phase being edited.")
 
     def __init__(self, plan: Prosessplan | None = None, **kwargs):
-        self._synker = False
-        self.velg_fase = w.Dropdown(
-            options=[(f"{i}. {f.navn}", f.nokkel) for i, f in enumerate(FASER, start=1)],
-            description="Fase du vil endre:",
-            style=_WIDE,
-            layout=_BRED,
+        self.velg_fase = nedtrekk(
+            [(f"{i}. {f.navn}", f.nokkel) for i, f in enumerate(FASER, start=1)], "Fase du vil endre:"
         )
         self.aktiviteter = w.HTML()
         self.med = w.Checkbox(value=True, description="Ta med denne fasen", indent=False)
-        self.uker = w.IntText(value=1, description="Varighet i uker:", style=_WIDE)
-        self.avkrysning = {
-            k: w.Checkbox(value=False, description=navn, indent=False) for k, navn in DELTAKERE.items()
-        }
-        self.tilbake = w.Button(
-            description="Tilbake til eksempelplanen", icon="undo", layout={"width": "max-content"}
-        )
+        self.uker = w.IntText(value=1, description="Varighet i uker:", style=ETIKETT_STIL)
+        self.avkrysning = avkrysning(DELTAKERE.items())
+        self.tilbake = knapp("Tilbake til eksempelplanen", "undo")
         self.feil = w.HTML()
         self.tabell = w.HTML()
         self.varselboks = w.HTML()
@@ -371,7 +357,7 @@ class Prosessplanlegger(w.VBox):
             ],
             **kwargs,
         )
-        self.velg_fase.observe(self._on_fase_control, names="value")
+        self.velg_fase.observe(self._kopier_til("fase"), names="value")
         self.med.observe(self._on_kontroll, names="value")
         self.uker.observe(self._on_kontroll, names="value")
         for boks in self.avkrysning.values():
@@ -380,10 +366,6 @@ class Prosessplanlegger(w.VBox):
         self.plan = valider(plan) if plan is not None else standardplan()
 
     # -- controls -> traits
-    def _on_fase_control(self, change) -> None:
-        if not self._synker:
-            self.fase = change["new"]
-
     def _on_kontroll(self, _change) -> None:
         if self._synker:
             return
@@ -418,8 +400,7 @@ class Prosessplanlegger(w.VBox):
     def _update_kontroller(self) -> None:
         fase = _finn_fase(self.fase)
         fp = self.plan.fase(self.fase)
-        self._synker = True
-        try:
+        with self._synkroniserer():
             self.velg_fase.value = fase.nokkel
             self.med.value = fp.med
             self.uker.value = fp.uker
@@ -427,8 +408,6 @@ class Prosessplanlegger(w.VBox):
             for k, boks in self.avkrysning.items():
                 boks.value = k in fp.deltakere
                 boks.disabled = not fp.med
-        finally:
-            self._synker = False
         punkter = "".join(f"<li>{esc(a)}</li>" for a in fase.aktiviteter)
         self.aktiviteter.value = f"<p>Eksempler på aktiviteter i fasen «{esc(fase.navn)}»:</p><ul>{punkter}</ul>"
 
@@ -440,11 +419,10 @@ class Prosessplanlegger(w.VBox):
             f"<td>{r.uker}</td><td>{esc(', '.join(r.deltakere)) or 'ingen'}</td></tr>"
             for r in rader
         )
-        self.tabell.value = (
-            "<table class='table kurs-tabell'><caption>Tidslinje for prosessen din "
-            f"(til sammen {tall(total)} uker)</caption><thead><tr><th scope='col'>Fase</th>"
-            "<th scope='col'>Når</th><th scope='col'>Uker</th><th scope='col'>Hvem deltar</th></tr>"
-            f"</thead><tbody>{html_rader}</tbody></table>"
+        self.tabell.value = tabell_html(
+            f"Tidslinje for prosessen din (til sammen {tall(total)} uker)",
+            ("Fase", "Når", "Uker", "Hvem deltar"),
+            html_rader,
         )
         v = varsler(self.plan)
         if v:

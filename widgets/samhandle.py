@@ -16,7 +16,8 @@ from dataclasses import dataclass
 import ipywidgets as w
 from traitlets import List, Unicode, observe
 
-from widgets._common import InputError, esc, feedback_html
+from widgets._common import InputError, esc, feedback_html, finn, oppgavetekst_html
+from widgets._oppgave import ETIKETT_STIL, Visning, avkrysning, avkrysset, knapp, nedtrekk
 
 __all__ = [
     "PARTER",
@@ -202,10 +203,7 @@ class Samhandlingsvurdering:
 
 def finn_sak(nokkel: str) -> Sak:
     """Return the case with this key, or raise ``InputError``."""
-    try:
-        return _SAK_INDEKS[nokkel]
-    except (KeyError, TypeError):
-        raise InputError(f"Saken «{nokkel}» finnes ikke.") from None
+    return finn(_SAK_INDEKS, nokkel, f"Saken «{nokkel}» finnes ikke.")
 
 
 def vurder_samhandling(sak: str, arena: str | None, parter: Iterable[str]) -> Samhandlingsvurdering:
@@ -269,16 +267,12 @@ def oppsummering(v: Samhandlingsvurdering) -> str:
 # View
 # ---------------------------------------------------------------------------
 
-_WIDE = {"description_width": "initial"}
-_BRED = {"width": "100%", "max_width": "44em"}
-
-
 def _arenaguide_html() -> str:
     punkter = "".join(f"<li><strong>{esc(a.navn)}:</strong> {esc(a.beskrivelse)}</li>" for a in ARENAER.values())
     return f"<details><summary>Hva betyr arenaene?</summary><ul>{punkter}</ul></details>"
 
 
-class Samhandlingskart(w.VBox):
+class Samhandlingskart(Visning):
     """Choose arena and partners for an invented case, and get feedback.
 
     Parameters
@@ -301,26 +295,17 @@ class Samhandlingskart(w.VBox):
     parter = List(Unicode(), help="Keys of the partners ticked.")
 
     def __init__(self, sak: str | None = None, **kwargs):
-        self._synker = False
-        self.velg_sak = w.Dropdown(
-            options=[(s.tittel, s.nokkel) for s in SAKER],
-            description="Sak (oppdiktet):",
-            style=_WIDE,
-            layout=_BRED,
-        )
+        self.velg_sak = nedtrekk([(s.tittel, s.nokkel) for s in SAKER], "Sak (oppdiktet):")
         self.beskrivelse = w.HTML()
         self.velg_arena = w.RadioButtons(
             options=[(a.navn, a.nokkel) for a in ARENAER.values()],
             value=None,
             description="Arena:",
-            style=_WIDE,
+            style=ETIKETT_STIL,
             layout=w.Layout(width="auto"),
         )
-        self.avkrysning = {
-            p.nokkel: w.Checkbox(value=False, description=p.navn, indent=False, layout=w.Layout(width="auto"))
-            for p in PARTER.values()
-        }
-        self.sjekk = w.Button(description="Sjekk forslaget", icon="check", layout={"width": "max-content"})
+        self.avkrysning = avkrysning(((p.nokkel, p.navn) for p in PARTER.values()), width="auto")
+        self.sjekk = knapp("Sjekk forslaget", "check")
         self.tilbakemelding = w.HTML()
         super().__init__(
             children=[
@@ -335,28 +320,16 @@ class Samhandlingskart(w.VBox):
             ],
             **kwargs,
         )
-        self.velg_sak.observe(self._on_sak_control, names="value")
-        self.velg_arena.observe(self._on_arena_control, names="value")
+        self.velg_sak.observe(self._kopier_til("sak"), names="value")
+        self.velg_arena.observe(self._kopier_til("arena"), names="value")
+        kopier_parter = self._kopier_til("parter", lambda _change: avkrysset(self.avkrysning))
         for boks in self.avkrysning.values():
-            boks.observe(self._on_boks, names="value")
+            boks.observe(kopier_parter, names="value")
         self.sjekk.on_click(lambda _b: self._update_vurdering())
         if sak is not None:
             finn_sak(sak)
             self.sak = sak
         self._update_sak()
-
-    # -- controls -> traits
-    def _on_sak_control(self, change) -> None:
-        if not self._synker:
-            self.sak = change["new"]
-
-    def _on_arena_control(self, change) -> None:
-        if not self._synker:
-            self.arena = change["new"]
-
-    def _on_boks(self, _change) -> None:
-        if not self._synker:
-            self.parter = [k for k, b in self.avkrysning.items() if b.value]
 
     # -- traits -> view
     @observe("sak")
@@ -368,20 +341,17 @@ class Samhandlingskart(w.VBox):
         self._update_kontroller()
 
     def _update_kontroller(self) -> None:
-        self._synker = True
-        try:
+        with self._synkroniserer():
             if self.sak in _SAK_INDEKS:
                 self.velg_sak.value = self.sak
             if self.arena is None or self.arena in ARENAER:
                 self.velg_arena.value = self.arena
             for nokkel, boks in self.avkrysning.items():
                 boks.value = nokkel in self.parter
-        finally:
-            self._synker = False
 
     def _update_sak(self) -> None:
         s = finn_sak(self.sak)
-        self.beskrivelse.value = f"<p><strong>{esc(s.tittel)}.</strong> {esc(s.tekst)}</p>"
+        self.beskrivelse.value = oppgavetekst_html(s.tittel, s.tekst)
         self.arena = None
         self.parter = []
         self._update_kontroller()

@@ -8,11 +8,15 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import partial
+from operator import attrgetter
 
 import ipywidgets as W
 import traitlets as T
 
-from widgets._common import InputError, esc, feedback_html
+from widgets import _oppgave
+from widgets._common import InputError, esc, feedback_html, finn
+from widgets._oppgave import ETIKETT_STIL, Klassifiseringsoppgave, Svarvisning, er_besvart
 
 __all__ = [
     "NIVAER",
@@ -182,11 +186,8 @@ _SAK_BY_ID = {s.id: s for s in SAKER}
 
 def finn_niva(niva_id: str) -> Niva:
     """Return the level with this id, or raise :class:`InputError`."""
-    try:
-        return _NIVA_BY_ID[niva_id]
-    except (KeyError, TypeError):
-        gyldige = ", ".join(n.id for n in NIVAER)
-        raise InputError(f"Ukjent nivå: «{niva_id}». Velg ett av disse: {gyldige}.") from None
+    gyldige = ", ".join(n.id for n in NIVAER)
+    return finn(_NIVA_BY_ID, niva_id, f"Ukjent nivå: «{niva_id}». Velg ett av disse: {gyldige}.")
 
 
 def finn_sak(sak_id: str, saker: tuple[Sak, ...] = SAKER) -> Sak:
@@ -228,23 +229,8 @@ def vurder(sak_id: str, niva_id: str, saker: tuple[Sak, ...] = SAKER) -> Vurderi
 
 
 @dataclass(frozen=True)
-class Resultat:
+class Resultat(_oppgave.Resultat[Vurdering]):
     """All placements judged so far."""
-
-    vurderinger: tuple[Vurdering, ...]
-    antall: int
-
-    @property
-    def besvart(self) -> int:
-        return len(self.vurderinger)
-
-    @property
-    def riktige(self) -> int:
-        return sum(v.riktig for v in self.vurderinger)
-
-    @property
-    def ferdig(self) -> bool:
-        return self.besvart == self.antall
 
 
 def vurder_alle(svar: Mapping[str, str | None], saker: tuple[Sak, ...] = SAKER) -> Resultat:
@@ -252,38 +238,27 @@ def vurder_alle(svar: Mapping[str, str | None], saker: tuple[Sak, ...] = SAKER) 
 
     Raises :class:`InputError` for an unknown case or level.
     """
-    for sak_id in svar:
-        finn_sak(sak_id, saker)
-    vurderinger = tuple(
-        vurder(s.id, svar[s.id], saker) for s in saker if svar.get(s.id) not in (None, "")
+    vurderinger = _oppgave.vurder_besvarte(
+        svar, saker, partial(finn_sak, saker=saker), partial(vurder, saker=saker)
     )
     return Resultat(vurderinger, len(saker))
 
 
+_TEKSTER = _oppgave.Tekster(
+    ingen="Du har ikke plassert noen saker ennå. Det er {antall} saker. "
+    "Velg et nivå for hver sak, så får du en forklaring.",
+    gjort="plassert",
+    ting="saker",
+    alle_riktige="Du skiller godt mellom nivåene.",
+    noen_feil="Les forklaringene på sakene du bommet på, og prøv igjen.",
+    til_slutt="Legg merke til at de to nederste nivåene, skjønn og vane, kan endres lokalt og "
+    "raskt. Det er der de fleste små forsøk kan starte.",
+)
+
+
 def oppsummer(resultat: Resultat) -> tuple[str, str]:
     """Return the score message and its feedback kind (``info`` or ``ok``)."""
-    if resultat.besvart == 0:
-        return (
-            f"Du har ikke plassert noen saker ennå. Det er {resultat.antall} saker. "
-            "Velg et nivå for hver sak, så får du en forklaring.",
-            "info",
-        )
-    if not resultat.ferdig:
-        return (
-            f"Du har plassert {resultat.besvart} av {resultat.antall} saker. "
-            f"{resultat.riktige} er riktige så langt.",
-            "info",
-        )
-    tekst = f"Ferdig! Du har {resultat.riktige} av {resultat.antall} riktige."
-    if resultat.riktige == resultat.antall:
-        tekst += " Du skiller godt mellom nivåene."
-    else:
-        tekst += " Les forklaringene på sakene du bommet på, og prøv igjen."
-    tekst += (
-        " Legg merke til at de to nederste nivåene, skjønn og vane, kan endres lokalt og "
-        "raskt. Det er der de fleste små forsøk kan starte."
-    )
-    return tekst, "ok"
+    return _oppgave.oppsummer(resultat, _TEKSTER)
 
 
 # ---------------------------------------------------------------------------
@@ -386,9 +361,9 @@ def vurder_forsok(svar: Mapping[str, str | None]) -> ForsoksVurdering:
     for sid, verdi in svar.items():
         if sid not in ids:
             raise InputError(f"Ukjent spørsmål: «{sid}».")
-        if verdi not in gyldige and verdi not in (None, ""):
+        if verdi not in gyldige and er_besvart(verdi):
             raise InputError(f"Ugyldig svar: «{verdi}». Svar ja, nei eller vet ikke.")
-    besvarte = [s for s in SPORSMAL if svar.get(s.id) not in (None, "")]
+    besvarte = [s for s in SPORSMAL if er_besvart(svar.get(s.id))]
     rad = tuple(s.rad for s in besvarte if svar[s.id] != "ja")
     n = len(SPORSMAL)
     if not besvarte:
@@ -437,7 +412,6 @@ def vurder_forsok(svar: Mapping[str, str | None]) -> ForsoksVurdering:
 # ---------------------------------------------------------------------------
 
 _VELG = ("Velg nivå …", "")
-_BRED = {"description_width": "initial"}
 #: Wide enough for the longest option; never wider than the page.
 _VELGER_LAYOUT = {"width": "30em", "max_width": "100%"}
 
@@ -449,7 +423,7 @@ def _niva_liste() -> str:
     return f"<ol>{punkter}</ol>"
 
 
-class HandlingsromOppgave(W.VBox):
+class HandlingsromOppgave(Klassifiseringsoppgave):
     """Sort invented cases by the level of handlingsrom that binds them.
 
     Each case gets immediate feedback: why it belongs to its level, and who can
@@ -467,92 +441,27 @@ class HandlingsromOppgave(W.VBox):
     poeng = T.Int(0, help="Antall saker som er plassert på riktig nivå.")
     ferdig = T.Bool(False, help="Sann når alle sakene er plassert.")
 
-    #: True while the view copies a trait into its controls, so their callbacks do not echo back.
-    _synker = False
-
     def __init__(self, **kwargs):
-        self._intro = W.HTML(
-            "<p><strong>Oppgave: Hvem bestemmer?</strong> Under ser du "
+        super().__init__(
+            intro="<p><strong>Oppgave: Hvem bestemmer?</strong> Under ser du "
             f"{len(SAKER)} saker fra en tenkt kommune. Sakene er oppdiktede eksempler. "
             "Velg hvilket nivå av handlingsrom som binder hver sak. Du får en forklaring "
             "med en gang.</p><p>Nivåene, fra vanskeligst til lettest å endre:</p>"
-            + _niva_liste()
+            + _niva_liste(),
+            oppgaver=SAKER,
+            valg=[_VELG] + [(n.navn, n.id) for n in NIVAER],
+            etikett="Nivå for sak {nr}:",
+            overskrift="Sak {nr}",
+            bredde=_VELGER_LAYOUT,
+            gyldige=_NIVA_BY_ID,
+            vurder=vurder_alle,
+            oppsummer=oppsummer,
+            vurdering_id=attrgetter("sak_id"),
+            **kwargs,
         )
-        valg = [_VELG] + [(n.navn, n.id) for n in NIVAER]
-        self._velgere: dict[str, W.Dropdown] = {}
-        self._svarbokser: dict[str, W.HTML] = {}
-        rader = []
-        for nr, sak in enumerate(SAKER, start=1):
-            velger = W.Dropdown(
-                options=valg,
-                value="",
-                description=f"Nivå for sak {nr}:",
-                style=_BRED,
-                layout=W.Layout(**_VELGER_LAYOUT),
-            )
-            velger.observe(self._on_velger, names="value")
-            self._velgere[sak.id] = velger
-            self._svarbokser[sak.id] = W.HTML()
-            rader.append(
-                W.VBox(
-                    [
-                        W.HTML(f"<p><strong>Sak {nr}.</strong> {esc(sak.tekst)}</p>"),
-                        velger,
-                        self._svarbokser[sak.id],
-                    ]
-                )
-            )
-        self._poengboks = W.HTML()
-        self._nullstill = W.Button(description="Start på nytt", tooltip="Fjern alle svarene")
-        self._nullstill.on_click(self._on_nullstill)
-        super().__init__(
-            [self._intro, *rader, self._poengboks, self._nullstill], **kwargs
-        )
-        self.add_class("kurs-widget")
-        self._update_visning()
-
-    def _on_velger(self, change) -> None:
-        if self._synker:
-            return
-        for sak_id, velger in self._velgere.items():
-            if velger is change["owner"]:
-                self.svar = {**self.svar, sak_id: change["new"]}
-
-    def _on_nullstill(self, _button=None) -> None:
-        self.svar = {}
-
-    @T.observe("svar")
-    def _update_svar(self, _change) -> None:
-        self._update_velgere()
-        self._update_visning()
-
-    def _update_velgere(self) -> None:
-        self._synker = True
-        try:
-            for sak_id, velger in self._velgere.items():
-                verdi = self.svar.get(sak_id) or ""
-                if (verdi == "" or verdi in _NIVA_BY_ID) and velger.value != verdi:
-                    velger.value = verdi
-        finally:
-            self._synker = False
-
-    def _update_visning(self) -> None:
-        try:
-            resultat = vurder_alle(self.svar)
-        except InputError as feil:
-            self._poengboks.value = feedback_html(str(feil), "feil")
-            return
-        per_sak = {v.sak_id: v for v in resultat.vurderinger}
-        for sak_id, boks in self._svarbokser.items():
-            v = per_sak.get(sak_id)
-            boks.value = "" if v is None else feedback_html(v.tekst, "ok" if v.riktig else "feil")
-        tekst, kind = oppsummer(resultat)
-        self._poengboks.value = feedback_html(tekst, kind, title="Poeng:")
-        self.poeng = resultat.riktige
-        self.ferdig = resultat.ferdig
 
 
-class ForsoksSjekk(W.VBox):
+class ForsoksSjekk(Svarvisning):
     """A checklist (our own «forslag») for whether a planned experiment is small and safe.
 
     Examples
@@ -566,8 +475,8 @@ class ForsoksSjekk(W.VBox):
     svar = T.Dict(help="Svar per spørsmål-id: 'ja', 'nei' eller 'vet_ikke'. Mangler: ikke svart.")
     vurdering = T.Unicode("info", help="Samlet vurdering: 'ok', 'info' eller 'feil'.")
 
-    #: True while the view copies a trait into its controls, so their callbacks do not echo back.
-    _synker = False
+    #: An unanswered question has no button pressed.
+    _tomt = None
 
     def __init__(self, **kwargs):
         self._intro = W.HTML(
@@ -578,43 +487,18 @@ class ForsoksSjekk(W.VBox):
             "en offisiell mal.</p>"
         )
         valg = list(SVARVALG)
-        self._knapper: dict[str, W.ToggleButtons] = {}
-        rader = []
-        for nr, s in enumerate(SPORSMAL, start=1):
-            knapper = W.ToggleButtons(
-                options=valg, value=None, description=f"{s.kort}:", style=_BRED
-            )
-            knapper.observe(self._on_knapp, names="value")
-            self._knapper[s.id] = knapper
-            rader.append(W.VBox([W.HTML(f"<p>{nr}. {esc(s.tekst)}</p>"), knapper]))
+        self._knapper = {
+            s.id: W.ToggleButtons(options=valg, value=None, description=f"{s.kort}:", style=ETIKETT_STIL)
+            for s in SPORSMAL
+        }
+        self._koble_svarkontroller(self._knapper, _SVARVERDIER)
+        rader = [
+            W.VBox([W.HTML(f"<p>{nr}. {esc(s.tekst)}</p>"), self._knapper[s.id]])
+            for nr, s in enumerate(SPORSMAL, start=1)
+        ]
         self._resultat = W.HTML()
-        self._nullstill = W.Button(description="Start på nytt", tooltip="Fjern alle svarene")
-        self._nullstill.on_click(self._on_nullstill)
+        self._nullstill = self._nullstillknapp("Fjern alle svarene")
         super().__init__([self._intro, *rader, self._resultat, self._nullstill], **kwargs)
-        self.add_class("kurs-widget")
-        self._update_visning()
-
-    def _on_knapp(self, change) -> None:
-        if self._synker:
-            return
-        for sid, knapper in self._knapper.items():
-            if knapper is change["owner"]:
-                self.svar = {**self.svar, sid: change["new"]}
-
-    def _on_nullstill(self, _button=None) -> None:
-        self.svar = {}
-
-    @T.observe("svar")
-    def _update_svar(self, _change) -> None:
-        self._synker = True
-        try:
-            for sid, knapper in self._knapper.items():
-                verdi = self.svar.get(sid) or None
-                if (verdi is None or verdi in _SVARVERDIER) and knapper.value != verdi:
-                    knapper.value = verdi
-        finally:
-            self._synker = False
-        self._update_visning()
 
     def _update_visning(self) -> None:
         try:
