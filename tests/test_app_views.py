@@ -148,3 +148,20 @@ def test_profile_table_and_csv_match_the_scores():
     rows = views.scores_csv(scores).strip().splitlines()
     assert len(rows) == 1 + len(ins.dimensions)
     assert rows[1].endswith(";50.0;under utvikling")
+
+
+def test_read_only_database_gives_a_clear_message_and_keeps_the_form(store, tmp_path):
+    writer = EgenvurderingApp(store=store)
+    start(writer)  # creates the tables
+    store.close()  # as when the file has been made read-only for everyone
+    ro = Store(f"sqlite:///file:{tmp_path / 'ev.db'}?mode=ro&uri=true", busy_timeout_ms=100)
+    app = EgenvurderingApp(store=ro)
+    start(app)
+    fill(app, "2")
+    app.save_button.click()
+    assert app.screen == "skjema"
+    # SQLite reports a read-only WAL database as «unable to open»; either way the message is clear.
+    assert "svarene dine er ikke lagret" in app.form_message.value
+    assert "Svarene dine står fortsatt i skjemaet" in app.form_message.value
+    assert all(app.select_for(item.id).value == "2" for item in app.instrument.items)
+    ro.close()

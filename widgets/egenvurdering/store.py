@@ -51,6 +51,7 @@ from .scoring import DimensionScore, band_for, clean_answers, score
 __all__ = [
     "DEFAULT_URL",
     "DatabaseLocked",
+    "DatabaseUnavailable",
     "DimensionSummary",
     "GroupSummary",
     "InvalidGroupCode",
@@ -107,6 +108,13 @@ class ReadOnlyDatabase(StorageError):
     )
 
 
+class DatabaseUnavailable(StorageError):
+    default = (
+        "Vi får ikke kontakt med databasen akkurat nå, så svarene dine er ikke lagret. Det som er lagret fra "
+        "før, er ikke borte. Prøv igjen om litt, eller gi beskjed til kursansvarlig."
+    )
+
+
 class UnknownKey(StorageError):
     default = (
         "Vi finner ingen svar for denne koden. Sjekk at du har skrevet den riktig. "
@@ -142,6 +150,8 @@ def _map_db_error(exc: SQLAlchemyError) -> StorageError:
         return DatabaseLocked()
     if "readonly" in text or "read-only" in text or "read only" in text:
         return ReadOnlyDatabase()
+    if "unable to open database" in text or "could not connect" in text or "connection refused" in text:
+        return DatabaseUnavailable()
     return StorageError()
 
 
