@@ -54,6 +54,33 @@ def gradebook(course_dir: Path | str) -> Iterator["Gradebook"]:  # noqa: F821
         yield gb
 
 
+def nbgrader_api(course_dir: Path | str, *, lock_timeout: int | None = None, quiet: bool = True):
+    """nbgrader's Python API (``NbGraderAPI``) for the course folder, with its config."""
+    import logging
+
+    from nbgrader.apps import NbGraderAPI
+    from nbgrader.coursedir import CourseDirectory
+
+    lay = layout(course_dir)
+    config = load_config(lay.root)
+    config.CourseDirectory.root = str(lay.root)
+    url = config.CourseDirectory.get("db_url") if "db_url" in config.CourseDirectory else lay.db_url
+    if lock_timeout:
+        url = f"{url}{'&' if '?' in url else '?'}timeout={lock_timeout}"
+    config.CourseDirectory.db_url = url
+    if quiet:
+        config.NbGraderAPI.log_level = logging.WARNING
+    coursedir = CourseDirectory(config=config)
+    return NbGraderAPI(coursedir=coursedir, config=config)
+
+
+def api_call(result: dict, what: tuple[str, ...]) -> dict:
+    """Raise :class:`NbgraderError` for a failed NbGraderAPI call (its captured log as output)."""
+    if not result.get("success"):
+        raise NbgraderError(what, 1, (result.get("log") or "") + "\n" + (result.get("error") or ""))
+    return result
+
+
 def nbgrader_cmd() -> list[str]:
     """The nbgrader command of this interpreter's environment."""
     exe = Path(sys.executable).with_name("nbgrader")

@@ -56,7 +56,9 @@ class AutogradeResult:
 
     def summary(self) -> str:
         n = len(self.results)
-        per = self.seconds / n if n else 0.0
+        if not n:
+            return f"Ingen innleveringer av «{self.assignment}» å rette."
+        per = self.seconds / n
         text = (f"Rettet {len(self.ok)} av {n} innleveringer av «{self.assignment}» på "
                 f"{self.seconds:.1f} s ({per:.2f} s per innlevering, {self.workers} parallelle prosesser).")
         if self.failed:
@@ -84,20 +86,49 @@ _API = None
 
 
 def _make_api(course_dir: str):
-    import logging
+    from grading._nbgrader import nbgrader_api
 
-    from nbgrader.apps import NbGraderAPI
-    from nbgrader.coursedir import CourseDirectory
+    return nbgrader_api(course_dir, lock_timeout=LOCK_TIMEOUT_S)
 
-    from grading._nbgrader import load_config
 
-    lay = layout(course_dir)
-    config = load_config(lay.root)
-    config.CourseDirectory.root = str(lay.root)
-    config.CourseDirectory.db_url = f"{lay.db_url}?timeout={LOCK_TIMEOUT_S}"
-    config.NbGraderAPI.log_level = logging.WARNING
-    coursedir = CourseDirectory(config=config)
-    return NbGraderAPI(coursedir=coursedir, config=config)
+class _CachedJsonschema:
+    """Drop-in for the ``jsonschema`` module inside nbgrader's metadata validator.
+
+    nbgrader calls ``jsonschema.validate(meta, schema)`` for every cell, and
+    that re-checks the (constant) schema each time: about a tenth of the
+    worker's time per submission. This keeps one validator per schema and
+    raises exactly the error ``jsonschema.validate`` would.
+    """
+
+    def __init__(self, real):
+        self._real = real
+        self._validators: dict[str, object] = {}
+
+    def __getattr__(self, name):
+        return getattr(self._real, name)
+
+    def validate(self, instance, schema, cls=None, *args, **kwargs):
+        import json
+
+        if args or kwargs:
+            return self._real.validate(instance, schema, cls, *args, **kwargs)
+        key = json.dumps(schema, sort_keys=True)
+        validator = self._validators.get(key)
+        if validator is None:
+            klass = cls or self._real.validators.validator_for(schema)
+            klass.check_schema(schema)
+            validator = self._validators[key] = klass(schema)
+        error = self._real.exceptions.best_match(validator.iter_errors(instance))
+        if error is not None:
+            raise error
+
+
+def _speedups() -> None:
+    import jsonschema
+    from nbgrader.nbgraderformat import common
+
+    if not isinstance(common.jsonschema, _CachedJsonschema):
+        common.jsonschema = _CachedJsonschema(jsonschema)
 
 
 def _init_worker(course_dir: str, quiet_stderr: bool = False) -> None:
@@ -113,6 +144,7 @@ def _init_worker(course_dir: str, quiet_stderr: bool = False) -> None:
     import warnings
 
     warnings.simplefilter("ignore")
+    _speedups()
     _API = _make_api(course_dir)
 
 

@@ -96,9 +96,11 @@ def build_parser() -> argparse.ArgumentParser:
     dsub.required = True
     imp = dsub.add_parser("importer", add_help=False,
                           help="importer deltakere fra en CSV-fil (alt eller ingenting)",
-                          description=("Importer deltakere fra en CSV-fil fra HR-systemet. Kolonner: id, navn, "
-                                       "epost og enhet (eller avdeling). Skilletegn: semikolon, komma eller "
-                                       "tabulator. Filen må være UTF-8. Ved feil blir ingenting importert."))
+                          description=("Importer deltakere fra en CSV-fil fra HR-systemet.\n\n"
+                                       "Kolonner: id, navn, epost og enhet (eller avdeling).\n"
+                                       "Skilletegn: semikolon, komma eller tabulator. Tegnsett: UTF-8.\n"
+                                       "id: små bokstaver a-z, sifre og . _ - (for eksempel ola.nordmann).\n"
+                                       "Ved feil blir ingenting importert, og alle feilene vises med linjenummer."))
     _fmt_help(imp)
     _add_help(imp)
     imp.add_argument("fil", type=Path, metavar="FIL", help="CSV-filen")
@@ -383,7 +385,9 @@ def _overview(course) -> int:
         for name in ASSIGNMENTS:
             a = rows.get(name)
             due = fmt_time(a.duedate) if a is not None and a.duedate else "ingen frist"
-            released = "utdelt" if course.release_dir(name).exists() else "ikke laget"
+            shared = (any(course.exchange.glob(f"*/outbound/{name}")) or (course.utdeling / f"{name}.zip").exists()
+                      or (course.utdeling / name).is_dir())
+            released = "utdelt" if shared else ("laget" if course.release_dir(name).exists() else "ikke laget")
             n_sub = len(submitted_students(course.root, name))
             graded = len([p for p in course.autograded.glob(f"*/{name}") if p.is_dir()]) \
                 if course.autograded.exists() else 0
@@ -413,6 +417,10 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("Avbrutt.", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # output piped to e.g. `head`
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 0
 
 
 if __name__ == "__main__":

@@ -56,9 +56,16 @@ class CollectResult:
         return sorted({c.student for c in self.collected if c.used})
 
     def summary(self) -> str:
-        text = (f"Samlet inn {len([c for c in self.collected if c.used])} notatbok(er) fra "
-                f"{len(self.students)} deltaker(e) for «{self.assignment}». Alt er arkivert med SHA-256.")
-        problems = [e for e in self.events if e["kind"] not in ("annen_oppgave",)]
+        used = len([c for c in self.collected if c.used])
+        if used or self.collected:
+            text = (f"Samlet inn {used} notatbok(er) fra {len(self.students)} deltaker(e) for "
+                    f"«{self.assignment}». Alle filene er arkivert med SHA-256.")
+        else:
+            text = f"Ingen notatbøker samlet inn for «{self.assignment}»."
+        for ev in self.events:
+            if ev["kind"] == "info":
+                text += "\n" + ev["message"]
+        problems = [e for e in self.events if e["kind"] not in ("annen_oppgave", "info")]
         if problems:
             text += f" {len(problems)} avvik (se avviksrapporten):"
             for ev in problems:
@@ -373,13 +380,23 @@ def collect_exchange(course_dir: Path | str, assignment: str, exchange: Path | s
     from grading.anomalies import _read_timestamp
     from grading.roster import load_roster
 
+    from grading._nbgrader import course_id, load_config
+
     lay = layout(course_dir)
-    args = ["collect", assignment, "--update"]
     if exchange:
-        args.append(f"--Exchange.root={Path(exchange).resolve()}")
-    run_nbgrader(lay.root, *args)
-    roster = set(load_roster(lay.root)["id"].tolist())
+        root = Path(exchange).resolve()
+    else:
+        configured = load_config(lay.root).get("Exchange", {}).get("root")
+        root = Path(configured) if isinstance(configured, str) and configured else lay.exchange
     result = CollectResult(assignment)
+    inbound = root / course_id(lay.root) / "inbound"
+    if not any(inbound.glob(f"*+{assignment}+*")):
+        result.events.append({"kind": "info", "student": "", "file": str(inbound), "sha256": "",
+                              "message": f"Ingen innleveringer av «{assignment}» i utvekslingen ({inbound}).",
+                              "action": "", "assignment": assignment})
+        return result
+    run_nbgrader(lay.root, "collect", assignment, "--update", f"--Exchange.root={root}")
+    roster = set(load_roster(lay.root)["id"].tolist())
     dirs = sorted(p for p in lay.submitted.glob(f"*/{assignment}") if p.is_dir()) \
         if lay.submitted.exists() else []
     for sdir in tqdm(dirs, desc=f"Arkiverer «{assignment}»", unit="deltaker", disable=not progress):

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from grading._nbgrader import NbgraderError, gradebook, run_nbgrader
+from grading._nbgrader import NbgraderError, api_call, gradebook, nbgrader_api, run_nbgrader
 from grading.paths import ASSIGNMENTS, layout
 
 OSLO = "Europe/Oslo"
@@ -106,6 +106,7 @@ def _release_is_current(course_dir: Path, assignment: str) -> bool:
     lay = layout(course_dir)
     src = [p for p in lay.source_dir(assignment).rglob("*") if p.is_file()
            and ".ipynb_checkpoints" not in p.parts]
+    src += [p for p in (lay.config, lay.source / "header.ipynb") if p.exists()]
     rel = [p for p in lay.release_dir(assignment).rglob("*") if p.is_file()]
     if not src or not rel:
         return False
@@ -115,7 +116,7 @@ def _release_is_current(course_dir: Path, assignment: str) -> bool:
 def init_course(course_dir: Path | str | None = None, *, generate: bool = True,
                 progress: bool = True) -> InitResult:
     """Idempotent setup: folders, gradebook with the seven assignments, roster table, releases."""
-    from grading.roster import metadata as roster_metadata, write_roster_csv
+    from grading.roster import metadata as roster_metadata
 
     lay = layout(course_dir)
     result = InitResult()
@@ -130,8 +131,6 @@ def init_course(course_dir: Path | str | None = None, *, generate: bool = True,
                 gb.update_or_create_assignment(name)
                 result.added_assignments.append(name)
         roster_metadata.create_all(bind=gb.engine)
-    if not lay.roster_csv.exists():
-        write_roster_csv(lay.root)
     if generate:
         todo = []
         for name in ASSIGNMENTS:
@@ -180,10 +179,9 @@ def generate_assignment(course_dir: Path | str, assignment: str, *, force: bool 
         raise FileNotFoundError(f"Fant ingen notatbok i {lay.source_dir(assignment)}.")
     with gradebook(lay.root) as gb:  # keeps the due date if already set
         gb.update_or_create_assignment(assignment)
-    args = ["generate_assignment", assignment]
-    if force:
-        args.append("--force")
-    run_nbgrader(lay.root, *args)
+    # nbgrader's own GenerateAssignment, in this process (no new Python per assignment)
+    api_call(nbgrader_api(lay.root).generate_assignment(assignment, force=force),
+             ("generate_assignment", assignment))
     return lay.release_dir(assignment)
 
 

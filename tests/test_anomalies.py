@@ -226,3 +226,105 @@ def test_anomaly_key_dedupes():
 
     a = Anomaly("s", "vage", "ubesvart", "x", cell="c")
     assert dedupe([a, Anomaly("s", "vage", "ubesvart", "y", cell="c")]) == [a]
+
+
+# --------------------------------------------------------------------------- collection from a folder/zip
+@pytest.mark.parametrize("parts, expected", [
+    (("ola.ipynb",), ("ola", "vage", "ok")),
+    (("ola_vage.ipynb",), ("ola", "vage", "ok")),
+    (("ola-vage.ipynb",), ("ola", "vage", "ok")),
+    (("innlevert", "ola_vage.ipynb"), ("ola", "vage", "ok")),
+    (("ola", "vage", "vage.ipynb"), ("ola", "vage", "ok")),
+    (("ola", "vage.ipynb"), ("ola", "vage", "ok")),
+    (("ola", "lede", "lede.ipynb"), ("ola", "lede", "other")),
+    (("ola_lede.ipynb",), ("ola", None, "other")),
+])
+def test_file_name_patterns(parts, expected):
+    from grading.collect import match
+
+    assert match(parts, "vage", ["vage"], {"lede", "laere"}) == expected
+
+
+def test_collect_folder_reports_and_archives_everything(course, tmp_path, release):
+    import hashlib
+    import os
+    import zipfile
+
+    from grading.collect import collect_folder, verify_archive
+
+    good = nbformat.writes(answered(release)).encode()
+    other = nbformat.writes(release).encode()
+    src = tmp_path / "inn"
+    (src / "per" / "vage").mkdir(parents=True)
+    (src / "per" / "vage" / "vage.ipynb").write_bytes(good)
+    (src / "per_vage.ipynb").write_bytes(other)  # a second, different file for per
+    (src / "nobody_vage.ipynb").write_bytes(good)
+    (src / "notat.docx").write_bytes(b"x")
+    (src / ".skjult.ipynb").write_bytes(good)
+    os.symlink("/etc/passwd", src / "lenke.ipynb")
+    t_old, t_new = 1_700_000_000, 1_700_000_600
+    os.utime(src / "per_vage.ipynb", (t_old, t_old))
+    os.utime(src / "per" / "vage" / "vage.ipynb", (t_new, t_new))
+    before = {p: p.read_bytes() for p in src.rglob("*") if p.is_file() and not p.is_symlink()}
+
+    res = collect_folder(course, "vage", src, progress=False)
+    got = sorted((e["kind"], e["student"]) for e in res.events)
+    assert ("flere_filer", "per") in got and ("ukjent_deltaker", "nobody") in got
+    assert sum(1 for k, _ in got if k == "ukjent_fil") == 2  # the .docx and the symlink
+    # the newest file is used, both are archived byte for byte, originals untouched
+    assert (course / "submitted" / "per" / "vage" / "vage.ipynb").read_bytes() == good
+    shas = {hashlib.sha256(p.read_bytes()).hexdigest() for p in (course / "arkiv").rglob("*.ipynb")}
+    assert {hashlib.sha256(good).hexdigest(), hashlib.sha256(other).hexdigest()} <= shas
+    assert any("_ukjente" in p.parts for p in (course / "arkiv").rglob("nobody_vage.ipynb"))
+    assert {p: p.read_bytes() for p in before} == before
+    assert verify_archive(course, "vage") == []
+    # archived files are read-only
+    for p in (course / "arkiv").rglob("*.ipynb"):
+        assert not p.stat().st_mode & 0o222
+    # collecting the same folder again adds no new archive copies
+    n = len(list((course / "arkiv").rglob("*.ipynb")))
+    collect_folder(course, "vage", src, progress=False)
+    assert len(list((course / "arkiv").rglob("*.ipynb"))) == n
+
+    # a zip with a path-traversal member is read, never extracted
+    zpath = tmp_path / "inn.zip"
+    with zipfile.ZipFile(zpath, "w") as zf:
+        zf.writestr("../../ola_vage.ipynb", good)
+        zf.writestr("ola/vage/vage.ipynb", good)
+    res = collect_folder(course, "vage", zpath, progress=False)
+    assert [c.student for c in res.collected if c.used] == ["ola"]
+    assert not (tmp_path.parent / "ola_vage.ipynb").exists()
+
+
+def test_unknown_learners_show_in_the_report(course, tmp_path, release):
+    from grading.collect import collect_folder
+
+    src = tmp_path / "inn2"
+    src.mkdir()
+    (src / "ukjent.person_vage.ipynb").write_text(nbformat.writes(answered(release)))
+    collect_folder(course, "vage", src, progress=False)
+    found = scan(course, "vage")
+    assert ("ukjent.person", "ukjent_deltaker") in {(a.student, a.kind) for a in found}
+
+
+@pytest.mark.browser
+def test_report_passes_axe_and_makes_no_requests(course):
+    from playwright.sync_api import sync_playwright
+
+    from browser import format_violations, launch, run_axe, watch_requests
+
+    found = scan(course, "vage", autograde_failures={"ola": "filen er ikke gyldig JSON"})
+    path = write_report(course, "vage", found)["html"]
+    with sync_playwright() as p:
+        browser = launch(p)
+        try:
+            page = browser.new_context(bypass_csp=True).new_page()  # CSP would block axe itself
+            log = watch_requests(page)
+            page.goto(path.as_uri())
+            assert page.evaluate("document.documentElement.lang") == "nb"
+            assert page.evaluate("document.querySelectorAll('script').length") == 0
+            violations = run_axe(page)
+            assert violations == [], format_violations(violations)
+            assert log.external == []
+        finally:
+            browser.close()
