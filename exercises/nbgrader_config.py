@@ -56,6 +56,7 @@ c.OverwriteCells.missing_cell_notification = (
     "Den er lagt tilbake ved rettingen.\n\n"
 )
 try:
+    import grading
     import grading._nbgrader  # noqa: F401  (installed with the project)
 except ImportError:  # pragma: no cover - project not installed
     pass
@@ -69,12 +70,17 @@ else:
         "nbgrader.preprocessors.CheckCellMetadata",
     ]
 
-# Feedback must not show hidden tests.
-c.GenerateFeedback.preprocessors = [
-    "nbgrader.preprocessors.GetGrades",
-    "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
-    "nbgrader.preprocessors.ClearHiddenTests",
-]
+    # Feedback (also from formgrader's «Generate feedback» button): hidden tests and
+    # their output removed, learner HTML escaped, no MathJax or other CDN, in bokmål.
+    # grading.feedback.generate_feedback uses the same chain.
+    c.GenerateFeedback.preprocessors = [
+        "nbgrader.preprocessors.GetGrades",
+        "grading.feedback.SkjulteTesterUtdata",
+        "nbgrader.preprocessors.ClearHiddenTests",
+        "grading.feedback.KursTilbakemelding",
+    ]
+    c.HTMLExporter.template_name = "feedback"
+    c.HTMLExporter.extra_template_basedirs = [os.path.join(os.path.dirname(grading.__file__), "templates")]
 
 # Formgrader in JupyterLab: show times in Norwegian time.
 c.NbGraderAPI.timezone = "Europe/Oslo"

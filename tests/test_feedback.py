@@ -240,8 +240,8 @@ def test_harden_html_fixes_nbgrader_default_page():
 
 
 def test_formgrader_path_with_course_config(course, tmp_path):
-    """formgrader's «Generate feedback» (NbGraderAPI, template forced to "feedback")
-    gives the same safe page once nbgrader_config.py has the lines from the docstring."""
+    """formgrader's «Generate feedback» (NbGraderAPI with the course's own nbgrader_config.py,
+    unchanged) gives the same safe page as the toolkit."""
     from nbgrader.apps import NbGraderAPI
     from nbgrader.coursedir import CourseDirectory
 
@@ -250,14 +250,7 @@ def test_formgrader_path_with_course_config(course, tmp_path):
     work = tmp_path / "kurs"
     shutil.copytree(course, work)
     shutil.rmtree(work / "feedback", ignore_errors=True)
-    templates = ROOT / "grading" / "templates"
-    with (work / "nbgrader_config.py").open("a", encoding="utf-8") as fh:
-        fh.write(
-            "\nc.GenerateFeedback.preprocessors = [\n"
-            '    "nbgrader.preprocessors.GetGrades", "grading.feedback.SkjulteTesterUtdata",\n'
-            '    "nbgrader.preprocessors.ClearHiddenTests", "grading.feedback.KursTilbakemelding"]\n'
-            'c.HTMLExporter.template_name = "feedback"\n'
-            f"c.HTMLExporter.extra_template_basedirs = [{str(templates)!r}]\n")
+    shutil.copy(ROOT / "exercises" / "nbgrader_config.py", work / "nbgrader_config.py")
     cfg = load_config(work)
     cfg.CourseDirectory.root = str(work)
     cfg.CourseDirectory.db_url = f"sqlite:///{work / 'gradebook.db'}"
