@@ -88,8 +88,8 @@ def build_parser() -> argparse.ArgumentParser:
                         help="oppgavens navn: " + ", ".join(ASSIGNMENTS))
 
     sp = cmd("init", "gjør kursmappen klar (trygt å kjøre flere ganger)")
-    sp.add_argument("--uten-elevversjon", action="store_true",
-                    help="ikke lag elevversjonene (release/) av oppgavene")
+    sp.add_argument("--uten-deltakerversjon", action="store_true",
+                    help="ikke lag deltakerversjonene (release/) av oppgavene")
 
     sp = cmd("deltakere", "deltakerlisten: importer fra HR-fil eller vis")
     dsub = sp.add_subparsers(dest="handling", metavar="HANDLING", parser_class=_Parser)
@@ -119,7 +119,7 @@ def build_parser() -> argparse.ArgumentParser:
                     help="norsk tid, for eksempel \"01.12.2026 23:59\" eller 2026-12-01T23:59; utelat for å vise")
     sp.add_argument("--fjern", action="store_true", help="fjern fristen")
 
-    sp = cmd("lag", "lag elevversjonen av oppgaver (nbgrader generate_assignment)")
+    sp = cmd("lag", "lag deltakerversjonen av oppgavene (nbgrader generate_assignment)")
     assignment_arg(sp, nargs="*")
 
     sp = cmd("del-ut", "del ut en oppgave: gjennom utvekslingen og/eller som zip eller mappe")
@@ -200,7 +200,7 @@ def run(args: argparse.Namespace) -> int:
     if k == "init":
         from grading.release import init_course
 
-        res = init_course(course.root, generate=not args.uten_elevversjon, progress=progress)
+        res = init_course(course.root, generate=not args.uten_deltakerversjon, progress=progress)
         _out(res.summary())
         return 0
 
@@ -259,7 +259,7 @@ def run(args: argparse.Namespace) -> int:
         from grading.release import generate_assignment
 
         names = [_check_assignment(a) for a in (args.oppgave or ASSIGNMENTS)]
-        for a in tqdm(names, desc="Lager elevversjoner", unit="oppgave", disable=not progress):
+        for a in tqdm(names, desc="Lager deltakerversjoner", unit="oppgave", disable=not progress):
             try:
                 generate_assignment(course.root, a)
             except FileNotFoundError as exc:

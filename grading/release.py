@@ -92,7 +92,7 @@ class InitResult:
         if self.added_assignments:
             lines.append("Nye oppgaver i karakterboken: " + ", ".join(self.added_assignments) + ".")
         if self.generated:
-            lines.append("Laget elevversjon av: " + ", ".join(self.generated) + ".")
+            lines.append("Laget deltakerversjon av: " + ", ".join(self.generated) + ".")
         if self.up_to_date:
             lines.append("Allerede oppdatert: " + ", ".join(self.up_to_date) + ".")
         if self.missing_source:
@@ -140,7 +140,7 @@ def init_course(course_dir: Path | str | None = None, *, generate: bool = True,
                 result.up_to_date.append(name)
             else:
                 todo.append(name)
-        for name in tqdm(todo, desc="Lager elevversjoner", unit="oppgave", disable=not progress or not todo):
+        for name in tqdm(todo, desc="Lager deltakerversjoner", unit="oppgave", disable=not progress or not todo):
             try:
                 generate_assignment(lay.root, name)
                 result.generated.append(name)
