@@ -1,6 +1,7 @@
 """`make start`'s launcher: book, apps and JupyterLab come up on 127.0.0.1 and stop cleanly."""
 from __future__ import annotations
 
+import json
 import os
 import re
 import signal
@@ -11,9 +12,12 @@ import urllib.request
 
 import pytest
 
+from playwright.sync_api import expect, sync_playwright
+
+from browser import launch, watch_requests
 from voila_process import free_port
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.browser]
 
 
 def fetch(url: str) -> tuple[int, str]:
@@ -54,8 +58,22 @@ def test_make_start_serves_book_apps_and_jupyterlab(built_book, root, tmp_path):
             except OSError:
                 time.sleep(1)
         assert status == 200
-        names = {a["name"] for a in __import__("json").loads(body)}
+        names = {a["name"] for a in json.loads(body)}
         assert {"vage", "handlingsplan"} <= names
+
+        # The course leader's pages load nothing from outside the machine either.
+        with sync_playwright() as pw:
+            browser = launch(pw)
+            page = browser.new_page()
+            log = watch_requests(page)
+            page.goto(f"{lab}/formgrader?token={token}")
+            expect(page.get_by_role("link", name="vage")).to_be_visible(timeout=60_000)
+            page.goto(f"{lab}/lab?token={token}")
+            expect(page.locator("#jp-main-dock-panel")).to_be_visible(timeout=60_000)
+            page.wait_for_timeout(3000)  # let JupyterLab's plugins make any late requests
+            browser.close()
+        assert log.external == [], log.external
+        assert len(log.all) > 20  # the pages really loaded
     finally:
         proc.send_signal(signal.SIGINT)
         try:
