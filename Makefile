@@ -1,6 +1,6 @@
 # «Nyskapende arbeidsgivere»: two commands on a fresh machine.
 #   make start  installs everything, builds the book and serves book, apps and JupyterLab
-#   make test   installs everything (Chromium too) and runs the whole test suite
+#   make test   installs everything (Chromium and PostgreSQL too) and runs the whole test suite
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 PYTHON ?= python3
@@ -9,7 +9,7 @@ PY := $(VENV)/bin/python
 STAMPS := .stamps
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: help start test venv vendor chromium book serve course bench clean
+.PHONY: help start test venv vendor chromium postgres book serve course bench clean
 
 help:
 	@echo "make start  – installer, bygg boka og start boka, appene og JupyterLab"
@@ -38,6 +38,11 @@ chromium:
 	  echo "Installerer Debians chromium for nettlesertestene …"; \
 	  $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium >/dev/null; }
 
+postgres:
+	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || command -v initdb >/dev/null 2>&1 || { \
+	  echo "Installerer Debians postgresql for lagringstestene …"; \
+	  $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq postgresql >/dev/null; }
+
 book: venv vendor
 	$(VENV)/bin/jupyter-book build . -W -n --keep-going
 
@@ -47,7 +52,7 @@ course: venv
 start: venv vendor book course
 	$(PY) tools/serve.py
 
-test: venv vendor chromium
+test: venv vendor chromium postgres
 	$(PY) -m pytest
 
 bench: venv vendor chromium

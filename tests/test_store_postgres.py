@@ -1,0 +1,88 @@
+"""The self-assessment store on a real PostgreSQL server: the same code, only another SQLAlchemy URL."""
+from __future__ import annotations
+
+import random
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+import sqlalchemy as sa
+
+from pg_server import postgres_server
+from widgets.egenvurdering.instrument import load_instrument
+from widgets.egenvurdering.store import InvalidGroupCode, Store, TooFewRespondents, UnknownKey
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def pg_url():
+    with postgres_server() as url:
+        yield url
+
+
+@pytest.fixture()
+def store(pg_url):
+    s = Store(pg_url)
+    yield s
+    s.close()
+
+
+def answers(rng: random.Random) -> dict[str, int | None]:
+    return {it.id: rng.choice([1, 2, 3, 4, 5, None]) for it in load_instrument().items}
+
+
+def test_round_trip_double_submit_plan_and_delete(store, pg_url):
+    rng = random.Random(1)
+    key = store.new_key()
+    first = store.save_response(key, answers(rng), "pg-sub-1")
+    assert store.save_response(key, answers(rng), "pg-sub-1") == first  # double submit: one record
+    store.save_response(key, answers(rng), "pg-sub-2")
+    store.save_plan(key, "Plan <script>alert(1)</script>")
+    history = store.responses(key)
+    assert [r.id for r in history][0] == first and len(history) == 2
+    assert store.latest_plan(key) == "Plan <script>alert(1)</script>"
+    assert store.delete_key(key) > 0
+    with pytest.raises(UnknownKey):
+        store.responses(key)
+    engine = sa.create_engine(pg_url)
+    with engine.connect() as conn:
+        tables = [t for t in sa.inspect(conn).get_table_names() if t.startswith("ev_")]
+        assert "ev_response" in tables
+        assert conn.execute(sa.text("SELECT COUNT(*) FROM ev_response")).scalar_one() == 0
+    engine.dispose()
+
+
+def test_group_rule_of_five_and_code_validation(store):
+    rng = random.Random(2)
+    code = store.create_group("Team PostgreSQL")
+    for i in range(4):
+        key = store.new_key()
+        store.save_response(key, answers(rng), f"pg-team-{i}")
+        store.join_group(key, code)
+    with pytest.raises(TooFewRespondents):
+        store.group_summary(code)
+    key = store.new_key()
+    store.save_response(key, answers(rng), "pg-team-4")
+    store.join_group(key, code)
+    summary = store.group_summary(code)
+    assert summary.respondents == 5
+    for bad in ("x' OR 1=1 --", "<script>"):
+        with pytest.raises(InvalidGroupCode):
+            store.validate_group_code(bad)
+
+
+def test_fifty_concurrent_saves_lose_nothing(pg_url):
+    stores = [Store(pg_url) for _ in range(5)]
+    keys = [stores[0].new_key() for _ in range(50)]
+    rng = random.Random(3)
+    payloads = [answers(rng) for _ in range(50)]
+
+    def save(i: int) -> int:
+        return stores[i % 5].save_response(keys[i], payloads[i], f"pg-conc-{i}")
+
+    with ThreadPoolExecutor(max_workers=10) as pool:
+        ids = list(pool.map(save, range(50)))
+    assert len(set(ids)) == 50
+    assert all(len(stores[0].responses(k)) == 1 for k in keys)
+    for s in stores:
+        s.close()
