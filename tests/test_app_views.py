@@ -165,3 +165,147 @@ def test_read_only_database_gives_a_clear_message_and_keeps_the_form(store, tmp_
     assert "Svarene dine står fortsatt i skjemaet" in app.form_message.value
     assert all(app.select_for(item.id).value == "2" for item in app.instrument.items)
     ro.close()
+
+
+def test_empty_plan_gets_a_message_and_a_usable_button(store):
+    app = EgenvurderingApp(store=store)
+    start(app)
+    fill(app, "3")
+    app.save_button.click()
+    app.plan_area.value = "   "
+    app.plan_button.click()
+    assert "Handlingsplanen er tom" in app.plan_message.value
+    assert "Ikke lagret." in app.plan_message.value
+    assert not app.plan_button.disabled
+    assert store.latest_plan(app.key) is None
+
+
+def test_plan_is_saved_even_if_reading_the_profile_again_fails(store, monkeypatch):
+    from widgets.egenvurdering.store import DatabaseLocked
+
+    app = EgenvurderingApp(store=store)
+    start(app)
+    fill(app, "3")
+    app.save_button.click()
+    app.plan_area.value = "Tiltak: faste møter med tillitsvalgte"
+
+    def locked(*_a, **_k):
+        raise DatabaseLocked()
+
+    monkeypatch.setattr(store, "responses", locked)
+    app._on_save_plan()  # called directly: a click would hide an escaping exception in the widget log
+    assert "Handlingsplanen er lagret." in app.plan_message.value
+    assert not app.plan_button.disabled
+    assert store.latest_plan(app.key) == "Tiltak: faste møter med tillitsvalgte"
+
+
+def test_fetched_code_is_kept_in_its_normal_form(store):
+    key = store.new_key()
+    store.save_response(key, {it.id: 3 for it in load_instrument().items}, "s1")
+    app = EgenvurderingApp(store=store)
+    app.consent.value = True
+    app.code_input.value = " " + key.replace("-", " ").lower() + " "
+    app.fetch_button.click()
+    assert app.screen == "profil"
+    assert app.key == key
+    assert f"<strong>{key}</strong>" in app.profile_html.value
+
+
+def test_group_code_placeholder_has_the_form_of_a_group_code(store):
+    app = EgenvurderingApp(store=store)
+    start(app)
+    fill(app, "3")
+    app.save_button.click()
+    assert Store.validate_group_code(app.group_input.placeholder) == app.group_input.placeholder
+
+
+def test_team_view_survives_a_busy_database_while_making_the_download_files(store, monkeypatch):
+    from widgets.egenvurdering.store import DatabaseLocked
+
+    ins = load_instrument()
+    team = TeamApp(store=store)
+    team.name_input.value = "Team"
+    team.create_button.click()
+    code = team.code_input.value
+    for i in range(5):
+        key = store.new_key()
+        store.save_response(key, {it.id: 1 + (i % 5) for it in ins.items}, f"s{i}")
+        store.join_group(key, code)
+
+    def locked(*_a, **_k):
+        raise DatabaseLocked()
+
+    monkeypatch.setattr(store, "export_group", locked)
+    team.show_button.click()
+    assert "<table" in team.result.value
+    assert "opptatt" in team.result.value
+    assert "base64" not in team.result.value
+
+
+def test_too_few_respondents_is_information_not_an_error(store):
+    team = TeamApp(store=store)
+    team.name_input.value = "Team"
+    team.create_button.click()
+    team.show_button.click()
+    assert "kurs-info" in team.result.value and "kurs-feil" not in team.result.value
+    team.code_input.value = "<b>x</b>"
+    team.show_button.click()
+    assert "kurs-feil" in team.result.value and "<b>" not in team.result.value
+
+
+# ---------------------------------------------------------------- launcher (tools/serve.py)
+# Here because tests/test_serve.py needs a built book and a browser; this one needs neither.
+
+
+def test_serve_stops_every_started_process_when_interrupted_during_startup(tmp_path, monkeypatch):
+    import importlib.util
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    spec = importlib.util.spec_from_file_location("serve_under_test", root / "tools" / "serve.py")
+    serve = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(serve)
+    (tmp_path / "_build" / "html").mkdir(parents=True)
+    (tmp_path / "_build" / "html" / "index.html").write_text("<html></html>")
+    monkeypatch.setattr(serve, "ROOT", tmp_path)
+    monkeypatch.setattr(serve, "port_free", lambda port: True)
+    monkeypatch.setenv("EGENVURDERING_DB_URL", f"sqlite:///{tmp_path / 'ev.db'}")
+    real_popen, started = subprocess.Popen, []
+
+    def fake_popen(*_a, **_k):
+        p = real_popen([sys.executable, "-c", "import time; time.sleep(60)"])
+        started.append(p)
+        return p
+
+    def interrupted(*_a, **_k):
+        raise KeyboardInterrupt  # Ctrl+C (or SIGTERM) while waiting for the services
+
+    monkeypatch.setattr(serve.subprocess, "Popen", fake_popen)
+    monkeypatch.setattr(serve, "wait_until_up", interrupted)
+    try:
+        assert serve.main() == 0
+        assert len(started) == 3
+        assert all(p.poll() is not None for p in started)
+    finally:
+        for p in started:
+            if p.poll() is None:
+                p.kill()
+                p.wait()
+
+
+def test_app_texts_follow_the_instrument_not_fixed_numbers(store):
+    import dataclasses
+
+    ins = load_instrument()
+    small = dataclasses.replace(ins, min_group=7, dimensions=ins.dimensions[:3])
+    app = EgenvurderingApp(store=Store(store.url, instrument=small), instrument=small)
+    assert "profil over 3 områder" in app.start_intro.value
+    app.consent.value = True
+    app.new_button.click()
+    fill(app, "3")
+    app.screen = "profil"
+    page = "".join(c.value for c in app._profile.children if hasattr(c, "value") and isinstance(c.value, str))
+    assert "minst 7 har svart" in page and "minst 5 har svart" not in page
+    assert "Radardiagram over de 3 områdene" in views.radar_svg(score(ins, {})[:3])

@@ -496,3 +496,30 @@ def test_schema_and_queries_compile_for_postgresql():
     assert "CAST(round(" in micro and "BIGINT" in micro
     lock = sa.select(mod.t_group.c.code).where(mod.t_group.c.code.in_(["A"])).with_for_update()
     assert "FOR UPDATE" in str(lock.compile(dialect=dialect))
+
+
+def test_delete_leaves_no_trace_of_the_text_in_the_database_files(store, db_path):
+    key, other = store.new_key(), store.new_key()
+    store.save_response(other, answers(3), "other-1")
+    store.save_response(key, answers(2), "key-1")
+    store.save_plan(key, "HEMMELIG-PLAN-7Q9 om sjefen min")
+    store.delete_key(key)
+    # The deleted bytes must not stay in free pages or in the write-ahead log, even before the store closes.
+    files = [p for p in db_path.parent.iterdir() if p.name.startswith(db_path.name)]
+    leftovers = [p.name for p in files if b"HEMMELIG-PLAN-7Q9" in p.read_bytes()]
+    assert leftovers == []
+    assert store.latest_plan(other) is None and len(store.responses(other)) == 1
+
+
+def test_any_database_library_error_becomes_a_norwegian_message(store, monkeypatch):
+    import sqlalchemy as sa
+
+    store.save_response(store.new_key(), answers(3), "s1")  # schema ready
+
+    def pool_exhausted(*_a, **_k):
+        raise sa.exc.TimeoutError("QueuePool limit of size 5 overflow 10 reached, connection timed out")
+
+    monkeypatch.setattr(store.engine, "connect", pool_exhausted)
+    with pytest.raises(StorageError) as err:
+        store.save_response(store.new_key(), answers(3), "s2")
+    assert "databasen" in str(err.value).lower()

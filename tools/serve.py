@@ -84,27 +84,34 @@ def main() -> int:
     token = os.environ.get("LAB_TOKEN") or secrets.token_urlsafe(16)
     procs: list[tuple[str, subprocess.Popen]] = []
     py = sys.executable
-    procs.append(("boka", subprocess.Popen(
-        [py, "-m", "http.server", str(BOOK_PORT), "--bind", "127.0.0.1", "--directory", str(html)],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)))
-    procs.append(("appene", subprocess.Popen(voila_server.command(VOILA_PORT), env=voila_server.environment())))
-    lab = [py, "-m", "jupyterlab", "--no-browser", f"--port={LAB_PORT}", "--ServerApp.ip=127.0.0.1",
-           f"--IdentityProvider.token={token}",
-           "--LabApp.news_url=None",
-           "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate"]
-    if os.geteuid() == 0:
-        lab.append("--allow-root")
-    procs.append(("JupyterLab", subprocess.Popen(lab, cwd=ROOT / "exercises",
-                                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)))
 
-    for name, url in (("boka", f"http://127.0.0.1:{BOOK_PORT}/"),
-                      ("appene", f"http://127.0.0.1:{VOILA_PORT}/voila/tree"),
-                      ("JupyterLab", f"http://127.0.0.1:{LAB_PORT}/api/status?token={token}")):
-        if not wait_until_up(url, procs):
-            print(f"{name} startet ikke. Se meldingene over. Stopper.")
-            stop_all(procs)
-            return 1
-    print(f"""
+    def on_sigterm(*_):
+        raise KeyboardInterrupt
+
+    # From the first started process on, every way out (Ctrl+C, SIGTERM, an error) stops them all,
+    # also while we are still waiting for them to come up.
+    signal.signal(signal.SIGTERM, on_sigterm)
+    try:
+        procs.append(("boka", subprocess.Popen(
+            [py, "-m", "http.server", str(BOOK_PORT), "--bind", "127.0.0.1", "--directory", str(html)],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)))
+        procs.append(("appene", subprocess.Popen(voila_server.command(VOILA_PORT), env=voila_server.environment())))
+        lab = [py, "-m", "jupyterlab", "--no-browser", f"--port={LAB_PORT}", "--ServerApp.ip=127.0.0.1",
+               f"--IdentityProvider.token={token}",
+               "--LabApp.news_url=None",
+               "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate"]
+        if os.geteuid() == 0:
+            lab.append("--allow-root")
+        procs.append(("JupyterLab", subprocess.Popen(lab, cwd=ROOT / "exercises",
+                                                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)))
+
+        for name, url in (("boka", f"http://127.0.0.1:{BOOK_PORT}/"),
+                          ("appene", f"http://127.0.0.1:{VOILA_PORT}/voila/tree"),
+                          ("JupyterLab", f"http://127.0.0.1:{LAB_PORT}/api/status?token={token}")):
+            if not wait_until_up(url, procs):
+                print(f"{name} startet ikke. Se meldingene over. Stopper.")
+                return 1
+        print(f"""
 Nyskapende arbeidsgivere kjører nå på denne maskinen:
 
   Boka:                   http://127.0.0.1:{BOOK_PORT}/
@@ -115,23 +122,18 @@ Nyskapende arbeidsgivere kjører nå på denne maskinen:
 
 Trykk Ctrl+C for å stoppe.
 """, flush=True)
-
-    def stop(*_):
-        stop_all(procs)
-
-    signal.signal(signal.SIGTERM, lambda *_: (stop(), sys.exit(0)))
-    try:
         while True:
             for name, p in procs:
                 if p.poll() is not None:
                     print(f"{name} stoppet uventet (kode {p.returncode}). Stopper resten.")
-                    stop()
                     return 1
             time.sleep(1)
     except KeyboardInterrupt:
         print("\nStopper …")
-        stop()
-    return 0
+        return 0
+    finally:
+        stop_all(procs)
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
 if __name__ == "__main__":

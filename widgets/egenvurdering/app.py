@@ -16,7 +16,7 @@ from .._common import InputError, esc, feedback_html
 from . import views
 from .instrument import Instrument, load_instrument
 from .scoring import change, score, weakest
-from .store import Store, StorageError
+from .store import Store, StorageError, normalise_key
 
 NOT_ANSWERED = ""
 DONT_KNOW = "vet_ikke"
@@ -86,7 +86,7 @@ class EgenvurderingApp(w.VBox):
         self.start_intro = w.HTML(
             "<h1>Egenvurdering: Nyskapende arbeidsgivere</h1>"
             f"<p>Du svarer på {len(ins.items)} utsagn om arbeidsplassen din. Det tar 10–15 minutter. "
-            "Resultatet er en profil over 13 områder, ikke en karakter.</p>"
+            f"Resultatet er en profil over {len(ins.dimensions)} områder, ikke en karakter.</p>"
             "<h2>Før du starter: dette lagrer vi</h2>"
             f"<div class='kurs-personvern'>{esc(ins.privacy_text)}</div>")
         self.consent = w.Checkbox(value=False, description="Jeg har lest hva som lagres, og vil fortsette",
@@ -128,7 +128,7 @@ class EgenvurderingApp(w.VBox):
         except StorageError as err:
             self.start_message.value = feedback_html(str(err), "feil")
             return
-        self.key = code
+        self.key = normalise_key(code)  # shown as XXXX-XXXX-XXXX, however it was typed
         self.screen = "profil"
 
     # ----- questionnaire ------------------------------------------------
@@ -228,7 +228,7 @@ class EgenvurderingApp(w.VBox):
         self.plan_button = _button("Lagre handlingsplanen", "primary")
         self.plan_message = w.HTML()
         self.downloads = w.HTML()
-        self.group_input = w.Text(continuous_update=False, description="Gruppekode fra kurslederen", placeholder="for eksempel TEAM-ABCD-1234",
+        self.group_input = w.Text(continuous_update=False, description="Gruppekode fra kurslederen", placeholder="XXXX-XXXX",
                                   style={"description_width": "initial"})
         self.group_button = _button("Legg svarene mine til i teamet")
         self.group_message = w.HTML()
@@ -249,7 +249,7 @@ class EgenvurderingApp(w.VBox):
             self.plan_area, self.plan_button, self.plan_message,
             w.HTML("<h2>Last ned</h2>"), self.downloads,
             w.HTML("<h2>Bidra til teamets bilde</h2><p>Vil du, kan du legge svarene dine til i en gruppe. "
-                   "Kurslederen ser bare samlede tall, og bare når minst 5 har svart.</p>"),
+                   f"Kurslederen ser bare samlede tall, og bare når minst {self.instrument.min_group} har svart.</p>"),
             self.group_input, self.group_button, self.group_message,
             w.HTML("<h2>Senere</h2>"), self.retake_button,
             w.HTML("<h2>Slett</h2><p>Du kan slette alt som er lagret med koden din, når som helst.</p>"),
@@ -264,9 +264,6 @@ class EgenvurderingApp(w.VBox):
             plan = self.store.latest_plan(self.key)
         except StorageError as err:
             self.profile_html.value = feedback_html(str(err), "feil")
-            return
-        if not history:
-            self.profile_html.value = feedback_html("Det er ingen lagrede svar med denne koden ennå.", "info")
             return
         latest = history[-1]
         scores = latest.scores
@@ -292,16 +289,21 @@ class EgenvurderingApp(w.VBox):
                                                 "text/csv", "Last ned tallene (CSV)") + "</li></ul>")
 
     def _on_save_plan(self, _=None) -> None:
+        self.plan_button.disabled = True
         try:
             self.store.save_plan(self.key, self.plan_area.value)
-        except StorageError as err:
+        except InputError as err:  # StorageError, or an empty or too long plan
             self.plan_message.value = feedback_html(f"{err} Teksten står fortsatt i feltet.", "feil", "Ikke lagret.")
             return
+        finally:
+            self.plan_button.disabled = False
         self.plan_message.value = feedback_html("Handlingsplanen er lagret.", "ok")
-        history = self.store.responses(self.key)
-        if history:
-            low = weakest(history[-1].scores, 2)
-            self._update_downloads(history[-1].scores, low, self.plan_area.value, history[-1].created)
+        try:
+            latest = self.store.latest_response(self.key)
+        except StorageError:
+            return  # the plan is saved; the download links are brought up to date next time
+        low = weakest(latest.scores, 2)
+        self._update_downloads(latest.scores, low, self.plan_area.value, latest.created)
 
     def _on_join(self, _=None) -> None:
         try:
@@ -323,11 +325,10 @@ class EgenvurderingApp(w.VBox):
 
     def _on_confirm_delete(self, _=None) -> None:
         try:
-            removed = self.store.delete_key(self.key)
+            self.store.delete_key(self.key)
         except StorageError as err:
-            self.delete_message.value = feedback_html(str(err), "feil")
+            self.delete_message.value = feedback_html(f"{err} Ingenting er slettet ennå.", "feil")
             return
-        self._deleted = removed
         self.key = ""
         self.screen = "slettet"
 

@@ -42,7 +42,7 @@ from pathlib import Path
 import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.engine import Connection, Engine, make_url
-from sqlalchemy.exc import DBAPIError, IntegrityError, SQLAlchemyError
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from .._common import InputError
 from .instrument import ROOT, Instrument, load_instrument
@@ -159,7 +159,7 @@ def _map_db_error(exc: SQLAlchemyError) -> StorageError:
 def _db_errors() -> Iterator[None]:
     try:
         yield
-    except (DBAPIError, sa.exc.OperationalError) as exc:
+    except SQLAlchemyError as exc:  # DBAPI errors, pool timeouts and the like
         raise _map_db_error(exc) from exc
 
 
@@ -378,6 +378,8 @@ def _make_engine(url: str, busy_timeout_ms: int) -> Engine:
             cur = dbapi_conn.cursor()
             cur.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
             cur.execute("PRAGMA foreign_keys = ON")
+            # Deleted rows are overwritten with zeros, not left readable in free pages of the file.
+            cur.execute("PRAGMA secure_delete = ON")
             try:
                 cur.execute("PRAGMA journal_mode = WAL")
                 cur.execute("PRAGMA synchronous = NORMAL")
@@ -700,7 +702,21 @@ class Store:
             n = conn.execute(t_response.delete().where(t_response.c.key_hash == kh)).rowcount
             n += conn.execute(t_plan.delete().where(t_plan.c.key_hash == kh)).rowcount
             n += conn.execute(t_member.delete().where(t_member.c.key_hash == kh)).rowcount
+        self._checkpoint()
         return int(n)
+
+    def _checkpoint(self) -> None:
+        """SQLite: copy the write-ahead log into the database file and empty it, so deleted data is gone there too.
+
+        Best effort: if a reader holds the log, SQLite empties it at a later checkpoint.
+        """
+        if not self._sqlite:
+            return
+        try:
+            with self.engine.connect() as conn:
+                conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)").all()
+        except SQLAlchemyError:
+            pass
 
     def purge_expired(self, now: datetime | None = None) -> int:
         """Delete answers, plans and memberships older than the retention period. Returns the number deleted."""
@@ -745,6 +761,7 @@ class Store:
                 conn.execute(t_group_stat.delete().where(t_group_stat.c.group_code.in_(chunk)))
                 conn.execute(t_group_count.delete().where(t_group_count.c.group_code.in_(chunk)))
                 conn.execute(t_group.delete().where(t_group.c.code.in_(chunk)))
+        self._checkpoint()
         return int(n)
 
     # ------------------------------------------------------------ groups

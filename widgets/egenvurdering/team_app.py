@@ -18,7 +18,7 @@ from .._common import InputError, esc, feedback_html, tall
 from . import views
 from .instrument import Instrument, load_instrument
 from .scoring import DimensionScore
-from .store import GroupSummary, LeaderComparison, StorageError, Store
+from .store import GroupSummary, LeaderComparison, StorageError, Store, TooFewRespondents
 
 
 def distribution_table(summary: GroupSummary, instrument: Instrument) -> str:
@@ -117,7 +117,7 @@ class TeamApp(w.VBox):
             summary = self.store.group_summary(code)
         except (StorageError, InputError) as err:
             self.group_code = ""
-            self.result.value = feedback_html(str(err), "feil" if "minst" not in str(err) else "info")
+            self.result.value = feedback_html(str(err), "info" if isinstance(err, TooFewRespondents) else "feil")
             return
         self.group_code = code
         parts = [f"<h2>Teamet «{esc(summary.name)}»</h2>"]
@@ -143,12 +143,17 @@ class TeamApp(w.VBox):
     def _export_links(self, code: str) -> str:
         """Aggregates only, produced by the store's export (which enforces the 5-rule)."""
         links = []
-        with tempfile.TemporaryDirectory() as tmp:
-            for suffix, mime, label in ((".csv", "text/csv", "Last ned samlede tall (CSV)"),
-                                        (".xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                                         "Last ned samlede tall (Excel)")):
-                path = self.store.export_group(code, Path(tmp) / f"team{suffix}")
-                data = base64.b64encode(path.read_bytes()).decode("ascii")
-                links.append(f"<li><a download='team-{esc(code)}{suffix}' href='data:{mime};base64,{data}'>"
-                             f"{esc(label)}</a></li>")
+        try:
+            with tempfile.TemporaryDirectory() as tmp:
+                for suffix, mime, label in ((".csv", "text/csv", "Last ned samlede tall (CSV)"),
+                                            (".xlsx",
+                                             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                                             "Last ned samlede tall (Excel)")):
+                    path = self.store.export_group(code, Path(tmp) / f"team{suffix}")
+                    data = base64.b64encode(path.read_bytes()).decode("ascii")
+                    links.append(f"<li><a download='team-{esc(code)}{suffix}' href='data:{mime};base64,{data}'>"
+                                 f"{esc(label)}</a></li>")
+        except (StorageError, OSError) as err:
+            msg = str(err) if isinstance(err, StorageError) else "Filene kunne ikke lages akkurat nå."
+            return "<h3>Last ned</h3>" + feedback_html(f"{msg} Prøv «Vis teamet» igjen om litt.", "info")
         return "<h3>Last ned</h3><ul>" + "".join(links) + "</ul>"

@@ -38,7 +38,7 @@ def fmt_change(value: float | None) -> str:
 
 
 def profile_table(scores: Sequence[DimensionScore], change: Mapping[str, float | None] | None = None) -> str:
-    """An accessible table of all 13 dimensions: index, band and (optionally) change since last time."""
+    """An accessible table of all dimensions: index, band and (optionally) change since last time."""
     head = "<th scope='col'>Område</th><th scope='col'>Indeks (0–100)</th><th scope='col'>Nivå</th>"
     if change is not None:
         head += "<th scope='col'>Endring siden sist</th>"
@@ -92,7 +92,7 @@ def radar_svg(scores: Sequence[DimensionScore], other: Sequence[DimensionScore] 
     svg = buf.getvalue()
     svg = svg[svg.index("<svg"):]
     missing = [s.dimension for s in scores if s.index is None]
-    alt = "Radardiagram over de 13 områdene. " + "; ".join(
+    alt = f"Radardiagram over de {n} områdene. " + "; ".join(
         f"{s.dimension} {s.name}: {fmt_index(s.index)}" for s in scores)
     note = (f" Områder med for få svar vises som 0: {', '.join(missing)}." if missing else "")
     svg = svg.replace("<svg", f'<svg role="img" aria-label="{esc(alt)}"', 1)
