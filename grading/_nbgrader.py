@@ -45,12 +45,18 @@ def course_id(course_dir: Path | str) -> str:
     return value if isinstance(value, str) and value else DEFAULT_COURSE_ID
 
 
+#: Seconds to wait for a gradebook locked by another program (e.g. Formgrader) before
+#: giving up with «database is locked» (SQLite's default is only 5).
+GRADEBOOK_LOCK_WAIT_S = 30
+
+
 @contextlib.contextmanager
 def gradebook(course_dir: Path | str) -> Iterator["Gradebook"]:  # noqa: F821
     from nbgrader.api import Gradebook
 
     lay = layout(course_dir)
-    with Gradebook(lay.db_url, course_id=course_id(lay.root)) as gb:
+    url = f"{lay.db_url}?timeout={GRADEBOOK_LOCK_WAIT_S}"
+    with Gradebook(url, course_id=course_id(lay.root)) as gb:
         yield gb
 
 

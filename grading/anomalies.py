@@ -412,6 +412,7 @@ def _sorted(items: list[Anomaly]) -> list[Anomaly]:
 def write_report(course_dir: Path | str, assignment: str, anomalies: list[Anomaly],
                  out_dir: Path | str | None = None) -> dict[str, Path]:
     """Write ``avvik-<assignment>.html`` and ``.csv``; returns {'html': …, 'csv': …}."""
+    from grading.reports import _csv_safe
     from grading.roster import load_roster
 
     lay = layout(course_dir)
@@ -427,8 +428,10 @@ def write_report(course_dir: Path | str, assignment: str, anomalies: list[Anomal
         w.writerow(CSV_COLUMNS)
         for a in items:
             navn, enhet = info.get(a.student, ("", ""))
-            w.writerow([a.student, navn, enhet, a.assignment, a.kind, a.title, a.severity, a.cell,
-                        a.description, a.action, a.file])
+            # learner text (file names from a zip, …) must not run as an Excel formula
+            w.writerow([_csv_safe(str(v)) for v in (a.student, navn, enhet, a.assignment, a.kind,
+                                                    a.title, a.severity, a.cell, a.description,
+                                                    a.action, a.file)])
 
     html_path = out / f"avvik-{assignment}.html"
     html_path.write_text(render_html(assignment, items, info), encoding="utf-8")

@@ -210,6 +210,9 @@ def run(args: argparse.Namespace) -> int:
     if k == "deltakere":
         from grading.roster import import_roster, load_roster, parse_roster
 
+        if not (args.handling == "importer" and args.sjekk) and not course.root.is_dir():
+            raise UserError(f"Fant ikke kursmappen {course.root}. Sjekk --kurs, eller kjør "
+                            "«kursleder init» først.")
         if args.handling == "importer":
             if args.sjekk:
                 try:
@@ -264,7 +267,7 @@ def run(args: argparse.Namespace) -> int:
                 generate_assignment(course.root, a)
             except FileNotFoundError as exc:
                 raise UserError(str(exc))
-        _out("Elevversjon laget for: " + ", ".join(names) + ".")
+        _out("Deltakerversjon laget for: " + ", ".join(names) + ".")
         return 0
 
     if k == "del-ut":
@@ -279,7 +282,10 @@ def run(args: argparse.Namespace) -> int:
             where = release_exchange(course.root, a, args.utveksling)
             _out(f"«{a}» er delt ut i utvekslingen: {where}")
         if args.pakke:
-            where = release_package(course.root, a, args.pakke, args.ut)
+            try:
+                where = release_package(course.root, a, args.pakke, args.ut)
+            except ValueError as exc:
+                raise UserError(str(exc))
             _out(f"«{a}» er lagt klar som {'zip-fil' if args.pakke == 'zip' else 'mappe'}: {where}")
         if args.ikke_utveksling and not args.pakke:
             _out("Ingenting delt ut: bruk --zip eller --mappe sammen med --ikke-utveksling.")
@@ -324,34 +330,48 @@ def run(args: argparse.Namespace) -> int:
         return 0
 
     if k == "tilbakemelding":
-        feedback = _sibling("feedback", "generate_feedback")
+        from grading.feedback import FeedbackError, generate_feedback as feedback
+
         a = _check_assignment(args.oppgave)
-        paths = feedback(course.root, a, args.deltaker)
+        try:
+            paths = feedback(course.root, a, args.deltaker)
+        except FeedbackError as exc:
+            raise UserError(str(exc))
         _out(f"Laget {len(paths)} tilbakemelding(er) for «{a}» i {course.feedback}.")
         return 0
 
     if k == "rapporter":
-        write_reports = _sibling("reports", "write_reports")
+        from grading.reports import write_reports
+
+        if args.min_gruppe < 1:
+            raise UserError("--min-gruppe må være minst 1.")
         out = args.ut or course.rapporter
         paths = write_reports(course.root, out, min_group=args.min_gruppe)
         _out("Rapporter:\n" + "\n".join(f"  {name}: {path}" for name, path in paths.items()))
         return 0
 
     if k == "kursbevis":
+        from grading.certificates import make_certificates as make
         from grading.release import parse_local
 
-        make = _sibling("certificates", "make_certificates")
-        date = parse_local(args.dato).date() if args.dato else None
+        try:
+            date = parse_local(args.dato).date() if args.dato else None
+        except ValueError as exc:
+            raise UserError(str(exc))
         out = args.ut or (course.rapporter / "kursbevis")
         paths = make(course.root, out, date=date)
         _out(f"Laget {len(paths)} kursbevis i {out}.")
         return 0
 
     if k == "veiledning":
-        write_guide = _sibling("guide", "write_guide")
+        from grading.guide import GuideError, write_guide
+
         a = _check_assignment(args.oppgave)
         out = args.ut or (course.rapporter / "veiledning")
-        paths = write_guide(course.root, a, out)
+        try:
+            paths = write_guide(course.root, a, out)
+        except (GuideError, FileNotFoundError) as exc:
+            raise UserError(str(exc))
         _out("Vurderingsveiledning:\n" + "\n".join(f"  {p}" for p in paths))
         return 0
 
@@ -359,16 +379,6 @@ def run(args: argparse.Namespace) -> int:
         return _overview(course)
 
     raise UserError(f"Ukjent kommando «{k}».")  # pragma: no cover
-
-
-def _sibling(module: str, func: str):
-    import importlib
-
-    try:
-        mod = importlib.import_module(f"grading.{module}")
-        return getattr(mod, func)
-    except (ImportError, AttributeError) as exc:
-        raise UserError(f"Denne delen av verktøyet er ikke installert ennå (grading.{module}.{func}: {exc}).")
 
 
 def _overview(course) -> int:
@@ -393,6 +403,24 @@ def _overview(course) -> int:
                 if course.autograded.exists() else 0
             _out(f"  {name:<22} {released:<11} {due:<22} innlevert: {n_sub:<4} rettet: {graded}")
     return 0
+
+
+LOCKED_MESSAGE = ("Karakterboken (gradebook.db) er låst av et annet program, for eksempel Formgrader "
+                  "eller en annen kursleder-kommando. Vent litt, eller lukk det andre programmet, "
+                  "og prøv igjen.")
+
+
+def _is_locked(exc: BaseException) -> bool:
+    """True for SQLite's «database is locked» (sqlite3 or SQLAlchemy's wrapper)."""
+    import sqlite3
+
+    for _ in range(10):  # follow the chain of causes
+        if exc is None:
+            return False
+        if isinstance(exc, sqlite3.OperationalError) and "locked" in str(exc):
+            return True
+        exc = getattr(exc, "orig", None) or exc.__cause__ or exc.__context__
+    return False
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -421,6 +449,11 @@ def main(argv: list[str] | None = None) -> int:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         return 0
+    except Exception as exc:
+        if not _is_locked(exc):
+            raise
+        print(f"Feil: {LOCKED_MESSAGE}", file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":

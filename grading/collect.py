@@ -188,6 +188,8 @@ def _iter_folder(root: Path):
 
 
 def _iter_zip(zf: zipfile.ZipFile, label: str):
+    from zoneinfo import ZoneInfo
+
     for info in sorted(zf.infolist(), key=lambda i: i.filename):
         if info.is_dir():
             continue
@@ -195,7 +197,12 @@ def _iter_zip(zf: zipfile.ZipFile, label: str):
         parts = tuple(p for p in PurePosixPath(name).parts if p not in ("", "/"))
         if not parts or any(p.startswith(".") or p == "__MACOSX" for p in parts) or ".." in parts:
             continue
-        mtime = dt.datetime(*info.date_time).astimezone(dt.timezone.utc)
+        if stat.S_ISLNK(info.external_attr >> 16):
+            yield ("symlink", parts, f"{label}:{name}")
+            continue
+        # Zip files store local time without a zone: the learners' time, Europe/Oslo
+        # (not the time zone of the machine that collects).
+        mtime = dt.datetime(*info.date_time, tzinfo=ZoneInfo("Europe/Oslo")).astimezone(dt.timezone.utc)
         yield _Item(parts, f"{label}:{name}", mtime, info.file_size,
                     lambda info=info: zf.read(info))
 
@@ -281,7 +288,12 @@ def collect_folder(course_dir: Path | str, assignment: str, source: Path | str, 
                 event("ukjent_fil", f"«{shown}» er større enn {MAX_FILE_BYTES // 2**20} MB og er ikke samlet inn.",
                       file=shown)
                 continue
-            data = item.read()
+            try:
+                data = item.read()
+            except (zipfile.BadZipFile, OSError) as exc:
+                event("ukjent_fil", f"«{shown}» kan ikke leses (skadet fil: {exc}) og er ikke samlet inn.",
+                      file=shown)
+                continue
             digest = sha256_bytes(data)
             ts = utc(when) if when else item.mtime
             student, notebook, status = match(item.parts, assignment, notebooks, others)
@@ -362,6 +374,12 @@ def _install(course_dir: Path, assignment: str, student: str, notebook: str, dat
     dest.mkdir(parents=True, exist_ok=True)
     target = dest / f"{notebook}.ipynb"
     if target.exists():
+        # A submission put here by other means (e.g. a manual `nbgrader collect`) may not be in
+        # the archive yet: keep it before it is replaced (a no-op if it is archived already).
+        when = existing or dt.datetime.fromtimestamp(target.stat().st_mtime, dt.timezone.utc)
+        archive_bytes(lay.root, assignment, student, target.name, target.read_bytes(),
+                      when if when.tzinfo else when.replace(tzinfo=dt.timezone.utc),
+                      f"submitted:{target.relative_to(lay.root)}")
         os.chmod(target, stat.S_IRUSR | stat.S_IWUSR)
     tmp = dest / f".{notebook}.ipynb.tmp"
     tmp.write_bytes(data)

@@ -232,6 +232,11 @@ def release_package(course_dir: Path | str, assignment: str, fmt: str = "zip",
     if fmt in ("mappe", "folder"):
         target = out / assignment
         if target.exists():
+            # Only replace a folder made here before (it has LESMEG.txt). Never delete anything
+            # else, e.g. source/<assignment> when --ut points at the wrong folder.
+            if target.is_symlink() or not target.is_dir() or not (target / "LESMEG.txt").is_file():
+                raise ValueError(f"{target} finnes fra før og er ikke en utdelingsmappe fra dette "
+                                 "verktøyet. Ingenting er slettet. Velg en annen mappe med --ut.")
             shutil.rmtree(target)
         shutil.copytree(src, target, ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
         for p in target.rglob("*"):

