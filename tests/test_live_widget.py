@@ -10,18 +10,14 @@ logic (widgets.vage.vurder_alle) gives for that answer.
 from __future__ import annotations
 
 import re
-import socket
-import subprocess
 import sys
-import tempfile
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import sync_playwright
 
 from browser import launch, watch_requests
+from voila_process import running_voila
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "_ext"))
@@ -35,40 +31,10 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 NOTEBOOK = "widgets/vage.ipynb"
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def voila():
-    port = _free_port()
-    state = Path(tempfile.mkdtemp(prefix="kurs-live-"))
-    env = voila_server.environment()
-    for var in ("JUPYTER_RUNTIME_DIR", "JUPYTER_DATA_DIR", "JUPYTER_CONFIG_DIR", "IPYTHONDIR"):
-        env[var] = str(state / var.lower())
-    log = state / "voila.log"
-    with open(log, "w") as fh:
-        proc = subprocess.Popen(voila_server.command(port, preheat=False), env=env, cwd=ROOT,
-                                stdout=fh, stderr=subprocess.STDOUT)
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                urllib.request.urlopen(f"http://127.0.0.1:{port}/voila/tree", timeout=2)
-                break
-            except OSError:
-                if proc.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError(f"Voila startet ikke:\n{log.read_text()[-3000:]}") from None
-                time.sleep(0.2)
+    with running_voila(preheat=False) as (port, _log):
         yield port
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
 
 
 def test_chapter_links_to_this_notebook():
