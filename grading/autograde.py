@@ -26,7 +26,7 @@ from grading import _nbgrader  # noqa: F401  (puts the venv on PATH)
 from grading.paths import layout
 
 LOCK_TIMEOUT_S = 120
-LOCK_RETRIES = 3
+RETRIES = 3  # extra attempts after a transient failure (lock race, kernel that did not start)
 
 
 @dataclass
@@ -156,8 +156,19 @@ def _grade_one(args: tuple[str, str, bool]) -> StudentResult:
                          error=out.get("error") or "", log=out.get("log") or "")
 
 
-def _locked(r: StudentResult) -> bool:
-    return (not r.success) and "database is locked" in (r.error + r.log)
+# Failures that say nothing about the submission: a gradebook lock race, or a kernel
+# that did not start on a busy machine. These are graded again; a real error in the
+# learner's notebook (bad JSON, a failing cell, a timeout) is not.
+_TRANSIENT = (
+    "database is locked",
+    "Kernel died before replying to kernel_info",
+    "Kernel didn't respond in",
+    "Kernel died while waiting for execute reply",
+)
+
+
+def _transient(r: StudentResult) -> bool:
+    return (not r.success) and any(t in (r.error + r.log) for t in _TRANSIENT)
 
 
 # --------------------------------------------------------------------------
@@ -204,15 +215,15 @@ def autograde(course_dir: Path | str, assignment: str, students: list[str] | Non
                 for r in pool.imap_unordered(_grade_one, tasks, chunksize=1):
                     done[r.student] = r
                     bar.update(1)
-        # Retry, one at a time, learners who lost a lock race.
-        for r in [r for r in done.values() if _locked(r)]:
+        # Grade again, one at a time, learners whose run failed for a passing reason.
+        for r in [r for r in done.values() if _transient(r)]:
             if _API is None:
                 _init_worker(str(lay.root))
-            for attempt in range(2, LOCK_RETRIES + 2):
+            for attempt in range(2, RETRIES + 2):
                 again = _grade_one((assignment, r.student, True))
                 again.attempts = attempt
                 done[r.student] = again
-                if not _locked(again):
+                if not _transient(again):
                     break
     finally:
         os.chdir(cwd)

@@ -427,3 +427,30 @@ def test_damaged_zip_member_is_reported_and_the_rest_collected(course, tmp_path,
     (ev,) = [e for e in res.events if e["kind"] == "ukjent_fil"]
     assert ev["file"] == "per_vage.ipynb" and "kan ikke leses" in ev["message"]
     assert not (course / "submitted" / "per").exists()
+
+
+def test_autograde_grades_again_after_a_kernel_that_did_not_start(tmp_path, monkeypatch):
+    """A kernel that dies at start on a busy machine says nothing about the submission:
+    the toolkit grades it again. A real failure (bad JSON) is not retried."""
+    import grading.autograde as ag
+
+    calls: dict[str, int] = {}
+
+    def fake_grade_one(args):
+        _, student, _ = args
+        calls[student] = calls.get(student, 0) + 1
+        if student == "ustabil" and calls[student] == 1:
+            return ag.StudentResult(student, False, 0.1,
+                                    error="RuntimeError: Kernel died before replying to kernel_info")
+        if student == "odelagt":
+            return ag.StudentResult(student, False, 0.1, error="NotJSONError: Notebook does not appear to be JSON")
+        return ag.StudentResult(student, True, 0.1)
+
+    monkeypatch.setattr(ag, "_init_worker", lambda *a, **k: None)
+    monkeypatch.setattr(ag, "_grade_one", fake_grade_one)
+    monkeypatch.setattr(ag, "_API", object())
+    res = ag.autograde(tmp_path, "vage", ["ok", "ustabil", "odelagt"], workers=1, progress=False)
+    by = {r.student: r for r in res.results}
+    assert by["ustabil"].success and calls["ustabil"] == 2
+    assert not by["odelagt"].success and calls["odelagt"] == 1
+    assert by["ok"].success and calls["ok"] == 1
