@@ -10,7 +10,7 @@ It provides
   feedback in the browser with ``book_static/kurs.js`` (no kernel);
 - the role ``live``: a link to the live Voila version of a chapter widget,
   served by ``make start`` under ``kurs_live_base``;
-- offline and accessibility fixes: sphinx-thebe (which names unpkg.com) is
+- offline and accessibility fixes: sphinx-thebe (which names a CDN) is
   switched off, every page's scripts and styles are checked to be local, and
   the theme's interface strings get bokmål message catalogs from ``locale/``.
 
@@ -199,15 +199,22 @@ def visit_selvtest_html(self, node: kurs_selvtest) -> None:
 # ---------------------------------------------------------------------------
 
 
-class FilmBlokk(SphinxDirective):
-    """The film reference block. The body is a bullet list of discussion prompts."""
+class _KursDirective(SphinxDirective):
+    """A directive whose problems become located, Norwegian build warnings (fatal with -W)."""
 
     has_content = True
-    option_spec = {"fokus": directives.unchanged}
+    subtype = "kurs"
 
     def _fail(self, message: str) -> list[nodes.Node]:
-        logger.warning(message, location=self.get_location(), type="kurs", subtype="filmblokk")
+        logger.warning(message, location=self.get_location(), type="kurs", subtype=self.subtype)
         return []
+
+
+class FilmBlokk(_KursDirective):
+    """The film reference block. The body is a bullet list of discussion prompts."""
+
+    subtype = "filmblokk"
+    option_spec = {"fokus": directives.unchanged}
 
     def run(self) -> list[nodes.Node]:
         fil = _relpath(self.env)
@@ -373,15 +380,11 @@ def render_selvtest_html(test_id: str, question: str, options: list[dict]) -> st
     return "".join(out)
 
 
-class Selvtest(SphinxDirective):
+class Selvtest(_KursDirective):
     """A self-check with a YAML body (question, options with explanation)."""
 
-    has_content = True
+    subtype = "selvtest"
     option_spec = {"id": directives.unchanged}
-
-    def _fail(self, message: str) -> list[nodes.Node]:
-        logger.warning(message, location=self.get_location(), type="kurs", subtype="selvtest")
-        return []
 
     def run(self) -> list[nodes.Node]:
         fil = _relpath(self.env)
@@ -477,7 +480,7 @@ class LiveRole(SphinxRole):
 
 
 def _drop_thebe(app: Sphinx, config) -> None:
-    """jupyter-book always loads sphinx-thebe, whose pages name unpkg.com. Switch it off."""
+    """jupyter-book always loads sphinx-thebe, whose pages name a CDN. Switch it off."""
     for event, listeners in app.events.listeners.items():
         if event == "config-inited":
             continue
@@ -497,13 +500,21 @@ def _is_external(url: str) -> bool:
     return parts.hostname not in LOCAL_HOSTS
 
 
+_URL_IN_TEXT = re.compile(r"""(?:https?:)?//[^\s"'`<>)]+""")
+
+
+def _names_external_url(text: str) -> bool:
+    """True if inline script or style text refers to any address outside the machine."""
+    return any(_is_external(m.group(0)) for m in _URL_IN_TEXT.finditer(text))
+
+
 def _check_assets(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
     """Fail the build if a page would load a script or style from outside the machine."""
     for key in ("script_files", "css_files"):
         for asset in context.get(key) or []:
             url = getattr(asset, "filename", asset)
             body = (getattr(asset, "attributes", None) or {}).get("body") or ""
-            if _is_external(str(url or "")) or "unpkg.com" in body or "cdn.jsdelivr.net" in body:
+            if _is_external(str(url or "")) or _names_external_url(body):
                 logger.warning(
                     f"Siden {pagename} laster {url or 'et innebygd skript'} fra en annen maskin. "
                     "Boka skal virke uten internett: legg fila i vendor/ (make vendor).",

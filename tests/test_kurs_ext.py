@@ -396,3 +396,10 @@ def test_selvtest_gives_feedback_in_the_browser(tmp_path):
             assert log.external == []
         finally:
             browser.close()
+
+
+def test_inline_script_text_naming_an_outside_address_is_caught():
+    assert kurs._names_external_url('require(["https://cdn.example.org/lib.js"])')
+    assert kurs._names_external_url('fetch("//cdn.example.org/x")')
+    assert not kurs._names_external_url('var base = "http://127.0.0.1:8866/voila/render";')
+    assert not kurs._names_external_url("var DOCUMENTATION_OPTIONS = {VERSION: ''}; // a comment")

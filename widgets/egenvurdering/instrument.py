@@ -257,15 +257,20 @@ def _parse_bands(raw: Any) -> tuple[Band, ...]:
     return tuple(bands)
 
 
+def _claim_id(raw: Any, where: str, seen: set[str]) -> str:
+    """Check that `raw` is a valid id not used before, and record it as used."""
+    if not isinstance(raw, str) or not _ID.match(raw):
+        _fail(f"{where} mangler en gyldig id.")
+    if raw in seen:
+        _fail(f"id-en «{raw}» er brukt mer enn én gang.")
+    seen.add(raw)
+    return raw
+
+
 def _parse_dimension(d: Any, n: int, seen: set[str]) -> Dimension:
     if not isinstance(d, dict):
         _fail(f"dimensjon nummer {n} er ikke en oppslagsliste.")
-    did = d.get("id")
-    if not isinstance(did, str) or not _ID.match(did):
-        _fail(f"dimensjon nummer {n} mangler en gyldig id.")
-    if did in seen:
-        _fail(f"id-en «{did}» er brukt mer enn én gang.")
-    seen.add(did)
+    did = _claim_id(d.get("id"), f"dimensjon nummer {n}", seen)
     kind = d.get("kind")
     if kind not in KINDS:
         _fail(f"dimensjonen {did} må ha kind «kjennetegn» eller «prinsipp».")
@@ -281,12 +286,7 @@ def _parse_dimension(d: Any, n: int, seen: set[str]) -> Dimension:
     for m, it in enumerate(items_raw, start=1):
         if not isinstance(it, dict):
             _fail(f"påstand nummer {m} i {did} er ikke en oppslagsliste.")
-        iid = it.get("id")
-        if not isinstance(iid, str) or not _ID.match(iid):
-            _fail(f"påstand nummer {m} i {did} mangler en gyldig id.")
-        if iid in seen:
-            _fail(f"id-en «{iid}» er brukt mer enn én gang.")
-        seen.add(iid)
+        iid = _claim_id(it.get("id"), f"påstand nummer {m} i {did}", seen)
         rev = it.get("reverse", False)
         if not isinstance(rev, bool):
             _fail(f"reverse for påstanden {iid} må være true eller false.")
