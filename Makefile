@@ -25,7 +25,7 @@ $(STAMPS)/venv: pyproject.toml constraints.txt
 
 venv: $(STAMPS)/venv
 
-$(STAMPS)/vendor: vendor/package.json vendor/package-lock.json tools/vendor_assets.py
+$(STAMPS)/vendor: vendor/package.json vendor/package-lock.json vendor/build.mjs $(wildcard vendor/src/*.js) tools/vendor_assets.py
 	@mkdir -p $(STAMPS)
 	cd vendor && npm ci --no-audit --no-fund --ignore-scripts --loglevel=error
 	$(PYTHON) tools/vendor_assets.py
@@ -59,4 +59,4 @@ bench: venv vendor chromium
 	$(PY) bench/run_all.py
 
 clean:
-	rm -rf _build _vendor_static $(STAMPS)
+	rm -rf _build _vendor_static apps/jupyter/voila/templates/kurs/static/build $(STAMPS)

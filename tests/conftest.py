@@ -37,3 +37,36 @@ def built_book():
     from book_fixture import build_book
 
     return build_book()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Headless Debian Chromium, one per test module (see browser.py)."""
+    from playwright.sync_api import sync_playwright
+
+    from browser import launch
+
+    with sync_playwright() as pw:
+        b = launch(pw)
+        yield b
+        b.close()
+
+
+@pytest.fixture()
+def page(browser):
+    """A fresh browser context and page that records what it does:
+    `request_log` (every request; the test fails if any leaves the machine),
+    `errors` (uncaught script errors) and `sockets` (WebSocket URLs)."""
+    from browser import watch_requests
+
+    context = browser.new_context(viewport={"width": 1200, "height": 900})
+    p = context.new_page()
+    p.set_default_timeout(60_000)
+    p.request_log = watch_requests(p)
+    p.errors = []
+    p.on("pageerror", lambda error: p.errors.append(str(error)))
+    p.sockets = []
+    p.on("websocket", lambda ws: p.sockets.append(ws.url))
+    yield p
+    assert p.request_log.external == [], f"Eksterne forespørsler: {p.request_log.external}"
+    context.close()

@@ -12,16 +12,15 @@ import re
 
 import pytest
 import sqlalchemy as sa
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
-from browser import format_violations, launch, run_axe, watch_requests
+from browser import format_violations, run_axe
 from voila_process import running_voila, wait_for_pool
 from widgets import voila_server
 from widgets.egenvurdering.instrument import load_instrument
 from widgets.egenvurdering.store import Store, UnknownKey
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
-TIMEOUT = 60_000
 
 
 @pytest.fixture(scope="module")
@@ -34,25 +33,6 @@ def voila(db_url):
     with running_voila(db_url) as (port, log):
         wait_for_pool(log)
         yield port
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as pw:
-        b = launch(pw)
-        yield b
-        b.close()
-
-
-@pytest.fixture()
-def page(browser):
-    context = browser.new_context(viewport={"width": 1200, "height": 900})
-    p = context.new_page()
-    p.set_default_timeout(TIMEOUT)
-    p.request_log = watch_requests(p)
-    yield p
-    assert p.request_log.external == [], f"Eksterne forespørsler: {p.request_log.external}"
-    context.close()
 
 
 def assert_accessible(page, screen: str) -> None:

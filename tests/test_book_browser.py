@@ -14,10 +14,9 @@ import http.server
 import threading
 
 import pytest
-from playwright.sync_api import sync_playwright
 
 from book_fixture import toc_pages
-from browser import format_violations, launch, run_axe, watch_requests
+from browser import format_violations, run_axe, watch_requests
 
 pytestmark = [pytest.mark.browser, pytest.mark.book, pytest.mark.slow]
 
@@ -41,14 +40,6 @@ def site(built_book):
     yield f"http://127.0.0.1:{server.server_address[1]}"
     server.shutdown()
     server.server_close()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as p:
-        b = launch(p)
-        yield b
-        b.close()
 
 
 def _open(browser, url):

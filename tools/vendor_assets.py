@@ -3,16 +3,21 @@
 Run by `make vendor` after `npm ci`. Only the files that pages load are copied,
 into _vendor_static/vendor/, which Sphinx serves as static files. Nothing is
 ever fetched from a CDN at page load.
+
+It also bundles the apps' light Voila front end (vendor/src/voila-kurs.js) with
+esbuild into the `kurs` Voila template's static/build/ folder.
 """
 from __future__ import annotations
 
 import shutil
+import subprocess
 import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 NODE = ROOT / "vendor" / "node_modules"
 OUT = ROOT / "_vendor_static" / "vendor"
+APP_BUILD = ROOT / "apps" / "jupyter" / "voila" / "templates" / "kurs" / "static" / "build"
 
 WIDGETS_CONFIG = """\
 // Point require.js at the vendored widget manager, so that its fonts and
@@ -62,6 +67,16 @@ def main() -> None:
     copy(NODE / "axe-core" / "axe.min.js", OUT / "axe-core" / "axe.min.js")
     (OUT / "widgets-config.js").write_text(WIDGETS_CONFIG, encoding="utf-8")
     print(f"Kopierte nettleserfiler til {OUT.relative_to(ROOT)}")
+    bundle_app_front_end()
+
+
+def bundle_app_front_end() -> None:
+    if APP_BUILD.exists():
+        shutil.rmtree(APP_BUILD)
+    done = subprocess.run(["node", "build.mjs", str(APP_BUILD)], cwd=ROOT / "vendor")
+    if done.returncode != 0 or not (APP_BUILD / "voila-kurs.js").exists():
+        sys.exit("Klarte ikke å bygge appenes nettleserdel (vendor/build.mjs). Se feilen over.")
+    print(f"Bygde appenes nettleserdel i {APP_BUILD.relative_to(ROOT)}")
 
 
 if __name__ == "__main__":
