@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 from pg_server import postgres_server
 from widgets.egenvurdering.instrument import load_instrument
-from widgets.egenvurdering.store import InvalidGroupCode, Store, TooFewRespondents, UnknownKey
+from widgets.egenvurdering.store import GroupClosed, InvalidGroupCode, Store, TooFewRespondents, UnknownKey
 
 pytestmark = pytest.mark.slow
 
@@ -86,3 +86,65 @@ def test_fifty_concurrent_saves_lose_nothing(pg_url):
     assert all(len(stores[0].responses(k)) == 1 for k in keys)
     for s in stores:
         s.close()
+
+
+def test_one_click_session_makes_one_group_even_at_once(pg_url):
+    stores = [Store(pg_url) for _ in range(5)]
+    with ThreadPoolExecutor(max_workers=10) as pool:
+        codes = list(pool.map(lambda i: stores[i % 5].create_group("Team samtidig", submission_id="pg-klikk"),
+                              range(20)))
+    assert len(set(codes)) == 1
+    engine = sa.create_engine(pg_url)
+    with engine.connect() as conn:
+        made = conn.execute(sa.text("SELECT COUNT(*) FROM ev_group WHERE submission_id = 'pg-klikk'")).scalar_one()
+    engine.dispose()
+    assert made == 1
+    for s in stores:
+        s.close()
+
+
+def test_closed_group_and_upgrade_of_an_older_database(pg_url):
+    rng = random.Random(4)
+    s = Store(pg_url)
+    code = s.create_group("Team lukkes")
+    for i in range(5):
+        key = s.new_key()
+        s.save_response(key, answers(rng), f"pg-lukk-{i}")
+        s.join_group(key, code)
+    s.close()
+    # A database made before groups could be closed: the columns are added when a store opens it.
+    engine = sa.create_engine(pg_url)
+    with engine.begin() as conn:
+        conn.execute(sa.text("DROP INDEX ix_ev_group_submission_id"))
+        conn.execute(sa.text("ALTER TABLE ev_group DROP COLUMN submission_id"))
+        conn.execute(sa.text("ALTER TABLE ev_group DROP COLUMN closed"))
+    engine.dispose()
+    s = Store(pg_url)
+    assert s.group_summary(code).respondents == 5 and not s.group_closed(code)
+    s.close_group(code)
+    assert s.group_closed(code)
+    fake = s.new_key()
+    s.save_response(fake, answers(rng), "pg-lukk-fake")
+    with pytest.raises(GroupClosed):
+        s.join_group(fake, code)
+    assert s.group_summary(code).respondents == 5
+    assert s.create_group("Nytt", submission_id="pg-ny") == s.create_group("Nytt", submission_id="pg-ny")
+    s.close()
+
+
+def test_many_stores_upgrading_one_older_database_at_once(pg_url):
+    s = Store(pg_url)
+    s.check()
+    s.close()
+    engine = sa.create_engine(pg_url)
+    with engine.begin() as conn:
+        conn.execute(sa.text("DROP INDEX IF EXISTS ix_ev_group_submission_id"))
+        conn.execute(sa.text("ALTER TABLE ev_group DROP COLUMN IF EXISTS submission_id"))
+        conn.execute(sa.text("ALTER TABLE ev_group DROP COLUMN IF EXISTS closed"))
+    engine.dispose()
+    stores = [Store(pg_url) for _ in range(8)]
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        list(pool.map(lambda st: st.check(), stores))
+    assert stores[0].create_group("Etter oppgradering", submission_id="pg-opp")
+    for st in stores:
+        st.close()

@@ -9,7 +9,9 @@ from .instrument import Band, Dimension, Instrument, Item, load_instrument
 from .scoring import DimensionScore, band_for, change, score, weakest
 from .store import (
     DatabaseLocked,
+    DatabaseUnavailable,
     DimensionSummary,
+    GroupClosed,
     GroupSummary,
     InvalidGroupCode,
     InvalidKey,
@@ -27,9 +29,11 @@ from .store import (
 __all__ = [
     "Band",
     "DatabaseLocked",
+    "DatabaseUnavailable",
     "Dimension",
     "DimensionScore",
     "DimensionSummary",
+    "GroupClosed",
     "GroupSummary",
     "Instrument",
     "InvalidGroupCode",

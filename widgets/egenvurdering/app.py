@@ -51,7 +51,10 @@ class EgenvurderingApp(w.VBox):
     Parameters
     ----------
     store : Store, optional
-        Where answers are kept; by default the database in ``EGENVURDERING_DB_URL``.
+        Where answers are kept; by default the database in ``EGENVURDERING_DB_URL``. If that
+        database cannot be used (a bad URL, a folder that cannot be made), the app still starts and
+        says so in Norwegian on the start screen; every later action tries the database again, and
+        nothing typed in the form is lost.
     instrument : Instrument, optional
         The instrument; by default the one in ``data/egenvurdering.yaml``.
 
@@ -68,7 +71,7 @@ class EgenvurderingApp(w.VBox):
         super().__init__(**kwargs)
         self.add_class("kurs-app")
         self.instrument = instrument or load_instrument()
-        self.store = store or Store()
+        self._store = store
         self.dimensions = list(self.instrument.dimensions)
         self._page = 0
         self._submission_id = uuid.uuid4().hex
@@ -79,6 +82,30 @@ class EgenvurderingApp(w.VBox):
         # browser has few widget models to load before the app is usable.
         self._build_start()
         self.children = [self._start]
+        self._check_store()
+
+    # ----- storage ------------------------------------------------------
+    @property
+    def store(self) -> Store:
+        """The store, opened on first use; a Norwegian StorageError while the database cannot be used."""
+        if self._store is None:
+            self._store = Store(instrument=self.instrument)
+        return self._store
+
+    @store.setter
+    def store(self, value: Store) -> None:
+        self._store = value
+
+    def _check_store(self) -> None:
+        """Say on the start screen when the database cannot be used, instead of failing later or crashing."""
+        try:
+            self.store.check()
+        except StorageError as err:
+            self.store_message.value = feedback_html(
+                f"{err} Du kan likevel fylle ut skjemaet. Svarene står i skjemaet så lenge siden er åpen, "
+                "og du kan prøve å lagre igjen.", "feil", "Svar kan ikke lagres akkurat nå.")
+            return
+        self.store_message.value = ""
 
     # ----- start screen -------------------------------------------------
     def _build_start(self) -> None:
@@ -96,9 +123,10 @@ class EgenvurderingApp(w.VBox):
                                  style={"description_width": "initial"})
         self.fetch_button = _button("Hent svarene mine")
         self.start_message = w.HTML()
+        self.store_message = w.HTML()
         self.new_button.on_click(self._on_new)
         self.fetch_button.on_click(self._on_fetch)
-        self._start = w.VBox([self.start_intro, self.consent, self.new_button,
+        self._start = w.VBox([self.start_intro, self.store_message, self.consent, self.new_button,
                               w.HTML("<h2>Fortsett med en kode du har</h2>"),
                               self.code_input, self.fetch_button, self.start_message])
 
@@ -112,7 +140,7 @@ class EgenvurderingApp(w.VBox):
     def _on_new(self, _=None) -> None:
         if self._need_consent():
             return
-        self.key = self.store.new_key()
+        self.key = Store.new_key()  # needs no database: nothing is stored until the first save
         self._reset_form()
         self.screen = "skjema"
 
@@ -128,6 +156,7 @@ class EgenvurderingApp(w.VBox):
         except StorageError as err:
             self.start_message.value = feedback_html(str(err), "feil")
             return
+        self.store_message.value = ""  # the database works (again)
         self.key = normalise_key(code)  # shown as XXXX-XXXX-XXXX, however it was typed
         self.screen = "profil"
 
@@ -218,6 +247,7 @@ class EgenvurderingApp(w.VBox):
             return
         finally:
             self.save_button.disabled = False
+        self.store_message.value = ""  # the database works (again)
         self.screen = "profil"
 
     # ----- profile ------------------------------------------------------

@@ -16,6 +16,26 @@ Privacy design (see also chapters/egenvurdering.md):
   suppresses any dimension scored by fewer than that. Every public method that
   returns group figures (``group_summary``, ``leader_vs_team``,
   ``export_group``) goes through it.
+* A key counts at most once in a group: membership is unique per group and
+  key, a key that joins again only changes its role, and only the key's latest
+  response counts, so a retake replaces the earlier contribution.
+* Limit of the 5-rule, and our mitigation: codes are free, so anyone with a
+  group code can make up keys, join them with known answers and work out the
+  answers of the one real person among five. Until there is a product decision
+  on stronger measures (for example one invitation per member), the course
+  leader closes the group (:meth:`Store.close_group`, «Lukk gruppen» in the
+  team view) once the team has answered and the number of respondents matches
+  the size of the team. After that no key can join the group. Members already
+  in it still count with their latest response, and can still leave it or
+  delete their answers.
+
+Configuration problems (a malformed URL, a missing database driver, a folder
+for the SQLite file that cannot be made or written) become the same Norwegian
+:class:`StorageError` subclasses as other database problems, with a hint for
+whoever runs the service; the technical details go to the log. A bad URL is
+reported by the constructor; a folder problem at first use (or by
+:meth:`Store.check`), and the same ``Store`` tries again on the next call, so
+it works once the folder is fixed.
 
 The schema is plain SQLAlchemy Core and runs unchanged on SQLite (default,
 WAL mode with a busy timeout) and PostgreSQL. Scores are stored per dimension
@@ -30,6 +50,7 @@ narrow table with one SQL aggregation (repair and consistency check).
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
 import secrets
 import threading
@@ -42,7 +63,8 @@ from pathlib import Path
 import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.engine import Connection, Engine, make_url
-from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
+from sqlalchemy.schema import CreateColumn
 
 from .._common import InputError
 from .instrument import ROOT, Instrument, load_instrument
@@ -53,6 +75,7 @@ __all__ = [
     "DatabaseLocked",
     "DatabaseUnavailable",
     "DimensionSummary",
+    "GroupClosed",
     "GroupSummary",
     "InvalidGroupCode",
     "InvalidKey",
@@ -80,6 +103,8 @@ _MAX_PLAN = 20_000
 #: Index histogram bins: 0–9, 10–19, …, 90–100.
 BINS = tuple(f"{b * 10}–{b * 10 + 9}" if b < 9 else "90–100" for b in range(10))
 _CHUNK = 500
+
+log = logging.getLogger(__name__)
 
 
 # --------------------------------------------------------------------------- errors
@@ -128,6 +153,29 @@ class InvalidKey(UnknownKey):
 
 class InvalidGroupCode(StorageError):
     default = "Gruppekoden har feil form. En gruppekode har 8 tegn, for eksempel 4KXM-92TQ."
+
+
+#: For a database that cannot be used because of how it is set up, not because it is busy:
+#: what is wrong, whom the user tells, and what the operator fixes (details are in the log).
+_BAD_URL = (
+    "Egenvurderingen finner ikke databasen, fordi adressen til den er feil satt opp. Derfor kan ingenting "
+    "lagres eller hentes nå. Det som er lagret fra før, er ikke borte. Gi beskjed til kursansvarlig. "
+    "Den som drifter kurset, finner detaljene i loggen til appene og må rette innstillingen EGENVURDERING_DB_URL."
+)
+_BAD_FOLDER = (
+    "Egenvurderingen kan ikke lage eller åpne databasefilen, fordi mappen den skal ligge i, mangler eller ikke "
+    "kan skrives til. Derfor kan ingenting lagres nå. Det som er lagret fra før, er ikke borte. Gi beskjed til "
+    "kursansvarlig. Den som drifter kurset, finner detaljene i loggen til appene. Mappen må finnes, og appene "
+    "må kunne skrive i den. Hvilken mappe det er, står i innstillingen EGENVURDERING_DB_URL (uten den er det "
+    "mappen var i kursmappen)."
+)
+
+
+class GroupClosed(StorageError):
+    default = (
+        "Gruppen er lukket, så ingen nye kan legge svarene sine til i den. Spør kurslederen om du skal være med "
+        "i en annen gruppe."
+    )
 
 
 class NotGroupLeader(StorageError):
@@ -323,6 +371,12 @@ t_group = sa.Table(
     sa.Column("code", sa.String(16), primary_key=True),
     sa.Column("name", sa.String(200), nullable=False),
     sa.Column("created", sa.DateTime, nullable=False),
+    # Added later (nullable, so older databases get them with ALTER TABLE, see _upgrade_columns):
+    # the id of the «Lag gruppekode» click that made the group (one click session, one group) …
+    sa.Column("submission_id", sa.String(100), nullable=True),
+    # … and when the course leader closed the group for new members (None: open).
+    sa.Column("closed", sa.DateTime, nullable=True),
+    sa.Index("ix_ev_group_submission_id", "submission_id", unique=True),
 )
 
 t_member = sa.Table(
@@ -355,6 +409,7 @@ t_group_count = sa.Table(
 )
 
 _AGG_TABLES = {t_group_stat.name, t_group_count.name}
+_SCHEMA_LOCK_ID = 0x65763031  # PostgreSQL advisory lock for creating and upgrading the schema ("ev01")
 _MICRO = sa.cast(sa.func.round(t_score.c.idx * 1_000_000), sa.BigInteger)
 
 
@@ -362,13 +417,33 @@ def _default_url() -> str:
     return os.environ.get("EGENVURDERING_DB_URL") or DEFAULT_URL
 
 
-def _make_engine(url: str, busy_timeout_ms: int) -> Engine:
+def _sqlite_folder(url: str) -> Path | None:
+    """The folder of an SQLite database file given by a plain path (None for other databases, memory or URIs)."""
     u = make_url(url)
-    if u.get_backend_name() == "sqlite":
-        db = u.database or ""
-        if db and db != ":memory:" and not db.startswith("file:"):
-            Path(db).expanduser().parent.mkdir(parents=True, exist_ok=True)
-    engine = sa.create_engine(url)
+    db = u.database or ""
+    if u.get_backend_name() != "sqlite" or not db or db == ":memory:" or db.startswith("file:"):
+        return None
+    return Path(db).expanduser().parent
+
+
+def _safe_url(url: str) -> str:
+    """The URL for the log, without a password."""
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except Exception:  # noqa: BLE001 - unparsable: log nothing of it
+        return "(adressen kan ikke leses)"
+
+
+def _make_engine(url: str, busy_timeout_ms: int) -> Engine:
+    """The engine for ``url``; DatabaseUnavailable (Norwegian) if the URL is malformed or its driver is missing.
+
+    Nothing is opened here: the database and its folder are first touched by :meth:`Store._ensure_schema`.
+    """
+    try:
+        engine = sa.create_engine(url)
+    except (SQLAlchemyError, ImportError, ValueError, TypeError) as exc:
+        log.error("Egenvurdering: ugyldig database-URL %s: %s", _safe_url(url), exc)
+        raise DatabaseUnavailable(_BAD_URL) from exc
     if engine.dialect.name == "sqlite":
 
         @event.listens_for(engine, "connect")
@@ -404,6 +479,9 @@ class Store:
     """Answers, plans and groups in one database given by an SQLAlchemy URL.
 
     ``url`` defaults to ``$EGENVURDERING_DB_URL``, else ``sqlite:///<repo>/var/egenvurdering.db``.
+    A malformed URL or a missing driver raises :class:`DatabaseUnavailable` here. The database itself
+    (and the folder of an SQLite file) is opened at first use, which raises a :class:`StorageError`
+    while that is not possible and tries again on the next call.
     """
 
     def __init__(
@@ -415,7 +493,7 @@ class Store:
     ) -> None:
         self.url = url or _default_url()
         self.instrument = instrument or load_instrument()
-        self.engine = _make_engine(self.url, busy_timeout_ms)
+        self.engine = _make_engine(self.url, busy_timeout_ms)  # raises DatabaseUnavailable for a bad URL
         self._sqlite = self.engine.dialect.name == "sqlite"
         self._schema_ready = False
         self._schema_lock = threading.Lock()
@@ -431,29 +509,95 @@ class Store:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
+    def check(self) -> None:
+        """Open the database and create its tables if needed; a Norwegian StorageError if that is not possible.
+
+        The apps call this when they start, to tell at once when the database cannot be used.
+        Cheap after the first success.
+        """
+        self._ensure_schema()
+
+    def _make_folder(self) -> None:
+        folder = _sqlite_folder(self.url)
+        if folder is None:
+            return
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            log.error("Egenvurdering: kan ikke lage mappen %s for databasen: %s", folder, exc)
+            raise DatabaseUnavailable(_BAD_FOLDER) from exc
+
     def _ensure_schema(self) -> None:
         if self._schema_ready:
             return
         with self._schema_lock:
             if self._schema_ready:
                 return
-            with _db_errors():
-                with self.engine.connect() as conn:
-                    insp = sa.inspect(conn)
-                    missing = {t.name for t in metadata.sorted_tables if not insp.has_table(t.name)}
-                    conn.rollback()
-                    if missing:
-                        if self._sqlite:
-                            conn = conn.execution_options(sqlite_begin="IMMEDIATE")
-                        with conn.begin():
-                            # Check again under the write lock: another process may have been first.
-                            insp = sa.inspect(conn)
-                            missing = {t.name for t in metadata.sorted_tables if not insp.has_table(t.name)}
-                            metadata.create_all(conn, checkfirst=True)
-                            if missing & _AGG_TABLES and t_response.name not in missing:
-                                # A database from before the running totals existed: build them once.
-                                self._rebuild(conn)
+            self._make_folder()
+            try:
+                with _db_errors():
+                    self._create_schema()
+            except DatabaseUnavailable as exc:
+                cause = exc.__cause__
+                if self._sqlite and isinstance(cause, OperationalError) and "unable to open" in str(cause):
+                    # SQLite cannot open or create the file: almost always the folder (missing, read-only)
+                    # or a file that is not a database, both things the operator must fix.
+                    log.error("Egenvurdering: kan ikke åpne SQLite-databasen %s: %s", _safe_url(self.url), cause)
+                    raise DatabaseUnavailable(_BAD_FOLDER) from cause
+                raise
             self._schema_ready = True
+
+    @staticmethod
+    def _schema_gaps(conn: Connection) -> tuple[set[str], dict[str, list[sa.Column]]]:
+        """Missing tables, and columns missing from existing tables (added to the schema later)."""
+        insp = sa.inspect(conn)
+        tables = {t.name for t in metadata.sorted_tables if not insp.has_table(t.name)}
+        columns: dict[str, list[sa.Column]] = {}
+        for t in metadata.sorted_tables:
+            if t.name in tables:
+                continue
+            have = {c["name"] for c in insp.get_columns(t.name)}
+            gone = [c for c in t.columns if c.name not in have]
+            if gone:
+                columns[t.name] = gone
+        return tables, columns
+
+    @staticmethod
+    def _upgrade_columns(conn: Connection, columns: dict[str, list[sa.Column]]) -> None:
+        """Add columns that were added to the schema after the database was made, and their indexes.
+
+        Only for nullable columns without constraints of their own (SQLite's ALTER TABLE allows no more);
+        a unique rule is a separate index.
+        """
+        for name, cols in columns.items():
+            for col in cols:
+                ddl = CreateColumn(col).compile(dialect=conn.dialect)
+                conn.exec_driver_sql(f"ALTER TABLE {name} ADD COLUMN {ddl}")
+            table = metadata.tables[name]
+            have = {i["name"] for i in sa.inspect(conn).get_indexes(name)}
+            for index in table.indexes:
+                if index.name not in have:
+                    index.create(conn)
+
+    def _create_schema(self) -> None:
+        with self.engine.connect() as conn:
+            missing, columns = self._schema_gaps(conn)
+            conn.rollback()
+            if not missing and not columns:
+                return
+            if self._sqlite:
+                conn = conn.execution_options(sqlite_begin="IMMEDIATE")
+            with conn.begin():
+                if conn.dialect.name == "postgresql":
+                    # PostgreSQL has no database-wide write lock like SQLite's: take one for schema changes.
+                    conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({_SCHEMA_LOCK_ID})")
+                # Check again under the write lock: another process may have been first.
+                missing, columns = self._schema_gaps(conn)
+                metadata.create_all(conn, checkfirst=True)
+                self._upgrade_columns(conn, columns)
+                if missing & _AGG_TABLES and t_response.name not in missing:
+                    # A database from before the running totals existed: build them once.
+                    self._rebuild(conn)
 
     @contextmanager
     def _tx(self, write: bool = False) -> Iterator[Connection]:
@@ -774,26 +918,77 @@ class Store:
             raise InvalidGroupCode()
         return norm
 
-    def create_group(self, name: str) -> str:
-        """Create a group (team) and return its code, to be shared with the members."""
+    def create_group(self, name: str, submission_id: str | None = None) -> str:
+        """Create a group (team) and return its code, to be shared with the members.
+
+        Idempotent on ``submission_id``, like :meth:`save_response`: the same id returns the code of
+        the group it made the first time and makes nothing new, so a double click on «Lag gruppekode»
+        makes one group. The same id with another name is refused. Without an id, every call makes a group.
+        """
         if not isinstance(name, str) or not name.strip():
             raise InputError("Gi gruppen et navn, for eksempel «Team hjemmetjenesten».")
         name = " ".join(name.split())
         if len(name) > 200:
             raise InputError("Navnet på gruppen kan ha høyst 200 tegn.")
-        with self._tx(write=True) as conn:
-            for _ in range(10):
-                code = _random_code(GROUP_LENGTH)
-                if conn.execute(sa.select(t_group.c.code).where(t_group.c.code == code)).first() is None:
-                    conn.execute(t_group.insert().values(code=code, name=name, created=_utc_naive()))
-                    return code
+        sid = None
+        if submission_id is not None:
+            if not isinstance(submission_id, str) or not 1 <= len(submission_id.strip()) <= 100:
+                raise InputError("Innsendingen mangler en gyldig id. Last siden på nytt og prøv igjen.")
+            sid = submission_id.strip()
+        for attempt in range(3):
+            try:
+                with self._tx(write=True) as conn:
+                    if sid is not None:
+                        existing = conn.execute(
+                            sa.select(t_group.c.code, t_group.c.name).where(t_group.c.submission_id == sid)
+                        ).first()
+                        if existing is not None:
+                            if existing.name != name:
+                                raise StorageError(
+                                    "Denne innsendingen er allerede brukt. Last siden på nytt og prøv igjen."
+                                )
+                            return str(existing.code)
+                    for _ in range(10):
+                        code = _random_code(GROUP_LENGTH)
+                        if conn.execute(sa.select(t_group.c.code).where(t_group.c.code == code)).first() is None:
+                            conn.execute(
+                                t_group.insert().values(code=code, name=name, created=_utc_naive(), submission_id=sid)
+                            )
+                            return code
+            except StorageError as exc:
+                # A unique-id race (two clicks at once on PostgreSQL): look again in a fresh transaction.
+                if isinstance(exc.__cause__, IntegrityError) and attempt < 2:
+                    continue
+                raise
         raise StorageError()  # pragma: no cover - 40 random bits
 
-    def _group_row(self, conn: Connection, code: str):
-        row = conn.execute(sa.select(t_group).where(t_group.c.code == code)).first()
+    def _group_row(self, conn: Connection, code: str, lock: bool = False):
+        query = sa.select(t_group).where(t_group.c.code == code)
+        if lock:  # PostgreSQL: a join waits for a close of the same group, and the other way round
+            query = query.with_for_update()
+        row = conn.execute(query).first()
         if row is None:
             raise InvalidGroupCode("Vi finner ingen gruppe med denne koden. Sjekk at du har skrevet den riktig.")
         return row
+
+    def close_group(self, group_code: str) -> None:
+        """Close the group for new members: from now on :meth:`join_group` refuses keys that are not in it.
+
+        The course leader does this once the team has answered, so nobody can add made-up respondents
+        later (see the module notes). Members already in the group still count with their latest
+        response, and can change their role, leave, or delete their answers. Closing again does nothing;
+        a closed group cannot be opened again.
+        """
+        code = self.validate_group_code(group_code)
+        with self._tx(write=True) as conn:
+            if self._group_row(conn, code, lock=True).closed is None:
+                conn.execute(t_group.update().where(t_group.c.code == code).values(closed=_utc_naive()))
+
+    def group_closed(self, group_code: str) -> bool:
+        """Whether the course leader has closed the group for new members."""
+        code = self.validate_group_code(group_code)
+        with self._tx() as conn:
+            return self._group_row(conn, code).closed is not None
 
     def _role(self, conn: Connection, code: str, kh: str) -> str | None:
         return conn.execute(
@@ -801,7 +996,11 @@ class Store:
         ).scalar()
 
     def join_group(self, key: str, group_code: str, role: str = "medlem") -> None:
-        """Make this key a member (or leader) of the group. Joining again only changes the role."""
+        """Make this key a member (or leader) of the group.
+
+        A key counts once: joining again only changes the role, and the group counts the key's latest
+        response only. A closed group (:meth:`close_group`) takes no new keys: GroupClosed.
+        """
         kh = _hash_key(key)
         code = self.validate_group_code(group_code)
         if role not in ROLES:
@@ -809,7 +1008,7 @@ class Store:
         for attempt in range(3):
             try:
                 with self._tx(write=True) as conn:
-                    self._group_row(conn, code)
+                    group = self._group_row(conn, code, lock=True)
                     if self._role(conn, code, kh) is not None:
                         conn.execute(
                             t_member.update()
@@ -817,6 +1016,8 @@ class Store:
                             .values(role=role)
                         )
                         return
+                    if group.closed is not None:
+                        raise GroupClosed()
                     conn.execute(
                         t_member.insert().values(group_code=code, key_hash=kh, role=role, joined=_utc_naive())
                     )

@@ -4,11 +4,17 @@ A course leader creates a group code; employees who choose to add their
 answers to it. The view shows only aggregates, and only when at least
 ``min_group`` (5) people have answered: the rule is enforced in the store,
 and this view only shows what the store returns.
+
+«Lag gruppekode» makes one group per click session (the store is idempotent
+on a submission id that changes only when the name does), and «Lukk gruppen»
+closes a group for new members once the team has answered, so nobody can add
+made-up respondents afterwards (see the notes in ``store``).
 """
 from __future__ import annotations
 
 import base64
 import tempfile
+import uuid
 from pathlib import Path
 
 import ipywidgets as w
@@ -19,6 +25,12 @@ from . import views
 from .instrument import Instrument, load_instrument
 from .scoring import DimensionScore
 from .store import GroupSummary, LeaderComparison, StorageError, Store, TooFewRespondents
+
+
+STATUS_OPEN = ("<p class='kurs-gruppestatus'><strong>Gruppen er åpen.</strong> Nye kan fortsatt legge svarene "
+               "sine til. Lukk gruppen når hele teamet har svart.</p>")
+STATUS_CLOSED = ("<p class='kurs-gruppestatus'><strong>Gruppen er lukket.</strong> Ingen nye kan legge svarene "
+                 "sine til i den.</p>")
 
 
 def distribution_table(summary: GroupSummary, instrument: Instrument) -> str:
@@ -57,7 +69,10 @@ def comparison_table(cmp: LeaderComparison) -> str:
 
 
 class TeamApp(w.VBox):
-    """Create a group code, and see a team's aggregate profile when at least 5 have answered.
+    """Create a group code, see a team's aggregate profile when at least 5 have answered, close a group.
+
+    If the database cannot be used (a bad URL, a folder that cannot be made), the view still starts
+    and says so in Norwegian; every later action tries the database again, and typed text stays.
 
     Examples
     --------
@@ -70,17 +85,21 @@ class TeamApp(w.VBox):
         super().__init__(**kwargs)
         self.add_class("kurs-app")
         self.instrument = instrument or load_instrument()
-        self.store = store or Store()
+        self._store = store
         minimum = self.instrument.min_group
         self.intro = w.HTML(
             "<h1>Teamvisning: egenvurdering</h1>"
             f"<p>Her ser du et teams samlede profil. Du ser aldri enkeltsvar, og ingenting vises før minst "
             f"{minimum} personer har lagt svarene sine til i gruppen.</p>")
+        self.store_message = w.HTML()
         self.name_input = w.Text(continuous_update=False, description="Navn på teamet", placeholder="for eksempel Team hjemmetjenesten",
                                  style={"description_width": "initial"})
         self.create_button = w.Button(description="Lag gruppekode", button_style="primary",
                                       tooltip="Lag gruppekode", layout=w.Layout(width="auto"))
         self.create_message = w.HTML()
+        # One click session, one group: a new id only when the name changes (see _on_create).
+        self._create_id = uuid.uuid4().hex
+        self.name_input.observe(self._new_create_session, names="value")
         self.code_input = w.Text(continuous_update=False, description="Gruppekode", placeholder="XXXX-XXXX",
                                  style={"description_width": "initial"})
         self.leader_input = w.Text(continuous_update=False, description="Din egen kode (valgfritt, for å sammenligne deg med teamet)",
@@ -89,31 +108,83 @@ class TeamApp(w.VBox):
                                       description="Jeg er leder for teamet og vil se min profil mot teamets")
         self.show_button = w.Button(description="Vis teamet", button_style="primary", tooltip="Vis teamet",
                                     layout=w.Layout(width="auto"))
+        self.status = w.HTML()
+        self._status_code = ""  # the group whose status is shown
         self.result = w.HTML()
+        self.close_button = w.Button(description="Lukk gruppen", tooltip="Lukk gruppen",
+                                     layout=w.Layout(width="auto"))
+        self.confirm_close_button = w.Button(description="Ja, lukk gruppen for nye svar", button_style="danger",
+                                             tooltip="Ja, lukk gruppen for nye svar", layout=w.Layout(width="auto"))
+        self.confirm_close_button.layout.display = "none"
+        self.close_message = w.HTML()
+        self._closing = ""
         self.create_button.on_click(self._on_create)
         self.show_button.on_click(self._on_show)
+        self.close_button.on_click(self._on_close)
+        self.confirm_close_button.on_click(self._on_confirm_close)
         self.children = [
-            self.intro,
+            self.intro, self.store_message,
             w.HTML("<h2>For kursledere: lag en gruppekode</h2><p>Del koden med teamet. "
                    "De som vil, legger den inn i egenvurderingsappen.</p>"),
             self.name_input, self.create_button, self.create_message,
             w.HTML("<h2>Se teamets profil</h2>"),
-            self.code_input, self.leader_input, self.leader_join, self.show_button, self.result,
+            self.code_input, self.leader_input, self.leader_join, self.show_button, self.status, self.result,
+            w.HTML("<h2>Lukk gruppen når teamet har svart</h2><p>Når gruppen er lukket, kan ingen nye legge "
+                   "svarene sine til i den. Det hindrer at noen legger inn oppdiktede svar for å finne ut hva "
+                   "én person har svart. De som alt er med, telles fortsatt med sitt siste svar. Lukk gruppen "
+                   "når så mange har svart som det er personer i teamet. Det gjelder gruppen med koden i feltet "
+                   "«Gruppekode» over. Det kan ikke angres.</p>"),
+            self.close_button, self.confirm_close_button, self.close_message,
         ]
+        self._check_store()
+
+    # ----- storage ------------------------------------------------------
+    @property
+    def store(self) -> Store:
+        """The store, opened on first use; a Norwegian StorageError while the database cannot be used."""
+        if self._store is None:
+            self._store = Store(instrument=self.instrument)
+        return self._store
+
+    @store.setter
+    def store(self, value: Store) -> None:
+        self._store = value
+
+    def _check_store(self) -> None:
+        """Say at the top when the database cannot be used, instead of failing later or crashing."""
+        try:
+            self.store.check()
+        except StorageError as err:
+            self.store_message.value = feedback_html(
+                f"{err} Prøv igjen senere. Det du skriver i feltene, blir stående så lenge siden er åpen.",
+                "feil", "Teamvisningen virker ikke akkurat nå.")
+            return
+        self.store_message.value = ""
+
+    def _new_create_session(self, _=None) -> None:
+        self._create_id = uuid.uuid4().hex
 
     def _on_create(self, _=None) -> None:
+        """Make a group. A second click before the name changes shows the same group (idempotent in the store)."""
+        self.create_button.disabled = True
         try:
-            code = self.store.create_group(self.name_input.value)
+            code = self.store.create_group(self.name_input.value, submission_id=self._create_id)
         except (StorageError, InputError) as err:
             self.create_message.value = feedback_html(str(err), "feil")
             return
+        finally:
+            self.create_button.disabled = False
+        self.store_message.value = ""  # the database works (again)
         self.create_message.value = feedback_html(
-            f"Gruppekoden er {code}. Del den med teamet. Den vises ikke igjen her, så skriv den ned.", "ok")
+            f"Gruppekoden er {code}. Del den med teamet, og skriv den ned: når du har lukket siden, kan den "
+            "ikke hentes fram igjen her. Skal du lage en gruppe til, skriver du et nytt navn.", "ok")
         self.code_input.value = code
 
     def _on_show(self, _=None) -> None:
+        self.status.value, self._status_code = "", ""
         try:
             code = self.store.validate_group_code(self.code_input.value)
+            self._update_status(code)
             summary = self.store.group_summary(code)
         except (StorageError, InputError) as err:
             self.group_code = ""
@@ -139,6 +210,48 @@ class TeamApp(w.VBox):
         parts.append(distribution_table(summary, self.instrument))
         parts.append(self._export_links(code))
         self.result.value = "".join(parts)
+
+    def _update_status(self, code: str) -> None:
+        """Whether the group is open or closed for new members (raises StorageError like the other calls)."""
+        self.status.value = STATUS_CLOSED if self.store.group_closed(code) else STATUS_OPEN
+        self._status_code = code
+
+    def _on_close(self, _=None) -> None:
+        try:
+            code = self.store.validate_group_code(self.code_input.value)
+            closed = self.store.group_closed(code)
+        except (StorageError, InputError) as err:
+            self.confirm_close_button.layout.display = "none"
+            self.close_message.value = feedback_html(str(err), "feil")
+            return
+        if closed:
+            self.confirm_close_button.layout.display = "none"
+            self.close_message.value = feedback_html(f"Gruppen {code} er allerede lukket.", "info")
+            return
+        self._closing = code  # the confirmation closes the group it names, even if the field changes
+        self.confirm_close_button.layout.display = None
+        self.close_message.value = feedback_html(
+            f"Er du sikker? Etter dette kan ingen nye legge svarene sine til i gruppen {code}.", "info")
+
+    def _on_confirm_close(self, _=None) -> None:
+        code = self._closing
+        if not code:
+            self.confirm_close_button.layout.display = "none"
+            return
+        self.confirm_close_button.disabled = True
+        try:
+            self.store.close_group(code)
+        except (StorageError, InputError) as err:
+            self.close_message.value = feedback_html(f"{err} Gruppen er ikke lukket ennå.", "feil")
+            return
+        finally:
+            self.confirm_close_button.disabled = False
+        self._closing = ""
+        self.confirm_close_button.layout.display = "none"
+        self.close_message.value = feedback_html(
+            f"Gruppen {code} er lukket. Ingen nye kan legge svarene sine til i den.", "ok")
+        if self._status_code == code:  # the team shown is the one just closed
+            self.status.value = STATUS_CLOSED
 
     def _export_links(self, code: str) -> str:
         """Aggregates only, produced by the store's export (which enforces the 5-rule)."""

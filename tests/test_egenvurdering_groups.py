@@ -1,0 +1,303 @@
+"""Groups: one click on «Lag gruppekode» makes one group, a key counts once, and «Lukk gruppen» stops new members."""
+from __future__ import annotations
+
+import sqlite3
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+
+from widgets._common import InputError
+from widgets.egenvurdering import load_instrument, score
+from widgets.egenvurdering.app import EgenvurderingApp
+from widgets.egenvurdering.store import (
+    GroupClosed,
+    InvalidGroupCode,
+    StorageError,
+    Store,
+    TooFewRespondents,
+    _hash_key,
+)
+from widgets.egenvurdering.team_app import TeamApp
+
+INS = load_instrument()
+MIN = INS.min_group
+
+
+def answers(value=3):
+    return {i.id: value for i in INS.items}
+
+
+@pytest.fixture
+def db_path(tmp_path):
+    return tmp_path / "ev.db"
+
+
+@pytest.fixture
+def store(db_path):
+    s = Store(f"sqlite:///{db_path}", busy_timeout_ms=2000)
+    yield s
+    s.close()
+
+
+def rows(db_path, sql, *args):
+    con = sqlite3.connect(db_path)
+    try:
+        return con.execute(sql, args).fetchall()
+    finally:
+        con.close()
+
+
+def n_groups(db_path) -> int:
+    return rows(db_path, "SELECT COUNT(*) FROM ev_group")[0][0]
+
+
+def add_members(store, code, n, value=3):
+    keys = []
+    for _ in range(n):
+        k = store.new_key()
+        store.save_response(k, answers(value), f"sub-{k}")
+        store.join_group(k, code)
+        keys.append(k)
+    return keys
+
+
+# ---------------------------------------------------------------- «Lag gruppekode» is idempotent
+
+
+def test_create_group_twice_with_one_submission_id_makes_one_group(store, db_path):
+    first = store.create_group("Team hjemmetjenesten", submission_id="klikk-1")
+    assert store.create_group(" Team   hjemmetjenesten ", submission_id="klikk-1") == first
+    assert n_groups(db_path) == 1
+    # Another click session (another id), or no id at all, makes a new group.
+    assert store.create_group("Team hjemmetjenesten", submission_id="klikk-2") != first
+    assert store.create_group("Team hjemmetjenesten") != store.create_group("Team hjemmetjenesten")
+    assert n_groups(db_path) == 4
+
+
+def test_create_group_refuses_a_used_submission_id_with_another_name_and_bad_ids(store, db_path):
+    store.create_group("Team A", submission_id="klikk-1")
+    with pytest.raises(StorageError, match="allerede brukt"):
+        store.create_group("Team B", submission_id="klikk-1")
+    for bad in ("", "   ", "x" * 101, 7):
+        with pytest.raises(InputError, match="gyldig id"):
+            store.create_group("Team C", submission_id=bad)
+    assert n_groups(db_path) == 1
+
+
+def test_create_group_from_many_threads_with_one_submission_id_makes_one_group(db_path):
+    stores = [Store(f"sqlite:///{db_path}", busy_timeout_ms=10_000) for _ in range(4)]
+    stores[0].check()
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        codes = list(pool.map(lambda i: stores[i % 4].create_group("Team", submission_id="same"), range(16)))
+    assert len(set(codes)) == 1
+    assert n_groups(db_path) == 1
+    for s in stores:
+        s.close()
+
+
+def test_team_app_double_click_on_lag_gruppekode_makes_one_group(store, db_path):
+    team = TeamApp(store=store)
+    team.name_input.value = "Team hjemmetjenesten"
+    team.create_button.click()
+    code = team.code_input.value
+    team.create_button.click()  # a double click, or a second click because the first felt slow
+    assert team.code_input.value == code
+    assert code in team.create_message.value and "kurs-ok" in team.create_message.value
+    assert not team.create_button.disabled
+    assert rows(db_path, "SELECT code, name FROM ev_group") == [(code, "Team hjemmetjenesten")]
+    # A new name starts a new click session: the next click makes a second group.
+    team.name_input.value = "Team barnehagen"
+    team.create_button.click()
+    team.create_button.click()
+    assert team.code_input.value != code
+    assert sorted(r[0] for r in rows(db_path, "SELECT name FROM ev_group")) == ["Team barnehagen",
+                                                                               "Team hjemmetjenesten"]
+
+
+def test_team_app_retry_after_a_busy_database_still_makes_one_group(store, db_path):
+    team = TeamApp(store=store)
+    team.name_input.value = "Team"
+    blocker = sqlite3.connect(db_path, timeout=0.1)
+    blocker.execute("BEGIN EXCLUSIVE")
+    store_fast = Store(store.url, busy_timeout_ms=100)
+    team.store = store_fast
+    try:
+        team._on_create()
+        assert "opptatt" in team.create_message.value
+    finally:
+        blocker.rollback()
+        blocker.close()
+    team._on_create()
+    team._on_create()
+    assert n_groups(db_path) == 1
+    store_fast.close()
+
+
+# ---------------------------------------------------------------- a key counts once
+
+
+def test_a_key_counts_once_however_often_it_joins_or_answers(store):
+    code = store.create_group("Team")
+    add_members(store, code, MIN - 1, value=3)
+    me = store.new_key()
+    for n, value in enumerate((1, 5, 2)):
+        store.save_response(me, answers(value), f"me-{n}")
+        store.join_group(me, code)  # joining again changes nothing but the role
+    store.join_group(me, code, role="leder")
+    store.join_group(" " + me.lower().replace("-", " ") + " ", code)  # the same code, typed another way
+    summary = store.group_summary(code)
+    assert summary.respondents == MIN
+    k1 = summary.dimension("K1")
+    assert k1.n == MIN
+    expected = ((MIN - 1) * score(INS, answers(3))[0].index + score(INS, answers(2))[0].index) / MIN
+    assert k1.mean_index == pytest.approx(expected)  # only the latest answer of the key counts
+
+
+def test_one_key_cannot_fill_a_group_on_its_own(store):
+    code = store.create_group("Team")
+    me = store.new_key()
+    for n in range(2 * MIN):
+        store.save_response(me, answers(1 + n % 5), f"me-{n}")
+        store.join_group(me, code)
+    with pytest.raises(TooFewRespondents) as err:
+        store.group_summary(code)
+    assert err.value.answered == 1
+
+
+# ---------------------------------------------------------------- «Lukk gruppen»
+
+
+def test_closed_group_takes_no_new_keys_but_keeps_its_members(store, db_path):
+    code = store.create_group("Team")
+    keys = add_members(store, code, MIN, value=3)
+    silent = store.new_key()
+    store.join_group(silent, code)  # joined before closing, answers later
+    assert store.group_closed(code) is False
+    before = store.group_summary(code)
+    store.close_group(code)
+    store.close_group(code.lower())  # again: nothing changes
+    assert store.group_closed(code) is True
+    # Made-up respondents can no longer be added.
+    fake = store.new_key()
+    store.save_response(fake, answers(5), "fake")
+    with pytest.raises(GroupClosed, match="lukket"):
+        store.join_group(fake, code)
+    with pytest.raises(GroupClosed):
+        store.join_group(fake, code, role="leder")
+    assert rows(db_path, "SELECT COUNT(*) FROM ev_member WHERE key_hash = ?", _hash_key(fake))[0][0] == 0
+    assert store.group_summary(code) == before
+    # Members already in still count with their latest answer, may change role, leave or delete.
+    store.join_group(keys[0], code, role="leder")
+    store.save_response(keys[1], answers(5), "retake")
+    store.save_response(silent, answers(4), "late")
+    after = store.group_summary(code)
+    assert after.respondents == MIN + 1
+    store.leave_group(keys[2], code)
+    store.delete_key(keys[3])
+    with pytest.raises(TooFewRespondents):
+        store.group_summary(code)  # the 5-rule still holds in a closed group
+    with pytest.raises(GroupClosed):
+        store.join_group(keys[2], code)  # who left cannot come back
+
+
+def test_close_unknown_or_malformed_group(store):
+    with pytest.raises(InvalidGroupCode, match="ingen gruppe"):
+        store.close_group("ABCD-EFGH")
+    with pytest.raises(InvalidGroupCode):
+        store.close_group("x' OR 1=1 --")
+    with pytest.raises(InvalidGroupCode):
+        store.group_closed("<b>")
+
+
+def test_database_from_before_closing_and_click_ids_is_upgraded(db_path):
+    s = Store(f"sqlite:///{db_path}")
+    code = s.create_group("Gammelt team")
+    add_members(s, code, MIN)
+    expected = s.group_summary(code)
+    s.close()
+    con = sqlite3.connect(db_path)
+    con.execute("DROP INDEX ix_ev_group_submission_id")
+    con.execute("ALTER TABLE ev_group DROP COLUMN submission_id")
+    con.execute("ALTER TABLE ev_group DROP COLUMN closed")
+    con.commit()
+    con.close()
+    s = Store(f"sqlite:///{db_path}")
+    assert s.group_summary(code) == expected and s.group_closed(code) is False
+    new = s.create_group("Nytt team", submission_id="klikk")
+    assert s.create_group("Nytt team", submission_id="klikk") == new
+    s.close_group(code)
+    assert s.group_closed(code) and not s.group_closed(new)
+    s.close()
+    assert rows(db_path, "SELECT COUNT(*) FROM ev_group")[0][0] == 2
+    indexes = {r[0] for r in rows(db_path, "SELECT name FROM sqlite_master WHERE type = 'index'")}
+    assert "ix_ev_group_submission_id" in indexes
+
+
+def test_team_app_closes_a_group_after_confirmation_and_shows_it(store):
+    team = TeamApp(store=store)
+    team.name_input.value = "Team"
+    team.create_button.click()
+    code = team.code_input.value
+    add_members(store, code, MIN)
+    team.show_button.click()
+    assert "Gruppen er åpen" in team.status.value and "<table" in team.result.value
+    team.close_button.click()
+    assert team.confirm_close_button.layout.display is None
+    assert "Er du sikker" in team.close_message.value and not store.group_closed(code)
+    team.code_input.value = "ABCD-EFGH"  # the confirmation closes the group it named
+    team.confirm_close_button.click()
+    assert store.group_closed(code)
+    assert team.confirm_close_button.layout.display == "none"
+    assert f"Gruppen {code} er lukket" in team.close_message.value
+    team.code_input.value = code
+    team.show_button.click()
+    assert "Gruppen er lukket" in team.status.value and "<table" in team.result.value
+    team.close_button.click()
+    assert "allerede lukket" in team.close_message.value
+    assert team.confirm_close_button.layout.display == "none"
+
+
+def test_team_app_status_follows_the_close_of_the_group_shown(store):
+    team = TeamApp(store=store)
+    team.name_input.value = "Team"
+    team.create_button.click()
+    team.show_button.click()  # fewer than five: information, and the status
+    assert "Gruppen er åpen" in team.status.value and "minst 5" in team.result.value
+    team.close_button.click()
+    team.confirm_close_button.click()
+    assert "Gruppen er lukket" in team.status.value
+
+
+def test_team_app_close_with_a_bad_code_says_so(store):
+    team = TeamApp(store=store)
+    team.code_input.value = "<b>x</b>"
+    team.close_button.click()
+    assert "kurs-feil" in team.close_message.value and "<b>" not in team.close_message.value
+    assert team.confirm_close_button.layout.display == "none"
+
+
+def test_closed_group_refuses_new_members_in_both_apps(store):
+    team = TeamApp(store=store)
+    team.name_input.value = "Team"
+    team.create_button.click()
+    code = team.code_input.value
+    add_members(store, code, MIN)
+    store.close_group(code)
+    # An employee who was not in the group.
+    app = EgenvurderingApp(store=store)
+    app.consent.value = True
+    app.new_button.click()
+    for item in app.instrument.items:
+        app.select_for(item.id).value = "3"
+    app.save_button.click()
+    app.group_input.value = code
+    app.group_button.click()
+    assert "kurs-feil" in app.group_message.value and "lukket" in app.group_message.value
+    # A leader who was not in the group: the team is shown, the comparison is not.
+    leader = store.new_key()
+    store.save_response(leader, answers(4), "leder")
+    team.leader_input.value = leader
+    team.leader_join.value = True
+    team.show_button.click()
+    assert "Sammenligningen kan ikke vises" in team.result.value and "lukket" in team.result.value
+    assert store.group_summary(code).respondents == MIN
