@@ -14,6 +14,7 @@ from traitlets import Unicode, observe
 
 from .._common import InputError, esc, feedback_html
 from . import views
+from ._storeview import StoreView
 from .instrument import Instrument, load_instrument
 from .scoring import change, score, weakest
 from .store import Store, StorageError, normalise_key
@@ -45,7 +46,7 @@ def _button(label: str, style: str = "") -> w.Button:
     return b
 
 
-class EgenvurderingApp(w.VBox):
+class EgenvurderingApp(StoreView, w.VBox):
     """Self-assessment: answer the items, see the profile, write an action plan, retake later.
 
     Parameters
@@ -67,6 +68,10 @@ class EgenvurderingApp(w.VBox):
     key = Unicode("", help="The employee's pseudonymous code. Empty until one is created or entered.")
     screen = Unicode("start", help="Which screen is shown: start, skjema, profil or slettet.")
 
+    _store_trouble = ("Svar kan ikke lagres akkurat nå.",
+                      "Du kan likevel fylle ut skjemaet. Svarene står i skjemaet så lenge siden er åpen, "
+                      "og du kan prøve å lagre igjen.")
+
     def __init__(self, store: Store | None = None, instrument: Instrument | None = None, **kwargs):
         super().__init__(**kwargs)
         self.add_class("kurs-app")
@@ -84,28 +89,6 @@ class EgenvurderingApp(w.VBox):
         self.children = [self._start]
         self._check_store()
 
-    # ----- storage ------------------------------------------------------
-    @property
-    def store(self) -> Store:
-        """The store, opened on first use; a Norwegian StorageError while the database cannot be used."""
-        if self._store is None:
-            self._store = Store(instrument=self.instrument)
-        return self._store
-
-    @store.setter
-    def store(self, value: Store) -> None:
-        self._store = value
-
-    def _check_store(self) -> None:
-        """Say on the start screen when the database cannot be used, instead of failing later or crashing."""
-        try:
-            self.store.check()
-        except StorageError as err:
-            self.store_message.value = feedback_html(
-                f"{err} Du kan likevel fylle ut skjemaet. Svarene står i skjemaet så lenge siden er åpen, "
-                "og du kan prøve å lagre igjen.", "feil", "Svar kan ikke lagres akkurat nå.")
-            return
-        self.store_message.value = ""
 
     # ----- start screen -------------------------------------------------
     def _build_start(self) -> None:

@@ -22,6 +22,7 @@ from traitlets import Unicode
 
 from .._common import InputError, esc, feedback_html, tall
 from . import views
+from ._storeview import StoreView
 from .instrument import Instrument, load_instrument
 from .scoring import DimensionScore
 from .store import GroupSummary, LeaderComparison, StorageError, Store, TooFewRespondents
@@ -68,7 +69,7 @@ def comparison_table(cmp: LeaderComparison) -> str:
             f"<tbody>{''.join(rows)}</tbody></table>")
 
 
-class TeamApp(w.VBox):
+class TeamApp(StoreView, w.VBox):
     """Create a group code, see a team's aggregate profile when at least 5 have answered, close a group.
 
     If the database cannot be used (a bad URL, a folder that cannot be made), the view still starts
@@ -80,6 +81,9 @@ class TeamApp(w.VBox):
     """
 
     group_code = Unicode("", help="The group code shown, once valid.")
+
+    _store_trouble = ("Teamvisningen virker ikke akkurat nå.",
+                      "Prøv igjen senere. Det du skriver i feltene, blir stående så lenge siden er åpen.")
 
     def __init__(self, store: Store | None = None, instrument: Instrument | None = None, **kwargs):
         super().__init__(**kwargs)
@@ -138,28 +142,6 @@ class TeamApp(w.VBox):
         ]
         self._check_store()
 
-    # ----- storage ------------------------------------------------------
-    @property
-    def store(self) -> Store:
-        """The store, opened on first use; a Norwegian StorageError while the database cannot be used."""
-        if self._store is None:
-            self._store = Store(instrument=self.instrument)
-        return self._store
-
-    @store.setter
-    def store(self, value: Store) -> None:
-        self._store = value
-
-    def _check_store(self) -> None:
-        """Say at the top when the database cannot be used, instead of failing later or crashing."""
-        try:
-            self.store.check()
-        except StorageError as err:
-            self.store_message.value = feedback_html(
-                f"{err} Prøv igjen senere. Det du skriver i feltene, blir stående så lenge siden er åpen.",
-                "feil", "Teamvisningen virker ikke akkurat nå.")
-            return
-        self.store_message.value = ""
 
     def _new_create_session(self, _=None) -> None:
         self._create_id = uuid.uuid4().hex
