@@ -50,11 +50,102 @@ def course_id(course_dir: Path | str) -> str:
 GRADEBOOK_LOCK_WAIT_S = 30
 
 
+#: First bytes of every SQLite 3 database file.
+SQLITE_HEADER = b"SQLite format 3\x00"
+
+#: Words in SQLite's messages for a file that is damaged (not locked, not missing).
+_DAMAGE_WORDS = ("file is not a database", "malformed", "not a database", "file is encrypted")
+
+
+class GradebookDamaged(RuntimeError):
+    """``gradebook.db`` exists but is not a readable SQLite database (damaged, not locked).
+
+    The message says, in Norwegian, what is wrong and what to do. Nothing in
+    the toolkit deletes, moves or writes to the damaged file.
+    """
+
+    def __init__(self, path: Path | str, detail: str):
+        self.path = Path(path)
+        self.detail = detail
+        super().__init__(
+            f"Karakterboken ({self.path}) er skadet og kan ikke leses: {detail}. "
+            "Filen er ikke endret eller slettet.\n"
+            "Slik gjør du:\n"
+            "  1. Ta en kopi av filen slik den er nå, og behold den.\n"
+            "  2. Legg tilbake den siste sikkerhetskopien av gradebook.db på samme sted "
+            "(spør IT-avdelingen om du ikke vet hvor den er).\n"
+            "  3. Kjør kommandoen på nytt.\n"
+            "Ikke slett filen og ikke kjør «kursleder init» for å lage en ny: da mister du poeng og "
+            "vurderinger. Innleveringene ligger trygt i mappene arkiv/ og submitted/.")
+
+
+def is_damage_error(exc: BaseException | None) -> bool:
+    """True for SQLite's «file is not a database» / «database disk image is malformed».
+
+    Follows the chain of causes (SQLAlchemy wraps sqlite3's error). A locked
+    database is not damage.
+    """
+    import sqlite3
+
+    for _ in range(10):
+        if exc is None:
+            return False
+        if isinstance(exc, sqlite3.DatabaseError) and any(w in str(exc).lower() for w in _DAMAGE_WORDS):
+            return True
+        exc = getattr(exc, "orig", None) or exc.__cause__ or exc.__context__
+    return False
+
+
+def check_gradebook(course_dir: Path | str) -> None:
+    """Raise :class:`GradebookDamaged` if the course's ``gradebook.db`` is damaged.
+
+    A missing file is fine (``kursleder init`` makes it). The check only reads:
+    it looks at the file header and runs SQLite's ``PRAGMA quick_check`` on a
+    read-only connection, so a damaged file is never changed (nbgrader would
+    otherwise try to create its tables in it). A locked gradebook raises
+    SQLite's own «database is locked» error after the usual wait; any other
+    problem opening it is left to the normal path.
+    """
+    import sqlite3
+
+    path = layout(course_dir).gradebook
+    try:
+        if not path.is_file():
+            return
+        size = path.stat().st_size
+        with path.open("rb") as fh:
+            head = fh.read(len(SQLITE_HEADER))
+    except OSError:
+        return
+    if size == 0:
+        raise GradebookDamaged(path, "filen er tom (0 byte)")
+    if head != SQLITE_HEADER:
+        raise GradebookDamaged(path, "filen er ikke en database (innholdet er overskrevet eller ødelagt)")
+    try:
+        conn = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True, timeout=GRADEBOOK_LOCK_WAIT_S)
+    except sqlite3.Error:
+        return
+    try:
+        rows = conn.execute("PRAGMA quick_check").fetchall()
+    except sqlite3.DatabaseError as exc:
+        if is_damage_error(exc):
+            raise GradebookDamaged(path, "databasen er ødelagt, for eksempel avkuttet ved en "
+                                         "avbrutt kopiering eller full disk") from exc
+        if "locked" in str(exc):
+            raise
+        return
+    finally:
+        conn.close()
+    if rows != [("ok",)]:
+        raise GradebookDamaged(path, "databasen er ødelagt (SQLite fant feil i filen)")
+
+
 @contextlib.contextmanager
 def gradebook(course_dir: Path | str) -> Iterator["Gradebook"]:  # noqa: F821
     from nbgrader.api import Gradebook
 
     lay = layout(course_dir)
+    check_gradebook(lay.root)
     url = f"{lay.db_url}?timeout={GRADEBOOK_LOCK_WAIT_S}"
     with Gradebook(url, course_id=course_id(lay.root)) as gb:
         yield gb

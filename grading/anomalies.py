@@ -179,17 +179,33 @@ def inspect_notebook(data: bytes, released: dict, *, student: str = "", assignme
             gid = _nbg(rel_by_cellid[c["id"]])["grade_id"]
             if gid not in by_gid:
                 stripped[gid] = c
+    # The whole notebook lost its nbgrader metadata (no cell has any left): one
+    # notebook-level finding covers it; the released cells that could not be
+    # matched are named there instead of one «slettet …» finding per cell.
+    whole = bool(rel_cells) and bool(sub_cells) and not any(_nbg(c) for c in sub_cells)
+    unmatched = [gid for gid in rel_by_gid if gid not in stripped] if whole else []
     if rel_cells and (stripped or not by_gid):
-        lost = len(stripped) if by_gid or stripped else len(rel_cells)
-        if stripped:
+        why = "for eksempel ved kopiering til en ny notatbok eller med et annet redigeringsverktøy."
+        if whole:
+            description = f"nbgrader-metadata er fjernet fra hele notatboken, {why}"
+            if unmatched and stripped:
+                description += (f" {len(unmatched)} av {len(rel_cells)} celler kunne ikke kobles til "
+                                "oppgaven: " + ", ".join(f"«{g}»" for g in unmatched) + ".")
+        else:
+            lost = len(stripped) if by_gid or stripped else len(rel_cells)
+            description = f"nbgrader-metadata er fjernet fra {lost} celle(r), {why}"
+        if stripped and not unmatched:
             action = ("Metadataene er lagt tilbake fra den utdelte versjonen (ut fra celle-id) før "
                       "rettingen. Kontroller resultatet.")
+        elif stripped:
+            action = ("Metadataene er lagt tilbake der cellen kunne kobles til oppgaven (ut fra celle-id). "
+                      "Test- og svarceller som ikke kunne kobles, er lagt tilbake fra oppgaven, og "
+                      "deltakerens egne celler der blir ikke rettet automatisk. Se gjennom innleveringen "
+                      "og vurder for hånd. Originalen er tatt vare på i arkivet.")
         else:
             action = ("Cellene kunne ikke kobles til oppgaven. Alt må rettes for hånd; "
                       "originalen er tatt vare på i arkivet.")
-        add("manglende_metadata",
-            f"nbgrader-metadata er fjernet fra {lost} celle(r), for eksempel ved kopiering til en ny "
-            "notatbok eller med et annet redigeringsverktøy.", action)
+        add("manglende_metadata", description, action)
     for gid in sorted(dup):
         add("dobbel_celle", f"Cellen «{gid}» finnes flere ganger i innleveringen.",
             "nbgrader bruker den første og gir de andre nye id-er.", gid)
@@ -198,6 +214,8 @@ def inspect_notebook(data: bytes, released: dict, *, student: str = "", assignme
         meta = _nbg(rel)
         role = _role(meta)
         sub = by_gid.get(gid) or stripped.get(gid)
+        if sub is None and whole:
+            continue  # named in the notebook-level «Fjernet metadata» finding above
         if sub is None:
             if role == "test":
                 add("slettet_testcelle", f"Testcellen «{gid}» er slettet.",

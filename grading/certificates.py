@@ -7,6 +7,13 @@ and it scored more than 0 points. The course's assignments are those of
 :func:`grading.reports.course_assignments` (gradebook plus source folders),
 so a module that has not been released yet also blocks certificates.
 
+Only learners in the roster (deltakerlisten, :mod:`grading.roster`) get a
+kursbevis. Someone who is in the gradebook but not in the roster (a test
+user, a learner removed from the HR file, a mistyped id) gets none, even with
+everything completed. Such learners are not dropped silently: they are in
+``not_in_roster`` of the result, in a :class:`NotInRosterWarning`, and in the
+output of ``kursleder kursbevis``.
+
 Each PDF carries the learner's name, the course name «Nyskapende
 arbeidsgivere», the list of modules (assignment titles) and the date. It uses
 DejaVu Sans from matplotlib's bundled fonts (so æ, ø and å work), sets the
@@ -20,6 +27,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
+import warnings
 from pathlib import Path
 
 from grading.paths import layout
@@ -46,21 +54,69 @@ def module_title(title: str) -> str:
     return short or title
 
 
-def eligible_learners(course_dir: Path | str) -> tuple[list[dict], list[str]]:
-    """Learners who completed every assignment, and the course's assignment titles.
+class NotInRosterWarning(UserWarning):
+    """Learners completed the course but are not in the roster, so got no kursbevis."""
 
-    Returns ``([{"id", "navn"}…], [title…])``. No assignments means no one.
+
+def not_in_roster_text(learners: list[dict], roster_empty: bool = False) -> str:
+    """Norwegian warning about completers who got no kursbevis (empty text for none)."""
+    if not learners:
+        return ""
+    who = ", ".join(f"{ln['id']} ({ln['navn']})" if ln["navn"] != ln["id"] else ln["id"]
+                    for ln in learners)
+    text = (f"ADVARSEL: {len(learners)} deltaker(e) har fullført alle oppgavene, men står ikke i "
+            f"deltakerlisten og har ikke fått kursbevis: {who}.")
+    if roster_empty:
+        text += " Deltakerlisten er tom."
+    return text + (" Kursbevis lages bare for deltakere i deltakerlisten. Sjekk id-en mot HR-filen. "
+                   "Skal de ha kursbevis, legg dem inn med «kursleder deltakere importer FIL» og kjør "
+                   "«kursleder kursbevis» på nytt.")
+
+
+def sort_learners(course_dir: Path | str) -> tuple[list[dict], list[dict], list[str], bool]:
+    """Who completed every assignment, split by the roster.
+
+    Returns ``(in_roster, not_in_roster, titles, roster_empty)``; each learner
+    is ``{"id", "navn"}``. No assignments means no one.
     """
     from grading.reports import collect_results
+    from grading.roster import load_roster
 
-    results = collect_results(Path(course_dir))
+    roster = load_roster(course_dir)
+    known = set(roster["id"].astype(str))
+    results = collect_results(Path(course_dir), roster=roster)
     if results.empty:
-        return [], []
+        return [], [], [], roster.empty
     titles = [module_title(t) for t in dict.fromkeys(results["title"])]
     done = results.groupby("id", sort=False)["completed"].all()
     names = results.drop_duplicates("id").set_index("id")["navn"]
-    learners = [{"id": str(i), "navn": str(names[i])} for i, ok in done.items() if ok]
-    return learners, titles
+    completers = [{"id": str(i), "navn": str(names[i])} for i, ok in done.items() if ok]
+    inside = [ln for ln in completers if ln["id"] in known]
+    outside = sorted((ln for ln in completers if ln["id"] not in known), key=lambda ln: ln["id"])
+    return inside, outside, titles, roster.empty
+
+
+def eligible_learners(course_dir: Path | str) -> tuple[list[dict], list[str]]:
+    """Learners in the roster who completed every assignment, and the course's assignment titles.
+
+    Returns ``([{"id", "navn"}…], [title…])``. No assignments means no one.
+    """
+    inside, _outside, titles, _empty = sort_learners(course_dir)
+    return inside, titles
+
+
+class Certificates(list):
+    """The written PDF paths (a plain list), plus who got none because they are not in the roster."""
+
+    def __init__(self, paths=(), not_in_roster: list[dict] | None = None, roster_empty: bool = False):
+        super().__init__(paths)
+        self.not_in_roster = list(not_in_roster or [])
+        self.roster_empty = roster_empty
+
+    @property
+    def warning(self) -> str:
+        """Norwegian warning text ("" when everyone who completed is in the roster)."""
+        return not_in_roster_text(self.not_in_roster, self.roster_empty)
 
 
 def render_certificate(path: Path, name: str, modules: list[str], date: dt.date,
@@ -139,20 +195,26 @@ def render_certificate(path: Path, name: str, modules: list[str], date: dt.date,
 
 
 def make_certificates(course_dir: Path, out_dir: Path, date: dt.date | None = None, *,
-                      issuer: str | None = None, progress: bool = False) -> list[Path]:
-    """Write a kursbevis for every learner who completed every assignment.
+                      issuer: str | None = None, progress: bool = False) -> Certificates:
+    """Write a kursbevis for every learner in the roster who completed every assignment.
 
-    Returns the written PDF paths (sorted by file name). Learners who miss
-    any assignment get none; see the module docstring for the rule.
+    Returns the written PDF paths (sorted by file name) as a :class:`Certificates`
+    list. Learners who miss any assignment get none; see the module docstring
+    for the rule. Learners who completed everything but are not in the roster
+    get none either: they are in ``.not_in_roster`` and a
+    :class:`NotInRosterWarning` is issued.
     """
     from tqdm import tqdm
 
     date = date or dt.date.today()
     out_dir = Path(out_dir)
     lay = layout(course_dir)
-    learners, modules = eligible_learners(lay.root)
+    learners, outside, modules, roster_empty = sort_learners(lay.root)
     written: list[Path] = []
     for learner in tqdm(learners, desc="Kursbevis", unit="bevis", disable=not progress):
         target = out_dir / certificate_filename(learner["id"], learner["navn"])
         written.append(render_certificate(target, learner["navn"], modules, date, issuer))
-    return sorted(written)
+    result = Certificates(sorted(written), outside, roster_empty)
+    if result.warning:
+        warnings.warn(NotInRosterWarning(result.warning), stacklevel=2)
+    return result

@@ -197,6 +197,12 @@ def run(args: argparse.Namespace) -> int:
     progress = not args.stille
     k = args.kommando
 
+    if not (k == "deltakere" and args.handling == "importer" and args.sjekk):
+        from grading._nbgrader import check_gradebook
+
+        # Before anything opens it: nbgrader would try to write its tables into a damaged file.
+        check_gradebook(course.root)
+
     if k == "init":
         from grading.release import init_course
 
@@ -361,6 +367,8 @@ def run(args: argparse.Namespace) -> int:
         out = args.ut or (course.rapporter / "kursbevis")
         paths = make(course.root, out, date=date)
         _out(f"Laget {len(paths)} kursbevis i {out}.")
+        if paths.warning:
+            _out(paths.warning)
         return 0
 
     if k == "veiledning":
@@ -423,6 +431,14 @@ def _is_locked(exc: BaseException) -> bool:
     return False
 
 
+def _damaged_message(args: argparse.Namespace) -> str:
+    from grading._nbgrader import GradebookDamaged
+    from grading.paths import layout
+
+    path = layout(getattr(args, "kurs", None) or default_course_dir()).gradebook
+    return str(GradebookDamaged(path, "databasen er ødelagt"))
+
+
 def main(argv: list[str] | None = None) -> int:
     warnings.simplefilter("ignore")  # SQLAlchemy 2.1 SAWarnings from nbgrader's models
     os.environ.setdefault("PYTHONWARNINGS", "ignore")
@@ -431,7 +447,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if not hasattr(args, "stille"):
         args.stille = False
-    from grading._nbgrader import NbgraderError
+    from grading._nbgrader import GradebookDamaged, NbgraderError, is_damage_error
     from grading.roster import RosterError
 
     try:
@@ -439,7 +455,7 @@ def main(argv: list[str] | None = None) -> int:
     except RosterError as exc:
         print(str(exc), file=sys.stderr)
         return 1
-    except (UserError, NbgraderError) as exc:
+    except (UserError, NbgraderError, GradebookDamaged) as exc:
         print(f"Feil: {exc}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
@@ -450,6 +466,9 @@ def main(argv: list[str] | None = None) -> int:
         os.dup2(devnull, sys.stdout.fileno())
         return 0
     except Exception as exc:
+        if is_damage_error(exc):  # damage found where the check before could not see it
+            print(f"Feil: {_damaged_message(args)}", file=sys.stderr)
+            return 1
         if not _is_locked(exc):
             raise
         print(f"Feil: {LOCKED_MESSAGE}", file=sys.stderr)

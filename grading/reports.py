@@ -18,6 +18,14 @@ Privacy: per-learner files are for the course leader only. Unit figures
 score is also held back when fewer than ``min_group`` learners in the unit
 have a graded submission, so one person's score can never be read off. The
 HTML overview holds aggregates only, never names.
+
+Secondary suppression (no working out by subtraction): the «Hele kurset» row
+minus the units that are shown gives the figures of the hidden units
+together. When that remainder holds 1 to ``min_group`` − 1 learners, the
+smallest shown unit is hidden as well, with the note «skjult for å hindre at
+små enheter kan regnes ut»; the remainder then holds at least ``min_group``.
+:func:`suppressed_groups` makes this decision once, and every output (CSV,
+Excel, HTML) is built from it.
 """
 from __future__ import annotations
 
@@ -56,6 +64,10 @@ def norwegian_date(day: dt.date) -> str:
 
 def too_few_text(min_group: int) -> str:
     return f"for få deltakere til å vise tall (under {min_group})"
+
+
+#: Note on a unit hidden only so that a small unit cannot be worked out by subtraction.
+SUBTRACTION_TEXT = "skjult for å hindre at små enheter kan regnes ut"
 
 
 def is_completed(submitted: bool, needs_manual_grade: bool, score: float | None) -> bool:
@@ -218,14 +230,57 @@ def _group_stats(group: pd.DataFrame, assignments: list[str], min_group: int) ->
     return stats
 
 
+def _hide(stats: dict, note: str) -> dict:
+    return {"n": stats["n"], "shown": False, "per_assignment": {}, "note": note}
+
+
+def secondary_suppression(total: int, sizes: dict[str, int], min_group: int = 5) -> set[str]:
+    """Units to hide as well, so no group under ``min_group`` follows by subtraction.
+
+    ``total`` is the whole course (shown when ``total >= min_group``) and
+    ``sizes`` the learners per unit (a unit is shown when it has at least
+    ``min_group``). If the total minus the shown units leaves 1 to
+    ``min_group`` − 1 learners, the smallest shown unit (ties: first in
+    Norwegian alphabetical order) is hidden too: the remainder then holds at
+    least ``min_group`` + 1. Returns the names to hide besides the small units.
+    """
+    if total < min_group:
+        return set()  # the total is hidden itself: nothing to subtract from
+    shown = [u for u, n in sizes.items() if n >= min_group]
+    rest = total - sum(sizes[u] for u in shown)
+    if not 0 < rest < min_group or not shown:
+        return set()
+    smallest = min(shown, key=lambda u: (sizes[u], _norwegian_sort_key(u), u))
+    return {smallest}
+
+
+def suppressed_groups(results: pd.DataFrame, min_group: int = 5) -> list[tuple[str, dict]]:
+    """Figures of the whole course (first) and each unit, with every privacy rule applied.
+
+    The one data path behind :func:`unit_summary`, :func:`assignment_summary`
+    and so every report (CSV, Excel, HTML). A hidden group keeps only its note.
+    """
+    if min_group < 1:
+        raise ValueError("min_group må være minst 1")
+    assignments = list(dict.fromkeys(results["assignment"])) if not results.empty else []
+    units = sorted(results["enhet"].unique(), key=_norwegian_sort_key) if not results.empty else []
+    groups = [(WHOLE_COURSE, results)] + [(u, results[results["enhet"] == u]) for u in units]
+    stats = [(name, _group_stats(group, assignments, min_group)) for name, group in groups]
+    total = stats[0][1]["n"]
+    sizes = {name: st["n"] for name, st in stats[1:]}
+    extra = secondary_suppression(total, sizes, min_group)
+    return [(name, _hide(st, SUBTRACTION_TEXT) if i and name in extra else st)
+            for i, (name, st) in enumerate(stats)]
+
+
 def unit_summary(results: pd.DataFrame, min_group: int = 5) -> pd.DataFrame:
     """Per-unit table (first row: the whole course), with display headers.
 
     Units with fewer than ``min_group`` learners get only their name and the
     note «for få deltakere til å vise tall (under N)»; every number is empty.
+    A unit hidden by the secondary suppression (see :func:`suppressed_groups`)
+    gets the note «skjult for å hindre at små enheter kan regnes ut».
     """
-    if min_group < 1:
-        raise ValueError("min_group må være minst 1")
     assignments = list(dict.fromkeys(results["assignment"])) if not results.empty else []
     titles = dict(zip(results["assignment"], results["title"])) if not results.empty else {}
     columns = ["Enhet", "Antall deltakere", "Fullført hele kurset (%)"]
@@ -233,12 +288,8 @@ def unit_summary(results: pd.DataFrame, min_group: int = 5) -> pd.DataFrame:
         columns += [f"{titles[a]}: fullført (%)", f"{titles[a]}: snittpoeng"]
     columns.append("Merknad")
 
-    groups = [(WHOLE_COURSE, results)]
-    units = sorted(results["enhet"].unique(), key=_norwegian_sort_key) if not results.empty else []
-    groups += [(u, results[results["enhet"] == u]) for u in units]
     rows = []
-    for name, group in groups:
-        stats = _group_stats(group, assignments, min_group)
+    for name, stats in suppressed_groups(results, min_group):
         row: dict = {c: None for c in columns}
         row["Enhet"] = name
         row["Merknad"] = stats["note"]
@@ -257,12 +308,12 @@ def unit_summary(results: pd.DataFrame, min_group: int = 5) -> pd.DataFrame:
 
 
 def assignment_summary(results: pd.DataFrame, min_group: int = 5) -> pd.DataFrame:
-    """Whole-course figures per assignment (empty when the course is below ``min_group``)."""
+    """Whole-course figures per assignment (empty when the «Hele kurset» row is hidden)."""
     if results.empty:
         return pd.DataFrame(columns=["assignment", "title", "done_pct", "mean", "max"])
     assignments = list(dict.fromkeys(results["assignment"]))
     titles = dict(zip(results["assignment"], results["title"]))
-    stats = _group_stats(results, assignments, min_group)
+    _name, stats = suppressed_groups(results, min_group)[0]  # first: «Hele kurset»
     if not stats["shown"]:
         return pd.DataFrame(columns=["assignment", "title", "done_pct", "mean", "max"])
     return pd.DataFrame([
@@ -391,7 +442,9 @@ def _about_rows(min_group: int, today: dt.date) -> list[tuple[str, str]]:
         ("Fullført betyr", "Levert, ferdig vurdert (ingen celler venter på manuell vurdering) "
                            "og mer enn 0 poeng."),
         ("Enheter", f"Tall per enhet vises bare for enheter med minst {min_group} deltakere. "
-                    f"Mindre enheter står med teksten «{too_few_text(min_group)}»."),
+                    f"Mindre enheter står med teksten «{too_few_text(min_group)}». Hvis «{WHOLE_COURSE}» "
+                    f"minus enhetene som vises ville gitt tallene for færre enn {min_group} personer, "
+                    f"er også den minste enheten skjult, med teksten «{SUBTRACTION_TEXT}»."),
         ("Snittpoeng", f"Gjennomsnitt for dem som er vurdert, og bare når minst {min_group} "
                        "i gruppen er vurdert."),
         ("Personvern", "Arkene «Per deltaker» og «Resultater» har personopplysninger. De er bare "
@@ -501,6 +554,8 @@ def _write_html(path: Path, results: pd.DataFrame, units: pd.DataFrame, min_grou
         dato=norwegian_date(today),
         min_gruppe=min_group,
         for_faa=too_few_text(min_group),
+        hele_kurset=WHOLE_COURSE,
+        regnes_ut=SUBTRACTION_TEXT,
         kurs_vist=not per_assignment.empty,
         oppgaver=assignment_rows,
         kursfigur=course_chart,

@@ -371,9 +371,12 @@ def import_roster(course_dir: Path | str, csv_path: Path | str | None = None, *,
 
 
 def _read_table(course_dir: Path) -> pd.DataFrame | None:
+    from grading._nbgrader import check_gradebook
+
     lay = layout(course_dir)
     if not lay.gradebook.exists():
         return None
+    check_gradebook(lay.root)  # a damaged gradebook: a clear message, not SQLAlchemy's
     engine = sa.create_engine(lay.db_url)
     try:
         with engine.connect() as conn:

@@ -134,14 +134,55 @@ def test_stripped_metadata_restorable_by_cell_id(release):
 
 
 def test_stripped_metadata_and_new_ids(release):
+    """The whole notebook lost its metadata: ONE notebook-level finding, not one per cell."""
     nb = answered(release)
     for i, c in enumerate(nb.cells):
         c.metadata = {}
         c.id = f"ny-{i}"
     found = check(nb, release)
-    assert found[0].kind == "manglende_metadata" and "for hånd" in found[0].action
-    # every released cell is then missing too
-    assert {a.kind for a in found[1:]} <= {"slettet_testcelle", "slettet_svarcelle", "slettet_last_celle"}
+    assert [(a.kind, a.cell) for a in found] == [("manglende_metadata", "")], kinds(found)
+    assert "hele notatboken" in found[0].description and "for hånd" in found[0].action
+
+
+def test_whole_notebook_stripped_some_cells_unmatched_is_one_finding(release):
+    """All metadata gone, two cells also got new ids: one finding that names the two cells."""
+    nb = answered(release)
+    for c in nb.cells:
+        c.metadata = {}
+    cell_ids = {c.id: c for c in release.cells}
+    for gid in ("test-ord", "refleksjon"):
+        rel_id = next(i for i, c in cell_ids.items() if c.metadata["nbgrader"]["grade_id"] == gid)
+        next(c for c in nb.cells if c.id == rel_id).id = f"ny-{gid}"
+    found = check(nb, release)
+    assert [(a.kind, a.cell) for a in found] == [("manglende_metadata", "")], kinds(found)
+    (a,) = found
+    assert "hele notatboken" in a.description
+    assert "2 av 8 celler kunne ikke kobles" in a.description
+    assert "«refleksjon»" in a.description and "«test-ord»" in a.description
+    assert "lagt tilbake" in a.action and "for hånd" in a.action
+
+
+def test_whole_notebook_stripped_is_one_row_in_the_report(release, tmp_path):
+    nb = answered(release)
+    for i, c in enumerate(nb.cells):
+        c.metadata = {}
+        c.id = f"ny-{i}"
+    found = check(nb, release)
+    from bs4 import BeautifulSoup
+
+    soup = BeautifulSoup(render_html("vage", found, {}), "html.parser")
+    section = soup.find("section")
+    rows = [[td.get_text() for td in tr.find_all("td")] for tr in section.find("tbody").find_all("tr")]
+    assert [r[0] for r in rows] == ["Fjernet metadata"]
+    assert "Slettet" not in soup.get_text()
+
+
+def test_deleted_cells_in_a_notebook_that_kept_its_metadata_are_still_per_cell(release):
+    nb = answered(release)
+    test_ord = cell(nb, "test-ord")
+    test_ord.metadata, test_ord.id = {}, "ny"
+    nb.cells = [c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") != "refleksjon"]
+    assert kinds(check(nb, release)) == [("slettet_svarcelle", "refleksjon"), ("slettet_testcelle", "test-ord")]
 
 
 def test_partial_metadata_loss_is_detected(release):

@@ -226,3 +226,68 @@ def test_unreleased_module_blocks_certificates(course, tmp_path):
     nb.cells.append(nbformat.v4.new_markdown_cell("# Å samhandle"))
     nbformat.write(nb, str(folder / "samhandle.ipynb"))
     assert make_certificates(work, tmp_path / "ut", DATE) == []
+
+
+def _add_outsider(course: Path, student: str = "x1") -> None:
+    """A learner in the gradebook (with everything completed) who is not in the roster."""
+    from grading._nbgrader import gradebook
+    from test_reports import ASSIGNMENTS
+
+    with gradebook(course) as gb:
+        gb.update_or_create_student(student, first_name="Test", last_name="Bruker")
+        for name, (_title, _due, cells) in ASSIGNMENTS.items():
+            gb.add_submission(name, student, timestamp=dt.datetime(2026, 11, 9))
+            for grade_id, points in cells.items():
+                grade = gb.find_grade(grade_id, name, name, student)
+                grade.manual_score, grade.needs_manual_grade = points, False
+        gb.db.commit()
+
+
+def test_learner_not_in_roster_gets_no_certificate_and_is_listed(course, tmp_path):
+    import shutil
+
+    from grading.certificates import NotInRosterWarning
+
+    work = tmp_path / "kurs"
+    shutil.copytree(course, work)
+    _add_outsider(work)
+    with pytest.warns(NotInRosterWarning) as caught:
+        paths = make_certificates(work, tmp_path / "ut", DATE)
+    names = [p.name for p in paths]
+    assert not any(n.startswith("kursbevis-x1-") for n in names)
+    assert len(names) == len(EXPECTED["completers"])  # everyone in the roster still gets theirs
+    assert paths.not_in_roster == [{"id": "x1", "navn": "Test Bruker"}]
+    text = str(caught[0].message)
+    assert text == paths.warning
+    assert "x1 (Test Bruker)" in text and "står ikke i deltakerlisten" in text
+    assert "har ikke fått kursbevis" in text and "kursleder deltakere importer" in text
+    assert not list((tmp_path / "ut").glob("kursbevis-x1-*"))
+
+
+def test_cli_lists_learners_not_in_roster(course, tmp_path, capsys):
+    import shutil
+
+    from grading.cli import main
+
+    work = tmp_path / "kurs"
+    shutil.copytree(course, work)
+    _add_outsider(work)
+    out_dir = tmp_path / "ut"
+    assert main(["--kurs", str(work), "--stille", "kursbevis", "--ut", str(out_dir),
+                 "--dato", "28.11.2026"]) == 0
+    out = capsys.readouterr().out
+    assert f"Laget {len(EXPECTED['completers'])} kursbevis" in out
+    assert "ADVARSEL: 1 deltaker(e) har fullført alle oppgavene, men står ikke i deltakerlisten" in out
+    assert "x1 (Test Bruker)" in out
+    assert not list(out_dir.glob("kursbevis-x1-*"))
+
+
+def test_no_warning_when_everyone_is_in_the_roster(pdfs, course, tmp_path):
+    import warnings
+
+    from grading.certificates import NotInRosterWarning
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", NotInRosterWarning)
+        paths = make_certificates(course, tmp_path / "ut", DATE)
+    assert paths.not_in_roster == [] and paths.warning == ""

@@ -261,6 +261,17 @@ def test_small_unit_shows_no_aggregate(run):
     assert "for få" in small["Merknad"]
     big = units[units["Enhet"] == "Oppvekst"].iloc[0]
     assert str(big["Antall deltakere"]).strip() not in ("", "nan")
+    # 30 − 13 − 13 would give the 4 of «Teknisk drift»: one of the 13-units is hidden as well
+    other = units[units["Enhet"] == "Helse og omsorg"].iloc[0]
+    assert all(pd.isna(other[c]) or str(other[c]).strip() == "" for c in numbers)
+    assert other["Merknad"] == "skjult for å hindre at små enheter kan regnes ut"
+
+
+def test_stripped_notebook_is_reported_once(run):
+    """d006 lost all nbgrader metadata: one «Fjernet metadata», no finding per cell."""
+    mine = [a for a in run["graded"].anomalies if a.student == "d006"]
+    assert [a.kind for a in mine] == ["manglende_metadata"], [(a.kind, a.cell) for a in mine]
+    assert "hele notatboken" in mine[0].description
 
 
 def test_certificates_for_completed_learners_only(run):

@@ -3,6 +3,11 @@
 The course built here (see ``build_gradebook_course``) is also used by
 ``test_certificates.py``. Expected numbers are worked out by hand in
 ``EXPECTED`` below.
+
+Its units (6, 5 and 2 learners, 13 in all) are the subtraction case: the
+course total minus «Helse og omsorg» and «Oppvekst» would give the two
+learners of the small unit. So «Oppvekst», the smallest shown unit, is
+hidden as well (secondary suppression).
 """
 from __future__ import annotations
 
@@ -15,6 +20,8 @@ import nbformat
 import pandas as pd
 import pytest
 from bs4 import BeautifulSoup
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from openpyxl import load_workbook
 
 from grading import reports
@@ -212,9 +219,15 @@ def test_collect_results_one_row_per_learner_and_assignment(course):
 
 
 def test_unit_summary_numbers_and_privacy(course):
-    units = unit_summary(collect_results(course), min_group=5).set_index("Enhet")
+    results = collect_results(course)
+    units = unit_summary(results, min_group=5).set_index("Enhet")
     whole, helse, opp, small = (units.loc[n] for n in
                                 (reports.WHOLE_COURSE, "Helse og omsorg", "Oppvekst", SMALL_UNIT))
+    # Oppvekst (5) is hidden as well: 13 − 6 − 5 would give the small unit's 2 learners
+    assert opp.drop(labels=["Merknad"]).isna().all(), opp
+    assert opp["Merknad"] == reports.SUBTRACTION_TEXT == "skjult for å hindre at små enheter kan regnes ut"
+    # its own figures are right (seen where nothing can be subtracted: without the small unit)
+    opp = unit_summary(results[results["enhet"] != SMALL_UNIT], min_group=5).set_index("Enhet").loc["Oppvekst"]
     assert whole["Antall deltakere"] == 13
     assert whole["Fullført hele kurset (%)"] == EXPECTED["course_all_pct"]
     assert whole["Å våge: fullført (%)"] == EXPECTED["course_vage_pct"]
@@ -260,9 +273,109 @@ def test_unit_csv_hides_small_unit(written):
     small = df.loc[SMALL_UNIT]
     assert (small.drop(labels=["Merknad"]) == "").all(), small.to_dict()
     assert small["Merknad"] == "for få deltakere til å vise tall (under 5)"
-    assert df.loc["Oppvekst", "Å våge: snittpoeng"] == "2,8"
-    assert df.loc["Oppvekst", "Fullført hele kurset (%)"] == "80,0"
+    opp = df.loc["Oppvekst"]
+    assert (opp.drop(labels=["Merknad"]) == "").all(), opp.to_dict()
+    assert opp["Merknad"] == "skjult for å hindre at små enheter kan regnes ut"
+    assert df.loc["Helse og omsorg", "Fullført hele kurset (%)"] == "50,0"
+    assert df.loc["Helse og omsorg", "Å lede: fullført (%)"] == "66,7"
     assert df.loc[reports.WHOLE_COURSE, "Fullført hele kurset (%)"] == "61,5"
+
+
+def _no_group_under(total, shown: list, min_group: int = 5) -> None:
+    """Neither a shown figure nor the total minus any shown units covers 1..min_group-1 learners."""
+    from itertools import combinations
+
+    assert all(n >= min_group for n in shown), shown
+    if total is None:
+        return
+    assert total >= min_group
+    for k in range(len(shown) + 1):
+        for subset in combinations(shown, k):
+            rest = total - sum(subset)
+            assert not 0 < rest < min_group, (total, subset, rest)
+
+
+def test_no_small_unit_can_be_worked_out_in_csv_excel_or_html(written):
+    """The «Hele kurset» row minus the shown units must not give a group under 5, in every output."""
+    df = _read_csv(written["enheter_csv"])
+    counts = {u: round(float(n.replace(",", "."))) if n else None
+              for u, n in zip(df["Enhet"], df["Antall deltakere"])}
+    total = counts.pop(reports.WHOLE_COURSE)
+    _no_group_under(total, [n for n in counts.values() if n is not None])
+    assert counts["Oppvekst"] is None and counts["Helse og omsorg"] == 6
+
+    ws = load_workbook(written["excel"])["Per enhet"]
+    rows = {r[0].value: r[1].value for r in ws.iter_rows(min_row=2)}
+    total = rows.pop(reports.WHOLE_COURSE)
+    _no_group_under(total, [n for n in rows.values() if n is not None])
+    assert rows["Oppvekst"] is None and rows["Helse og omsorg"] == 6
+
+    soup = BeautifulSoup(written["html"].read_text(encoding="utf-8"), "html.parser")
+    unit_table = soup.find_all("table")[1]
+    shown, notes = {}, {}
+    for tr in unit_table.find("tbody").find_all("tr"):
+        tds = [td.get_text(strip=True) for td in tr.find_all("td")]
+        if len(tds) == 1:
+            notes[tr.th.get_text()] = tds[0]
+        else:
+            shown[tr.th.get_text()] = int(tds[0])
+    total = shown.pop(reports.WHOLE_COURSE)
+    _no_group_under(total, list(shown.values()))
+    assert notes["Oppvekst"] == "skjult for å hindre at små enheter kan regnes ut"
+    assert "skjult for å hindre at små enheter kan regnes ut" in soup.find(id="om").find_parent("section").get_text()
+    # the unit chart holds only the units with figures
+    assert "Oppvekst" not in shown and set(shown) == {"Helse og omsorg"}
+
+
+def _results(sizes: list[int], done: list[bool]) -> pd.DataFrame:
+    """Synthetic ``collect_results`` output: one assignment, units «E0», «E1», … of the given sizes."""
+    rows, k = [], 0
+    for u, n in enumerate(sizes):
+        for _ in range(n):
+            ok = done[k % len(done)]
+            rows.append({"id": f"d{k:04d}", "navn": f"D {k}", "enhet": f"E{u}", "assignment": "vage",
+                         "title": "Å våge", "submitted": True, "late": False, "seconds_late": 0.0,
+                         "timestamp": None, "score": 2.0 if ok else 0.0, "max_score": 2.0,
+                         "needs_manual_grade": False, "completed": ok,
+                         "status": reports.STATUS_DONE if ok else reports.STATUS_ZERO})
+            k += 1
+    return pd.DataFrame(rows, columns=reports.RESULT_COLUMNS)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(sizes=st.lists(st.integers(min_value=1, max_value=14), min_size=1, max_size=6),
+       done=st.lists(st.booleans(), min_size=1, max_size=7),
+       min_group=st.sampled_from([5, 5, 5, 3, 7]))
+def test_property_no_group_under_min_can_be_derived(sizes, done, min_group):
+    """For random unit sizes: no shown unit, and no total minus shown units, is a group of 1..min−1."""
+    results = _results(sizes, done)
+    table = unit_summary(results, min_group=min_group).set_index("Enhet")
+    numbers = [c for c in table.columns if c != "Merknad"]
+    total_row = table.loc[reports.WHOLE_COURSE]
+    units = table.drop(index=reports.WHOLE_COURSE)
+    # a hidden row shows no figure at all; a shown row always shows its size
+    for name, row in table.iterrows():
+        if pd.isna(row["Antall deltakere"]):
+            assert row[numbers].isna().all(), (name, row.to_dict())
+            assert row["Merknad"] in (reports.too_few_text(min_group), reports.SUBTRACTION_TEXT)
+    total = None if pd.isna(total_row["Antall deltakere"]) else int(total_row["Antall deltakere"])
+    assert total == (sum(sizes) if sum(sizes) >= min_group else None)
+    shown = [int(n) for n in units["Antall deltakere"] if not pd.isna(n)]
+    _no_group_under(total, shown, min_group)
+    # the figures shown are the true ones, and only what the rule needs is hidden
+    for u, n in enumerate(sizes):
+        row = units.loc[f"E{u}"]
+        if n < min_group:
+            assert row["Merknad"] == reports.too_few_text(min_group)
+        elif not pd.isna(row["Antall deltakere"]):
+            assert row["Antall deltakere"] == n
+    hidden_extra = [u for u in units.index if units.loc[u, "Merknad"] == reports.SUBTRACTION_TEXT]
+    assert len(hidden_extra) <= 1
+    # the HTML's course table comes from the same data path: shown exactly when the total row is
+    per_assignment = reports.assignment_summary(results, min_group)
+    assert per_assignment.empty == (total is None)
+    if total is not None:
+        assert per_assignment.iloc[0]["done_pct"] == total_row["Å våge: fullført (%)"]
 
 
 def test_learner_csvs(written):
@@ -292,9 +405,12 @@ def test_excel_styling_and_privacy(written):
     small = rows[SMALL_UNIT]
     assert all(c.value is None for c in small[1:-1])
     assert small[-1].value == "for få deltakere til å vise tall (under 5)"
-    opp = {h: c.value for h, c in zip(header, rows["Oppvekst"])}
-    assert opp["Antall deltakere"] == 5
-    assert opp["Å våge: snittpoeng"] == 2.8 and opp["Å lede: fullført (%)"] == 80.0
+    opp = rows["Oppvekst"]
+    assert all(c.value is None for c in opp[1:-1])
+    assert opp[-1].value == "skjult for å hindre at små enheter kan regnes ut"
+    helse = {h: c.value for h, c in zip(header, rows["Helse og omsorg"])}
+    assert helse["Antall deltakere"] == 6
+    assert helse["Å våge: fullført (%)"] == 50.0 and helse["Å lede: fullført (%)"] == 66.7
     whole = {h: c.value for h, c in zip(header, rows[reports.WHOLE_COURSE])}
     assert whole["Fullført hele kurset (%)"] == 61.5
     # Formula-looking text is stored as text, never as a formula
@@ -334,7 +450,10 @@ def test_html_overview(written):
     assert cells == ["for få deltakere til å vise tall (under 5)"]
     assert not re.search(r"\d", "".join(cells).replace("5", ""))
     row = next(tr for tr in unit_table.find_all("tr") if tr.th and tr.th.get_text() == "Oppvekst")
-    assert [td.get_text(strip=True) for td in row.find_all("td")] == ["5", "80,0", "100,0", "80,0"]
+    assert [td.get_text(strip=True) for td in row.find_all("td")] == [
+        "skjult for å hindre at små enheter kan regnes ut"]
+    row = next(tr for tr in unit_table.find_all("tr") if tr.th and tr.th.get_text() == "Helse og omsorg")
+    assert [td.get_text(strip=True) for td in row.find_all("td")] == ["6", "50,0", "50,0", "66,7"]
     course_table = tables[0]
     row = next(tr for tr in course_table.find_all("tr") if tr.th and tr.th.get_text() == "Å våge")
     assert [td.get_text(strip=True) for td in row.find_all("td")] == ["69,2", "3", "4"]
