@@ -4,6 +4,7 @@ The settings are those the course needs in production:
 - our offline template `kurs` (no CDN, lang="nb"),
 - preheated kernels for the self-assessment apps,
 - idle kernels culled,
+- kernels reached over local sockets (IPC) instead of TCP ports,
 - no arbitrary code execution from the browser (Voila's default; we never
   enable ``--Voila.show_tracebacks`` or a kernel-execute handler).
 """
@@ -46,6 +47,9 @@ def command(port: int, *, preheat: bool = True, pool_size: int = 1, cull_idle_se
         # Load only the widget manager in the browser: not nbgrader's or the notebook's lab extensions.
         "--VoilaConfiguration.extension_allowlist=@jupyter-widgets/jupyterlab-manager",
         "--VoilaConfiguration.extension_allowlist=@voila-dashboards/widgets-manager8",
+        # Kernels talk to Voila over local sockets (IPC), not TCP ports: no port that any
+        # local user can reach, and no race for free ports when several kernels start at once.
+        "--KernelManager.transport=ipc",
         f"--MappingKernelManager.cull_idle_timeout={cull_idle_seconds}",
         "--MappingKernelManager.cull_interval=60",
         "--MappingKernelManager.cull_connected=False",
