@@ -41,6 +41,10 @@ def test_toc_page_is_built(built_book, docname):
     # Theme strings are bokmål.
     assert "Hopp til hovedinnholdet" in text and "Skip to main content" not in text
     assert "Toggle primary sidebar" not in text and "Color mode" not in text
+    # The theme's print-only table of contents is named in bokmål too (_templates/layout.html).
+    assert 'aria-label="Page"' not in text
+    if "jb-print-toc" in text and "<nav" in text.split("jb-print-toc", 1)[1][:400]:
+        assert 'aria-label="Innhold på siden"' in text
 
 
 def test_vendored_assets_are_published(built_book):
