@@ -50,8 +50,8 @@ def populate(store: st.Store, n: int, groups: int, seed: int = 1) -> tuple[str, 
     ins = store.instrument
     rng = random.Random(seed)
     store._ensure_schema()
-    all_code = store.create_group("Alle")
-    sub_codes = [store.create_group(f"Enhet {g + 1}") for g in range(groups)]
+    all_code = store.create_group("Alle").code
+    sub_codes = [store.create_group(f"Enhet {g + 1}").code for g in range(groups)]
     leader_key = store.new_key()
     now = st._utc_naive(datetime.now(UTC))
     # A pool of distinct random answer sets, scored once by score(); respondents draw from it.

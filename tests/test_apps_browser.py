@@ -143,7 +143,7 @@ def test_unknown_code_is_said_plainly(page, voila):
 
 def test_team_view_hidden_at_four_and_shown_at_five(page, voila, db_url):
     store = Store(db_url)
-    code = store.create_group("Team nettlesertest")
+    code = store.create_group("Team nettlesertest").code
     ins = load_instrument()
     rng = random.Random(3)
 
@@ -158,6 +158,7 @@ def test_team_view_hidden_at_four_and_shown_at_five(page, voila, db_url):
     open_app(page, voila, "team.ipynb")
     expect(page.get_by_role("heading", name="Teamvisning: egenvurdering")).to_be_visible()
     assert_accessible(page, "team-start")
+    expect(page.get_by_role("textbox", name="Lederkode")).to_be_visible()  # the close section names its field
     page.get_by_role("textbox", name="Gruppekode").fill(code)
     page.get_by_role("button", name="Vis teamet").click()
     expect(page.get_by_text("vises først når minst 5 har svart")).to_be_visible()

@@ -165,7 +165,7 @@ def test_plan_round_trip(store):
 
 def test_delete_removes_everything(store, db_path):
     key, other = store.new_key(), store.new_key()
-    group = store.create_group("Team")
+    group = store.create_group("Team").code
     for k in (key, other):
         store.save_response(k, answers(2), f"{k}-1")
         store.save_response(k, answers(4), f"{k}-2")
@@ -186,7 +186,7 @@ def test_delete_removes_everything(store, db_path):
 
 def test_purge_expired(store, db_path):
     old, mixed, fresh = store.new_key(), store.new_key(), store.new_key()
-    group = store.create_group("Team")
+    group = store.create_group("Team").code
     for k in (old, mixed, fresh):
         store.join_group(k, group)
     store.save_response(old, answers(1), "o1")
@@ -259,7 +259,7 @@ def test_unknown_group(store):
 
 
 def test_create_group_and_roles(store):
-    code = store.create_group("  Team   hjemmetjenesten ")
+    code = store.create_group("  Team   hjemmetjenesten ").code
     assert re.fullmatch(r"[0-9A-Z]{4}-[0-9A-Z]{4}", code)
     assert store.group_name(code) == "Team hjemmetjenesten"
     with pytest.raises(InputError):
@@ -279,7 +279,7 @@ def fill_group(store, code, n, value=3, leader=None):
 
 
 def test_group_summary_needs_five(store):
-    code = store.create_group("Team")
+    code = store.create_group("Team").code
     keys = fill_group(store, code, 4)
     # A member who joined but never answered does not count.
     store.join_group(store.new_key(), code)
@@ -298,7 +298,7 @@ def test_group_summary_needs_five(store):
 
 
 def test_group_summary_uses_latest_response(store):
-    code = store.create_group("Team")
+    code = store.create_group("Team").code
     keys = fill_group(store, code, 5, value=3)
     for k in keys:
         store.save_response(k, {i.id: (1 if i.reverse else 5) for i in INS.items}, f"again-{k}")
@@ -308,7 +308,7 @@ def test_group_summary_uses_latest_response(store):
 
 
 def test_dimension_with_too_few_answers_is_suppressed(store):
-    code = store.create_group("Team")
+    code = store.create_group("Team").code
     keys = fill_group(store, code, 5)
     # One member now says «vet ikke» on all of K1: K1 has 4 scores and must be hidden.
     store.save_response(keys[0], answers(3, K1_1=None, K1_2=None, K1_3=None), "vet-ikke")
@@ -318,7 +318,7 @@ def test_dimension_with_too_few_answers_is_suppressed(store):
 
 
 def test_leader_vs_team(store):
-    code = store.create_group("Team")
+    code = store.create_group("Team").code
     team = fill_group(store, code, 5, value=3)
     leader = store.new_key()
     store.save_response(leader, {i.id: (1 if i.reverse else 5) for i in INS.items}, "leader")
@@ -340,7 +340,7 @@ def test_leader_vs_team(store):
 
 
 def test_export_group(store, tmp_path):
-    code = store.create_group("Team")
+    code = store.create_group("Team").code
     fill_group(store, code, 4)
     with pytest.raises(TooFewRespondents):
         store.export_group(code, tmp_path / "r.csv")
@@ -462,7 +462,7 @@ def test_default_url_points_into_var(monkeypatch):
 def test_old_database_without_running_totals_is_upgraded(tmp_path):
     path = tmp_path / "old.db"
     s = Store(f"sqlite:///{path}")
-    code = s.create_group("Team")
+    code = s.create_group("Team").code
     for i in range(5):
         k = s.new_key()
         s.save_response(k, answers(4), f"s{i}")

@@ -52,7 +52,7 @@ def test_50_threads_on_one_store(tmp_path):
 
 def test_50_threads_with_their_own_store_and_one_group(tmp_path):
     path = tmp_path / "ev.db"
-    code = Store(f"sqlite:///{path}").create_group("Alle")
+    code = Store(f"sqlite:///{path}").create_group("Alle").code
     barrier = threading.Barrier(N)
 
     def save(n: int) -> str:

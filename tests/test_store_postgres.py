@@ -9,7 +9,15 @@ import sqlalchemy as sa
 
 from pg_server import postgres_server
 from widgets.egenvurdering.instrument import load_instrument
-from widgets.egenvurdering.store import GroupClosed, InvalidGroupCode, Store, TooFewRespondents, UnknownKey
+from widgets.egenvurdering.store import (
+    GroupClosed,
+    GroupWithoutAdminCode,
+    InvalidGroupCode,
+    Store,
+    TooFewRespondents,
+    UnknownKey,
+    WrongAdminCode,
+)
 
 pytestmark = pytest.mark.slow
 
@@ -54,7 +62,7 @@ def test_round_trip_double_submit_plan_and_delete(store, pg_url):
 
 def test_group_rule_of_five_and_code_validation(store):
     rng = random.Random(2)
-    code = store.create_group("Team PostgreSQL")
+    code = store.create_group("Team PostgreSQL").code
     for i in range(4):
         key = store.new_key()
         store.save_response(key, answers(rng), f"pg-team-{i}")
@@ -91,9 +99,10 @@ def test_fifty_concurrent_saves_lose_nothing(pg_url):
 def test_one_click_session_makes_one_group_even_at_once(pg_url):
     stores = [Store(pg_url) for _ in range(5)]
     with ThreadPoolExecutor(max_workers=10) as pool:
-        codes = list(pool.map(lambda i: stores[i % 5].create_group("Team samtidig", submission_id="pg-klikk"),
-                              range(20)))
-    assert len(set(codes)) == 1
+        made = list(pool.map(lambda i: stores[i % 5].create_group("Team samtidig", submission_id="pg-klikk"),
+                             range(20)))
+    assert len({g.code for g in made}) == 1
+    assert sum(g.admin_code is not None for g in made) == 1  # only the call that made the group has it
     engine = sa.create_engine(pg_url)
     with engine.connect() as conn:
         made = conn.execute(sa.text("SELECT COUNT(*) FROM ev_group WHERE submission_id = 'pg-klikk'")).scalar_one()
@@ -106,11 +115,7 @@ def test_one_click_session_makes_one_group_even_at_once(pg_url):
 def test_closed_group_and_upgrade_of_an_older_database(pg_url):
     rng = random.Random(4)
     s = Store(pg_url)
-    code = s.create_group("Team lukkes")
-    for i in range(5):
-        key = s.new_key()
-        s.save_response(key, answers(rng), f"pg-lukk-{i}")
-        s.join_group(key, code)
+    old = s.create_group("Gammelt team")
     s.close()
     # A database made before groups could be closed: the columns are added when a store opens it.
     engine = sa.create_engine(pg_url)
@@ -118,17 +123,37 @@ def test_closed_group_and_upgrade_of_an_older_database(pg_url):
         conn.execute(sa.text("DROP INDEX ix_ev_group_submission_id"))
         conn.execute(sa.text("ALTER TABLE ev_group DROP COLUMN submission_id"))
         conn.execute(sa.text("ALTER TABLE ev_group DROP COLUMN closed"))
+        conn.execute(sa.text("ALTER TABLE ev_group DROP COLUMN admin_hash"))
     engine.dispose()
     s = Store(pg_url)
+    # A group from before admin codes cannot be closed.
+    with pytest.raises(GroupWithoutAdminCode):
+        s.close_group(old.code, old.admin_code)
+    assert not s.group_closed(old.code)
+    group = s.create_group("Team lukkes")
+    code = group.code
+    for i in range(5):
+        key = s.new_key()
+        s.save_response(key, answers(rng), f"pg-lukk-{i}")
+        s.join_group(key, code)
     assert s.group_summary(code).respondents == 5 and not s.group_closed(code)
-    s.close_group(code)
+    for wrong in (None, code, old.admin_code):
+        with pytest.raises(WrongAdminCode):
+            s.close_group(code, wrong)
+    assert not s.group_closed(code)
+    s.close_group(code, group.admin_code)
     assert s.group_closed(code)
     fake = s.new_key()
     s.save_response(fake, answers(rng), "pg-lukk-fake")
     with pytest.raises(GroupClosed):
         s.join_group(fake, code)
     assert s.group_summary(code).respondents == 5
-    assert s.create_group("Nytt", submission_id="pg-ny") == s.create_group("Nytt", submission_id="pg-ny")
+    assert s.create_group("Nytt", submission_id="pg-ny").code == s.create_group("Nytt", submission_id="pg-ny").code
+    engine = sa.create_engine(pg_url)
+    with engine.connect() as conn:
+        stored = conn.execute(sa.text("SELECT admin_hash FROM ev_group WHERE code = :c"), {"c": code}).scalar_one()
+    engine.dispose()
+    assert len(stored) == 64 and set(stored) <= set("0123456789abcdef")  # a hash, not the code
     s.close()
 
 
@@ -141,10 +166,13 @@ def test_many_stores_upgrading_one_older_database_at_once(pg_url):
         conn.execute(sa.text("DROP INDEX IF EXISTS ix_ev_group_submission_id"))
         conn.execute(sa.text("ALTER TABLE ev_group DROP COLUMN IF EXISTS submission_id"))
         conn.execute(sa.text("ALTER TABLE ev_group DROP COLUMN IF EXISTS closed"))
+        conn.execute(sa.text("ALTER TABLE ev_group DROP COLUMN IF EXISTS admin_hash"))
     engine.dispose()
     stores = [Store(pg_url) for _ in range(8)]
     with ThreadPoolExecutor(max_workers=8) as pool:
         list(pool.map(lambda st: st.check(), stores))
-    assert stores[0].create_group("Etter oppgradering", submission_id="pg-opp")
+    group = stores[0].create_group("Etter oppgradering", submission_id="pg-opp")
+    stores[1].close_group(group.code, group.admin_code)
+    assert stores[2].group_closed(group.code)
     for st in stores:
         st.close()

@@ -39,7 +39,7 @@ def store(tmp_path_factory):
 
 def build(store: Store, spec: dict):
     """Create a fresh group from the spec. Returns (code, leader key or None, latest answers per answering member)."""
-    code = store.create_group(f"Gruppe {next(_counter)}")
+    code = store.create_group(f"Gruppe {next(_counter)}").code
     latest = []
     for responses in spec["members"]:
         key = store.new_key()
@@ -166,7 +166,7 @@ def test_running_totals_equal_a_full_recount(tmp_path_factory, ops):
     path = tmp_path_factory.mktemp("totals") / "ev.db"
     s = Store(f"sqlite:///{path}")
     keys = [s.new_key() for _ in range(8)]
-    groups = [s.create_group(f"G{g}") for g in range(3)]
+    groups = [s.create_group(f"G{g}").code for g in range(3)]
     for o in ops:
         if o[0] == "save":
             s.save_response(keys[o[1]], o[2], f"s{next(_counter)}")

@@ -28,6 +28,12 @@ Privacy design (see also chapters/egenvurdering.md):
   the size of the team. After that no key can join the group. Members already
   in it still count with their latest response, and can still leave it or
   delete their answers.
+* Closing needs the group's admin code («lederkode»), which only whoever made
+  the group gets (:meth:`Store.create_group`), so a member, who has the group
+  code, cannot close the group and shut colleagues out. Like the personal
+  codes, the admin code is stored only as a hash and shown once; a lost admin
+  code cannot be recovered. Groups made before admin codes existed have no
+  hash and cannot be closed (the leader makes a new group).
 
 Configuration problems (a malformed URL, a missing database driver, a folder
 for the SQLite file that cannot be made or written) become the same Norwegian
@@ -50,6 +56,7 @@ narrow table with one SQL aggregation (repair and consistency check).
 from __future__ import annotations
 
 import hashlib
+import hmac
 import logging
 import os
 import secrets
@@ -77,10 +84,12 @@ __all__ = [
     "DimensionSummary",
     "GroupClosed",
     "GroupSummary",
+    "GroupWithoutAdminCode",
     "InvalidGroupCode",
     "InvalidKey",
     "LeaderComparison",
     "LeaderRow",
+    "NewGroup",
     "NotGroupLeader",
     "ReadOnlyDatabase",
     "Response",
@@ -89,6 +98,7 @@ __all__ = [
     "Store",
     "TooFewRespondents",
     "UnknownKey",
+    "WrongAdminCode",
     "normalise_key",
 ]
 
@@ -99,6 +109,7 @@ ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 _CONFUSABLE = str.maketrans({"O": "0", "I": "1", "L": "1"})
 KEY_LENGTH = 12  # 60 random bits
 GROUP_LENGTH = 8  # 40 random bits
+ADMIN_LENGTH = 12  # the admin code of a group, like a personal code: 60 random bits
 _MAX_PLAN = 20_000
 #: Index histogram bins: 0–9, 10–19, …, 90–100.
 BINS = tuple(f"{b * 10}–{b * 10 + 9}" if b < 9 else "90–100" for b in range(10))
@@ -178,6 +189,28 @@ class GroupClosed(StorageError):
     )
 
 
+class WrongAdminCode(StorageError):
+    """The admin code («lederkode») given to close a group is missing or not the group's."""
+
+    default = (
+        "Lederkoden er feil. Bare den som laget gruppen, har lederkoden. Den ble vist én gang, "
+        "sammen med gruppekoden."
+    )
+    missing = (
+        "Skriv inn lederkoden. Bare den som laget gruppen, har lederkoden. Den ble vist én gang, "
+        "sammen med gruppekoden."
+    )
+
+
+class GroupWithoutAdminCode(StorageError):
+    """A group made before admin codes existed: it has no admin code, so nobody can close it."""
+
+    default = (
+        "Denne gruppen ble laget før det fantes lederkoder, og derfor kan den ikke lukkes. "
+        "Vil du kunne lukke gruppen, lager du en ny gruppe og ber teamet legge svarene sine til i den."
+    )
+
+
 class NotGroupLeader(StorageError):
     default = "Denne koden er ikke registrert som leder i gruppen."
 
@@ -222,6 +255,20 @@ class Response:
     created: datetime
     answers: dict[str, int | None]
     scores: list[DimensionScore]
+
+
+@dataclass(frozen=True)
+class NewGroup:
+    """What :meth:`Store.create_group` returns.
+
+    ``code`` is the group code, for the team. ``admin_code`` («lederkode») is for whoever made the group
+    only: it is needed to close the group. The store keeps only its hash, so it is known only when the
+    group is made: a repeated call with the same submission id returns the same ``code`` and
+    ``admin_code=None``. It is left out of ``repr`` so it does not end up in logs.
+    """
+
+    code: str
+    admin_code: str | None = field(repr=False)
 
 
 @dataclass(frozen=True)
@@ -308,6 +355,11 @@ def _hash_key(key: object) -> str:
     return hashlib.sha256(f"egenvurdering:v1:{normalise_key(key)}".encode()).hexdigest()
 
 
+def _hash_admin_code(norm: str) -> str:
+    """Hash of a normalised admin code, like :func:`_hash_key` but with its own prefix."""
+    return hashlib.sha256(f"egenvurdering:leder:v1:{norm}".encode()).hexdigest()
+
+
 def _utc_naive(when: datetime | None = None) -> datetime:
     when = when or datetime.now(UTC)
     if when.tzinfo is not None:
@@ -374,8 +426,11 @@ t_group = sa.Table(
     # Added later (nullable, so older databases get them with ALTER TABLE, see _upgrade_columns):
     # the id of the «Lag gruppekode» click that made the group (one click session, one group) …
     sa.Column("submission_id", sa.String(100), nullable=True),
-    # … and when the course leader closed the group for new members (None: open).
+    # … when the course leader closed the group for new members (None: open) …
     sa.Column("closed", sa.DateTime, nullable=True),
+    # … and the hash of its admin code («lederkode», needed to close it; None: a group from before
+    # admin codes, which cannot be closed).
+    sa.Column("admin_hash", sa.String(64), nullable=True),
     sa.Index("ix_ev_group_submission_id", "submission_id", unique=True),
 )
 
@@ -918,12 +973,17 @@ class Store:
             raise InvalidGroupCode()
         return norm
 
-    def create_group(self, name: str, submission_id: str | None = None) -> str:
-        """Create a group (team) and return its code, to be shared with the members.
+    def create_group(self, name: str, submission_id: str | None = None) -> NewGroup:
+        """Create a group (team). Returns its code, to be shared with the members, and its admin code.
+
+        The admin code («lederkode») is for whoever makes the group: :meth:`close_group` needs it.
+        Only its hash is stored, so this is the only time it is known.
 
         Idempotent on ``submission_id``, like :meth:`save_response`: the same id returns the code of
         the group it made the first time and makes nothing new, so a double click on «Lag gruppekode»
-        makes one group. The same id with another name is refused. Without an id, every call makes a group.
+        makes one group. Such a repeated call returns ``admin_code=None`` (the store cannot show it
+        again; the team view keeps the first result for its click session). The same id with another
+        name is refused. Without an id, every call makes a group.
         """
         if not isinstance(name, str) or not name.strip():
             raise InputError("Gi gruppen et navn, for eksempel «Team hjemmetjenesten».")
@@ -947,14 +1007,21 @@ class Store:
                                 raise StorageError(
                                     "Denne innsendingen er allerede brukt. Last siden på nytt og prøv igjen."
                                 )
-                            return str(existing.code)
+                            return NewGroup(str(existing.code), None)
                     for _ in range(10):
                         code = _random_code(GROUP_LENGTH)
                         if conn.execute(sa.select(t_group.c.code).where(t_group.c.code == code)).first() is None:
+                            admin_code = _random_code(ADMIN_LENGTH)
                             conn.execute(
-                                t_group.insert().values(code=code, name=name, created=_utc_naive(), submission_id=sid)
+                                t_group.insert().values(
+                                    code=code,
+                                    name=name,
+                                    created=_utc_naive(),
+                                    submission_id=sid,
+                                    admin_hash=_hash_admin_code(admin_code),
+                                )
                             )
-                            return code
+                            return NewGroup(code, admin_code)
             except StorageError as exc:
                 # A unique-id race (two clicks at once on PostgreSQL): look again in a fresh transaction.
                 if isinstance(exc.__cause__, IntegrityError) and attempt < 2:
@@ -971,8 +1038,37 @@ class Store:
             raise InvalidGroupCode("Vi finner ingen gruppe med denne koden. Sjekk at du har skrevet den riktig.")
         return row
 
-    def close_group(self, group_code: str) -> None:
+    @staticmethod
+    def _check_admin_code(group, admin_code: object) -> None:
+        """Refuse unless ``admin_code`` is the admin code of the group row ``group``.
+
+        WrongAdminCode for a missing, malformed or wrong code; GroupWithoutAdminCode for a group
+        made before admin codes existed (no hash, so no code can be right).
+        """
+        if group.admin_hash is None:
+            raise GroupWithoutAdminCode()
+        if admin_code is None or (isinstance(admin_code, str) and not admin_code.strip()):
+            raise WrongAdminCode(WrongAdminCode.missing)
+        norm = _normalise(admin_code, ADMIN_LENGTH)
+        if norm is None or not hmac.compare_digest(_hash_admin_code(norm), str(group.admin_hash)):
+            raise WrongAdminCode()
+
+    def check_admin_code(self, group_code: str, admin_code: str | None) -> None:
+        """Check the admin code of a group without changing anything (the team view asks before closing).
+
+        WrongAdminCode or GroupWithoutAdminCode like :meth:`close_group`.
+        """
+        code = self.validate_group_code(group_code)
+        with self._tx() as conn:
+            self._check_admin_code(self._group_row(conn, code), admin_code)
+
+    def close_group(self, group_code: str, admin_code: str | None = None) -> None:
         """Close the group for new members: from now on :meth:`join_group` refuses keys that are not in it.
+
+        Needs the group's admin code from :meth:`create_group`, which only whoever made the group has:
+        a missing or wrong one raises WrongAdminCode and leaves the group as it is, so a member (who has
+        the group code) cannot shut colleagues out. A group from before admin codes cannot be closed
+        (GroupWithoutAdminCode), unless it is closed already.
 
         The course leader does this once the team has answered, so nobody can add made-up respondents
         later (see the module notes). Members already in the group still count with their latest
@@ -981,7 +1077,11 @@ class Store:
         """
         code = self.validate_group_code(group_code)
         with self._tx(write=True) as conn:
-            if self._group_row(conn, code, lock=True).closed is None:
+            group = self._group_row(conn, code, lock=True)
+            if group.admin_hash is None and group.closed is not None:
+                return  # closed before admin codes existed: nothing to do, and no code could be checked
+            self._check_admin_code(group, admin_code)
+            if group.closed is None:
                 conn.execute(t_group.update().where(t_group.c.code == code).values(closed=_utc_naive()))
 
     def group_closed(self, group_code: str) -> bool:

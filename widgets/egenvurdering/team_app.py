@@ -6,9 +6,13 @@ answers to it. The view shows only aggregates, and only when at least
 and this view only shows what the store returns.
 
 «Lag gruppekode» makes one group per click session (the store is idempotent
-on a submission id that changes only when the name does), and «Lukk gruppen»
-closes a group for new members once the team has answered, so nobody can add
-made-up respondents afterwards (see the notes in ``store``).
+on a submission id that changes only when the name does) and shows two codes:
+the group code, for the team, and the admin code («lederkode»), for whoever
+made the group. The store keeps only a hash of the admin code, so the view
+keeps the first result of the click session and shows it again on a second
+click. «Lukk gruppen» closes a group for new members once the team has
+answered, so nobody can add made-up respondents afterwards (see the notes in
+``store``); it needs the admin code, so a member cannot close the group.
 """
 from __future__ import annotations
 
@@ -20,18 +24,32 @@ from pathlib import Path
 import ipywidgets as w
 from traitlets import Unicode
 
-from .._common import InputError, esc, feedback_html, tall
+from .._common import FEEDBACK_KINDS, InputError, esc, feedback_html, tall
 from . import views
 from ._storeview import StoreView
 from .instrument import Instrument, load_instrument
 from .scoring import DimensionScore
-from .store import GroupSummary, LeaderComparison, StorageError, Store, TooFewRespondents
+from .store import GroupSummary, LeaderComparison, NewGroup, StorageError, Store, TooFewRespondents
 
 
 STATUS_OPEN = ("<p class='kurs-gruppestatus'><strong>Gruppen er åpen.</strong> Nye kan fortsatt legge svarene "
                "sine til. Lukk gruppen når hele teamet har svart.</p>")
 STATUS_CLOSED = ("<p class='kurs-gruppestatus'><strong>Gruppen er lukket.</strong> Ingen nye kan legge svarene "
                  "sine til i den.</p>")
+
+
+def new_group_html(group: NewGroup) -> str:
+    """The two codes of a group just made: the group code to share, the admin code to keep (or why it is gone)."""
+    share = (f"<p><strong>Gruppekode: {esc(group.code)}</strong><br>Del gruppekoden med teamet. De legger den "
+             "inn i egenvurderingsappen.</p>")
+    if group.admin_code is None:  # the group was made earlier, and its admin code was shown then
+        keep = ("<p><strong>Lederkoden ble vist da gruppen ble laget, og kan ikke vises igjen.</strong> Uten "
+                "lederkoden kan du ikke lukke gruppen. Har du den ikke, lager du en ny gruppe med et nytt navn.</p>")
+    else:
+        keep = (f"<p><strong>Lederkode: {esc(group.admin_code)}</strong><br>Behold lederkoden selv, og ikke del "
+                "den. Du trenger den for å lukke gruppen. Skriv den ned nå: den kan ikke vises igjen.</p>")
+    return (f"<div class='{FEEDBACK_KINDS['ok']}' role='status'><p>Gruppen er laget.</p>{share}{keep}"
+            "<p>Skal du lage en gruppe til, skriver du et nytt navn.</p></div>")
 
 
 def distribution_table(summary: GroupSummary, instrument: Instrument) -> str:
@@ -103,6 +121,7 @@ class TeamApp(StoreView, w.VBox):
         self.create_message = w.HTML()
         # One click session, one group: a new id only when the name changes (see _on_create).
         self._create_id = uuid.uuid4().hex
+        self._created: NewGroup | None = None  # what the store returned first in this click session
         self.name_input.observe(self._new_create_session, names="value")
         self.code_input = w.Text(continuous_update=False, description="Gruppekode", placeholder="XXXX-XXXX",
                                  style={"description_width": "initial"})
@@ -120,16 +139,20 @@ class TeamApp(StoreView, w.VBox):
         self.confirm_close_button = w.Button(description="Ja, lukk gruppen for nye svar", button_style="danger",
                                              tooltip="Ja, lukk gruppen for nye svar", layout=w.Layout(width="auto"))
         self.confirm_close_button.layout.display = "none"
+        self.admin_input = w.Text(continuous_update=False, description="Lederkode", placeholder="XXXX-XXXX-XXXX",
+                                  style={"description_width": "initial"})
         self.close_message = w.HTML()
         self._closing = ""
+        self._closing_admin = ""
         self.create_button.on_click(self._on_create)
         self.show_button.on_click(self._on_show)
         self.close_button.on_click(self._on_close)
         self.confirm_close_button.on_click(self._on_confirm_close)
         self.children = [
             self.intro, self.store_message,
-            w.HTML("<h2>For kursledere: lag en gruppekode</h2><p>Del koden med teamet. "
-                   "De som vil, legger den inn i egenvurderingsappen.</p>"),
+            w.HTML("<h2>For kursledere: lag en gruppekode</h2><p>Du får to koder. Gruppekoden deler du med "
+                   "teamet. De som vil, legger den inn i egenvurderingsappen. Lederkoden beholder du selv. "
+                   "Du trenger den for å lukke gruppen.</p>"),
             self.name_input, self.create_button, self.create_message,
             w.HTML("<h2>Se teamets profil</h2>"),
             self.code_input, self.leader_input, self.leader_join, self.show_button, self.status, self.result,
@@ -137,30 +160,39 @@ class TeamApp(StoreView, w.VBox):
                    "svarene sine til i den. Det hindrer at noen legger inn oppdiktede svar for å finne ut hva "
                    "én person har svart. De som alt er med, telles fortsatt med sitt siste svar. Lukk gruppen "
                    "når så mange har svart som det er personer i teamet. Det gjelder gruppen med koden i feltet "
-                   "«Gruppekode» over. Det kan ikke angres.</p>"),
-            self.close_button, self.confirm_close_button, self.close_message,
+                   "«Gruppekode» over. Bare den som laget gruppen, kan lukke den: skriv lederkoden du fikk da "
+                   "gruppen ble laget. Det kan ikke angres.</p>"),
+            self.admin_input, self.close_button, self.confirm_close_button, self.close_message,
         ]
         self._check_store()
 
 
     def _new_create_session(self, _=None) -> None:
         self._create_id = uuid.uuid4().hex
+        self._created = None
 
     def _on_create(self, _=None) -> None:
-        """Make a group. A second click before the name changes shows the same group (idempotent in the store)."""
+        """Make a group. A second click before the name changes shows the same group (idempotent in the store).
+
+        The store returns the admin code only when it makes the group, so the view keeps that first
+        result for the click session and shows the admin code again on a second click.
+        """
         self.create_button.disabled = True
         try:
-            code = self.store.create_group(self.name_input.value, submission_id=self._create_id)
+            group = self.store.create_group(self.name_input.value, submission_id=self._create_id)
         except (StorageError, InputError) as err:
             self.create_message.value = feedback_html(str(err), "feil")
             return
         finally:
             self.create_button.disabled = False
+        if group.admin_code is None and self._created is not None and self._created.code == group.code:
+            group = self._created
+        self._created = group
         self.store_message.value = ""  # the database works (again)
-        self.create_message.value = feedback_html(
-            f"Gruppekoden er {code}. Del den med teamet, og skriv den ned: når du har lukket siden, kan den "
-            "ikke hentes fram igjen her. Skal du lage en gruppe til, skriver du et nytt navn.", "ok")
-        self.code_input.value = code
+        self.create_message.value = new_group_html(group)
+        self.code_input.value = group.code
+        if group.admin_code is not None:
+            self.admin_input.value = group.admin_code
 
     def _on_show(self, _=None) -> None:
         self.status.value, self._status_code = "", ""
@@ -199,9 +231,13 @@ class TeamApp(StoreView, w.VBox):
         self._status_code = code
 
     def _on_close(self, _=None) -> None:
+        self._closing = ""
+        admin_code = self.admin_input.value
         try:
             code = self.store.validate_group_code(self.code_input.value)
             closed = self.store.group_closed(code)
+            if not closed:
+                self.store.check_admin_code(code, admin_code)  # say it now, not after «Er du sikker?»
         except (StorageError, InputError) as err:
             self.confirm_close_button.layout.display = "none"
             self.close_message.value = feedback_html(str(err), "feil")
@@ -210,7 +246,8 @@ class TeamApp(StoreView, w.VBox):
             self.confirm_close_button.layout.display = "none"
             self.close_message.value = feedback_html(f"Gruppen {code} er allerede lukket.", "info")
             return
-        self._closing = code  # the confirmation closes the group it names, even if the field changes
+        # The confirmation closes the group it names, with the code checked, even if the fields change.
+        self._closing, self._closing_admin = code, admin_code
         self.confirm_close_button.layout.display = None
         self.close_message.value = feedback_html(
             f"Er du sikker? Etter dette kan ingen nye legge svarene sine til i gruppen {code}.", "info")
@@ -222,13 +259,13 @@ class TeamApp(StoreView, w.VBox):
             return
         self.confirm_close_button.disabled = True
         try:
-            self.store.close_group(code)
+            self.store.close_group(code, self._closing_admin)
         except (StorageError, InputError) as err:
             self.close_message.value = feedback_html(f"{err} Gruppen er ikke lukket ennå.", "feil")
             return
         finally:
             self.confirm_close_button.disabled = False
-        self._closing = ""
+        self._closing, self._closing_admin = "", ""
         self.confirm_close_button.layout.display = "none"
         self.close_message.value = feedback_html(
             f"Gruppen {code} er lukket. Ingen nye kan legge svarene sine til i den.", "ok")
