@@ -605,6 +605,37 @@ def _write_stamp(app: Sphinx, exception: Exception | None) -> None:
         stamp.write_text(app.env.kurs_widgets_hash)
 
 
+def _leave_film_blocks_out_of_search(app: Sphinx) -> None:
+    """Keep the film block out of the search index.
+
+    The block is the same in all five principle chapters, so a search for a word in it
+    (a speaker, a theme) listed five identical hits, with the film block as the text
+    under each. Now a search finds chapters by their own text; the film itself is
+    described, and found, in «Kilder». Sphinx 7 has no option for this, so the
+    indexer is fed a copy of the page without the block (``IndexBuilder.feed`` is
+    wrapped; Sphinx is pinned in constraints.txt, and the book tests search in
+    Chromium and fail if this stops working).
+    """
+    from sphinx.search import IndexBuilder
+
+    original = IndexBuilder.feed
+    if getattr(original, "kurs_skips_film", False):
+        return
+
+    def is_film_block(node: nodes.Node) -> bool:
+        return isinstance(node, kurs_aside) and "kurs-filmblokk" in node.get("classes", [])
+
+    def feed(self: IndexBuilder, docname: str, filename: str, title: str, doctree: nodes.document) -> None:
+        if next(iter(doctree.findall(is_film_block)), None) is not None:
+            doctree = doctree.deepcopy()
+            for block in list(doctree.findall(is_film_block)):
+                block.parent.remove(block)
+        original(self, docname, filename, title, doctree)
+
+    feed.kurs_skips_film = True  # type: ignore[attr-defined]
+    IndexBuilder.feed = feed  # type: ignore[method-assign]
+
+
 def setup(app: Sphinx) -> dict:
     app.add_config_value("kurs_live_base", LIVE_BASE_DEFAULT, "env", [str])
     app.add_config_value("kurs_live_dir", "apps", "env", [str])
@@ -627,6 +658,7 @@ def setup(app: Sphinx) -> dict:
     app.connect("env-merge-info", _merge_info)
     app.connect("html-page-context", _check_assets, priority=900)
     app.connect("builder-inited", _invalidate_on_widget_change)
+    app.connect("builder-inited", _leave_film_blocks_out_of_search)
     app.connect("env-get-outdated", _outdated_on_widget_change)
     app.connect("build-finished", _write_stamp)
     return {"version": "1.0", "env_version": 1, "parallel_read_safe": True, "parallel_write_safe": True}

@@ -7,6 +7,10 @@
  *    (axe: aria-input-field-name). A MutationObserver names them from their
  *    visible widget label.
  *
+ * 3. Search snippets from the chapter's own text. Sphinx's search page shows
+ *    a piece of each hit's page; the print-only table of contents and the
+ *    film block (the same in five chapters) are left out of that text.
+ *
  * Plain ES5, no dependencies; it is loaded on every page.
  */
 (function () {
@@ -134,6 +138,23 @@
     for (i = 0; i < nulls.length; i++) nulls[i].removeAttribute("title");
   }
 
+  // ----------------------------------------------------------------- search
+
+  function cleanSearchSnippets() {
+    // searchtools.js declares `Search` with const: a global binding, not a window property.
+    if (typeof Search === "undefined" || typeof Search.htmlToText !== "function") return;
+    if (Search.htmlToText.kursClean) return;
+    var original = Search.htmlToText;
+    var clean = function (htmlString, anchor) {
+      var doc = new DOMParser().parseFromString(htmlString, "text/html");
+      var drop = doc.querySelectorAll(".kurs-filmblokk, #jb-print-docs-body");
+      for (var i = 0; i < drop.length; i++) drop[i].parentNode.removeChild(drop[i]);
+      return original.call(Search, doc.documentElement.outerHTML, anchor);
+    };
+    clean.kursClean = true;
+    Search.htmlToText = clean;
+  }
+
   // ------------------------------------------------------------------ start
 
   function scan() {
@@ -143,6 +164,7 @@
   }
 
   function start() {
+    cleanSearchSnippets();
     scan();
     if (!window.MutationObserver) return;
     // Our own changes are attributes only, so they do not wake the observer again.

@@ -105,3 +105,36 @@ def test_search_works_offline(site, browser):
         assert not errors, errors
     finally:
         page.close()
+
+
+def _search(browser, site, query):
+    page, log, errors = _open(browser, f"{site}/search.html?q={query}")
+    results = page.locator("#search-results ul.search li")
+    results.first.wait_for(timeout=20_000)
+    # Hits and snippets are added one by one; when all are in, the summary gets its count.
+    page.wait_for_function("() => /\\d/.test(document.querySelector('#search-results p.search-summary')"
+                           "?.textContent || '')", timeout=20_000)
+    hits = [(li.locator("a").first.inner_text(), li.locator("p.context").inner_text()) for li in results.all()]
+    assert log.external == [], log.external
+    assert not errors, errors
+    page.close()
+    return hits
+
+
+def test_search_finds_chapters_by_their_own_text(site, browser):
+    """The film block (the same in five chapters) is not indexed, and is not shown in snippets."""
+    principles = ["Å våge", "Å lede", "Å lære", "Å mobilisere", "Å samhandle"]
+    # «klimaendringer» is in the film block of every principle chapter, and in the text of chapter 1 only.
+    titles = [title for title, _ in _search(browser, site, "klimaendringer")]
+    assert any("Det store fremtidsbildet" in t for t in titles), titles
+    assert not [t for t in titles if any(p in t for p in principles)], titles
+    # The film is still found through «Kilder», which describes it.
+    assert any("Kilder" in t for t in _search_titles(browser, site, "Porsanger"))
+    # Snippets come from the chapter's own text: no film block, no print-only table of contents.
+    for title, snippet in _search(browser, site, "våge"):
+        assert "Filmen er utgitt av" not in snippet and "Disse er med i filmen" not in snippet, (title, snippet)
+        assert "På denne siden" not in snippet, (title, snippet)
+
+
+def _search_titles(browser, site, query):
+    return [title for title, _ in _search(browser, site, query)]
