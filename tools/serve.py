@@ -1,7 +1,8 @@
 """`make start`: serve the book, the Voila apps and JupyterLab (with nbgrader) on this machine.
 
 Everything listens on 127.0.0.1 only. Stop with Ctrl+C.
-Ports can be changed with the environment variables BOOK_PORT, VOILA_PORT and LAB_PORT.
+Ports can be changed with the environment variables BOOK_PORT, VOILA_PORT and LAB_PORT, and the
+number of preheated kernels per self-assessment app with VOILA_POOL_SIZE (default 1).
 """
 from __future__ import annotations
 
@@ -22,6 +23,8 @@ from widgets import voila_server  # noqa: E402
 BOOK_PORT = int(os.environ.get("BOOK_PORT", 8000))
 VOILA_PORT = int(os.environ.get("VOILA_PORT", 8866))
 LAB_PORT = int(os.environ.get("LAB_PORT", 8888))
+# Preheated kernels per self-assessment app: raise it when many open the app at the same time.
+VOILA_POOL_SIZE = max(1, int(os.environ.get("VOILA_POOL_SIZE", 1)))
 
 
 def port_free(port: int) -> bool:
@@ -95,7 +98,8 @@ def main() -> int:
         procs.append(("boka", subprocess.Popen(
             [py, "-m", "http.server", str(BOOK_PORT), "--bind", "127.0.0.1", "--directory", str(html)],
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)))
-        procs.append(("appene", subprocess.Popen(voila_server.command(VOILA_PORT), env=voila_server.environment())))
+        procs.append(("appene", subprocess.Popen(voila_server.command(VOILA_PORT, pool_size=VOILA_POOL_SIZE),
+                                                     env=voila_server.environment())))
         lab = [py, "-m", "jupyterlab", "--no-browser", f"--port={LAB_PORT}", "--ServerApp.ip=127.0.0.1",
                f"--IdentityProvider.token={token}",
                "--LabApp.news_url=None",
