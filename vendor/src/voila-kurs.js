@@ -22,8 +22,10 @@ import '@jupyterlab/rendermime/style/base.css';
 import '@jupyterlab/outputarea/style/base.css';
 import '@jupyter-widgets/base/css/index.css';
 import '@jupyter-widgets/controls/css/widgets-base.css';
-// Icons on buttons (ipywidgets' `icon`); the fonts load only when an icon is shown.
-import '@fortawesome/fontawesome-free/css/all.min.css';
+// Icons on buttons (ipywidgets' `icon`, drawn with Font Awesome's solid style);
+// the font loads only when an icon is shown.
+import '@fortawesome/fontawesome-free/css/fontawesome.min.css';
+import '@fortawesome/fontawesome-free/css/solid.min.css';
 
 const TEXT = {
   lost: 'Forbindelsen til appen ble brutt. Last inn siden på nytt for å fortsette.',
