@@ -10,6 +10,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
+from ev_helpers import answers, raw as rows
 from widgets._common import InputError
 from widgets.egenvurdering import load_instrument, score
 from widgets.egenvurdering.app import EgenvurderingApp
@@ -30,10 +31,6 @@ INS = load_instrument()
 MIN = INS.min_group
 
 
-def answers(value=3):
-    return {i.id: value for i in INS.items}
-
-
 @pytest.fixture
 def db_path(tmp_path):
     return tmp_path / "ev.db"
@@ -44,14 +41,6 @@ def store(db_path):
     s = Store(f"sqlite:///{db_path}", busy_timeout_ms=2000)
     yield s
     s.close()
-
-
-def rows(db_path, sql, *args):
-    con = sqlite3.connect(db_path)
-    try:
-        return con.execute(sql, args).fetchall()
-    finally:
-        con.close()
 
 
 def n_groups(db_path) -> int:

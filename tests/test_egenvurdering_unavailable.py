@@ -10,18 +10,13 @@ import sqlite3
 
 import pytest
 
-from widgets.egenvurdering import load_instrument
+from ev_helpers import answers
 from widgets.egenvurdering import store as store_mod
 from widgets.egenvurdering.app import EgenvurderingApp
 from widgets.egenvurdering.store import DatabaseUnavailable, StorageError, Store
 from widgets.egenvurdering.team_app import TeamApp
 
-INS = load_instrument()
 BAD_URLS = ["ikke en url", "foo://x/y", "mysql://bruker:hemmelig@db.kommune.no/ev", "postgresql+nosuch://h/db"]
-
-
-def answers(value=3):
-    return {i.id: value for i in INS.items}
 
 
 @pytest.fixture

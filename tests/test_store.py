@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 import pandas as pd
 import pytest
 
+from ev_helpers import answers, raw
 from widgets._common import InputError
 from widgets.egenvurdering import load_instrument, score
 from widgets.egenvurdering.store import (
@@ -27,12 +28,6 @@ INS = load_instrument()
 TABLES = ("ev_response", "ev_score", "ev_respondent", "ev_plan", "ev_group", "ev_member")
 
 
-def answers(value=3, **overrides):
-    out = {i.id: value for i in INS.items}
-    out.update({k.replace("_", "."): v for k, v in overrides.items()})
-    return out
-
-
 @pytest.fixture
 def db_path(tmp_path):
     return tmp_path / "ev.db"
@@ -43,14 +38,6 @@ def store(db_path):
     s = Store(f"sqlite:///{db_path}", busy_timeout_ms=200)
     yield s
     s.close()
-
-
-def raw(db_path, sql, *args):
-    con = sqlite3.connect(db_path)
-    try:
-        return con.execute(sql, args).fetchall()
-    finally:
-        con.close()
 
 
 def count(db_path, table, where="1=1", *args):
