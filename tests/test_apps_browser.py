@@ -2,8 +2,8 @@
 
 Covers: the whole assessment from the keyboard, the profile, reload and
 retake, deleting the data (checked in the database), the team view hidden at
-4 respondents and shown at 5, zero external requests and axe-core on every
-screen.
+4 respondents and shown at 5, making and closing a group with the lederkode
+(keyboard only), zero external requests and axe-core on every screen.
 """
 from __future__ import annotations
 
@@ -171,6 +171,42 @@ def test_team_view_hidden_at_four_and_shown_at_five(page, voila, db_url):
     expect(page.get_by_text("5 har svart")).to_be_visible()
     expect(page.get_by_role("link", name="Last ned samlede tall (CSV)")).to_be_visible()
     assert_accessible(page, "team-vist")
+
+
+def test_course_leader_makes_and_closes_a_group_with_the_keyboard(page, voila, db_url):
+    """«Lag gruppekode» shows both codes; only the lederkode closes the group. Every screen passes axe."""
+    open_app(page, voila, "team.ipynb")
+    name = page.get_by_role("textbox", name="Navn på teamet")
+    name.fill("Team tastatur")
+    press_on(page, name, "Tab")  # the name is sent when the field loses focus
+    press_on(page, page.get_by_role("button", name="Lag gruppekode"))
+    made = page.locator(".kurs-ok", has_text="Lederkode:")
+    expect(made).to_be_visible()
+    text = made.inner_text()
+    code = re.search(r"Gruppekode: (\S+)", text).group(1)
+    admin = re.search(r"Lederkode: (\S+)", text).group(1)
+    assert code != admin
+    assert_accessible(page, "team-gruppe-laget")
+
+    # A team member has only the group code: a wrong lederkode is refused, and the group stays open.
+    admin_box = page.get_by_role("textbox", name="Lederkode")
+    admin_box.fill(code)
+    press_on(page, admin_box, "Tab")
+    press_on(page, page.get_by_role("button", name="Lukk gruppen"))
+    expect(page.locator(".kurs-feil")).to_contain_text("Lederkoden er feil")
+    assert_accessible(page, "team-feil-lederkode")
+    assert Store(db_url).group_closed(code) is False
+
+    admin_box.fill(admin)
+    press_on(page, admin_box, "Tab")
+    press_on(page, page.get_by_role("button", name="Lukk gruppen"))
+    confirm = page.get_by_role("button", name="Ja, lukk gruppen for nye svar")
+    expect(confirm).to_be_visible()
+    assert_accessible(page, "team-bekreft-lukking")
+    press_on(page, confirm)
+    expect(page.get_by_text(f"Gruppen {code} er lukket.")).to_be_visible()
+    assert_accessible(page, "team-lukket")
+    assert Store(db_url).group_closed(code) is True
 
 
 def test_group_codes_that_look_like_sql_or_html_are_rejected(page, voila):
