@@ -6,11 +6,15 @@ replaces Voila's JupyterLab application. These tests check, in real Chromium:
 - it opens exactly one kernel connection (the early socket, adopted);
 - every live chapter widget and both self-assessment apps start, without
   script errors, outside requests or axe-core violations;
-- an unknown kernel, or a connection that is lost, gives a Norwegian message.
+- an unknown kernel, a connection that is lost, or a kernel that dies gives a
+  Norwegian message.
 """
 from __future__ import annotations
 
+import os
 import re
+import signal
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -94,3 +98,16 @@ def test_a_lost_connection_gives_a_norwegian_message(page, voila):
     # Close the kernel connection the way a server restart or a network drop would end it.
     page.evaluate("window.kursEarlySocket.ws.close(1000)")
     expect(page.get_by_role("alert")).to_contain_text("Forbindelsen til appen ble brutt", timeout=20_000)
+
+
+def test_a_kernel_that_dies_gives_a_norwegian_message(page, voila):
+    """If the app's kernel crashes, Jupyter restarts an empty kernel: the page says to reload."""
+    page.goto(voila_server.url(voila, "widgets/vage.ipynb"))
+    wait_ready(page)
+    kernel_id = page.evaluate("JSON.parse(document.getElementById('jupyter-config-data').textContent).kernelId")
+    pids = [int(line.split(None, 1)[0]) for line in subprocess.run(
+        ["ps", "-ww", "-eo", "pid,args"], capture_output=True, text=True, check=True).stdout.splitlines()[1:]
+        if f"kernel-{kernel_id}.json" in line]
+    assert len(pids) == 1, (kernel_id, pids)
+    os.kill(pids[0], signal.SIGKILL)
+    expect(page.get_by_role("alert")).to_contain_text("Forbindelsen til appen ble brutt", timeout=30_000)

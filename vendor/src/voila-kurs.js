@@ -201,8 +201,9 @@ async function main() {
       showMessage(TEXT.lost);
     }
   });
+  // A kernel that died or was restarted no longer holds the app: the page must be reloaded.
   kernel.statusChanged.connect((_, status) => {
-    if (status === 'dead') {
+    if (status === 'dead' || status === 'autorestarting' || status === 'restarting') {
       showMessage(TEXT.lost);
     }
   });
