@@ -96,8 +96,28 @@ def is_damage_error(exc: BaseException | None) -> bool:
     return False
 
 
+#: Files (gradebook and its WAL) as they were when the last check found them sound, per gradebook path.
+_CHECKED_SOUND: dict[Path, tuple] = {}
+
+
+def _file_signature(path: Path) -> tuple:
+    """What changes when a file is written: inode, size and modification time, for the file and its WAL."""
+    sig = []
+    for f in (path, path.with_name(path.name + "-wal")):
+        try:
+            st = f.stat()
+        except OSError:
+            sig.append(None)
+        else:
+            sig.append((st.st_ino, st.st_size, st.st_mtime_ns))
+    return tuple(sig)
+
+
 def check_gradebook(course_dir: Path | str) -> None:
     """Raise :class:`GradebookDamaged` if the course's ``gradebook.db`` is damaged.
+
+    A command opens the gradebook several times; the full check runs again only
+    when the file (or its WAL) has been written since it last passed.
 
     A missing file is fine (``kursleder init`` makes it). The check only reads:
     it looks at the file header and runs SQLite's ``PRAGMA quick_check`` on a
@@ -112,7 +132,10 @@ def check_gradebook(course_dir: Path | str) -> None:
     try:
         if not path.is_file():
             return
-        size = path.stat().st_size
+        signature = _file_signature(path)
+        if _CHECKED_SOUND.get(path) == signature:
+            return
+        size = signature[0][1]
         with path.open("rb") as fh:
             head = fh.read(len(SQLITE_HEADER))
     except OSError:
@@ -138,6 +161,7 @@ def check_gradebook(course_dir: Path | str) -> None:
         conn.close()
     if rows != [("ok",)]:
         raise GradebookDamaged(path, "databasen er ødelagt (SQLite fant feil i filen)")
+    _CHECKED_SOUND[path] = signature
 
 
 @contextlib.contextmanager

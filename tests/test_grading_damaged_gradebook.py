@@ -141,6 +141,28 @@ def test_healthy_gradebook_passes_the_check_and_a_new_course_needs_none(template
     assert not (tmp_path / "ny" / "gradebook.db").exists()
 
 
+def test_the_full_check_runs_again_only_after_the_gradebook_was_written(template, tmp_path, monkeypatch):
+    """A command opens the gradebook several times; an unchanged file is not checked again, a written one is."""
+    import shutil
+    import sqlite3
+
+    from grading._nbgrader import GradebookDamaged, check_gradebook
+
+    course = tmp_path / "kurs"
+    shutil.copytree(template, course)
+    opened = []
+    real_connect = sqlite3.connect
+    monkeypatch.setattr(sqlite3, "connect", lambda *a, **k: opened.append(a[0]) or real_connect(*a, **k))
+    check_gradebook(course)
+    check_gradebook(course)
+    assert len(opened) == 1
+    db = course / "gradebook.db"
+    db.write_bytes(_page_overwritten(db.read_bytes()))  # written since the last check: checked again
+    with pytest.raises(GradebookDamaged):
+        check_gradebook(course)
+    assert len(opened) == 2
+
+
 def test_locked_gradebook_is_still_reported_as_locked_not_damaged(template, tmp_path, capsys, monkeypatch):
     import shutil
     import sqlite3

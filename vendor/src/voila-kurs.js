@@ -208,7 +208,6 @@ async function main() {
     }
   });
   const manager = new KernelWidgetManager(kernel);
-  window.kursWidgetManager = manager;
   // The widget states must be loaded from the kernel before views are made.
   performance.mark('kurs-connecting');
   await Promise.race([manager._loadFromKernel(), guard.promise]);
