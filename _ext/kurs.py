@@ -94,7 +94,7 @@ def load_film(path: Path) -> dict:
         raise FilmDataError(f"{where}: filen må være en YAML-tabell med nøkler.")
     film: dict[str, Any] = {
         "tittel": _need_text(data, "tittel", where),
-        "utgiver": _need_text(data, "utgiver", where),
+        "vist_hos": _need_text(data, "vist_hos", where),
         "merknad": _need_text(data, "merknad", where),
     }
     if data.get("lenke") not in (None, ""):
@@ -245,10 +245,10 @@ class FilmBlokk(_KursDirective):
         aside += kurs_heading("", "Film: ", nodes.emphasis("", film["tittel"]), ids=[head_id], classes=["kurs-filmblokk-tittel"])
 
         publisher = nodes.paragraph(classes=["kurs-filmblokk-utgiver"])
-        publisher += nodes.Text(f"Filmen er utgitt av {film['utgiver']}.")
+        publisher += nodes.Text(f"Filmen er vist på {film['vist_hos']}.")
         if film.get("lenke"):
             publisher += nodes.Text(" ")
-            publisher += nodes.reference("", "Se filmen hos utgiveren", refuri=film["lenke"])
+            publisher += nodes.reference("", "Se filmen der", refuri=film["lenke"])
         aside += publisher
         aside += nodes.paragraph("", film["merknad"], classes=["kurs-filmblokk-merknad"])
 
