@@ -129,7 +129,8 @@ SAKER: tuple[Sak, ...] = (
         "og drøfte saken tidlig.",
         "avtale",
         "Hovedavtalen sier at ansatte og organisasjonene deres skal involveres tidlig i "
-        "omstilling. Fra 2024 regnes digitalisering og ny teknologi som omstilling.",
+        "omstilling. Protokollen fra forhandlingene i desember 2023 regner digitalisering og "
+        "ny teknologi som omstilling i perioden 2024–2025. Sjekk avtalen som gjelder nå.",
     ),
     Sak(
         "heltid",
