@@ -278,7 +278,7 @@ class FilmBlokk(_KursDirective):
 
         aside += kurs_heading("", "Til diskusjon", offset=1)
         focus = nodes.paragraph(classes=["kurs-filmblokk-fokus"])
-        focus += nodes.strong("", "Fokus i dette kapitlet: ")
+        focus += nodes.strong("", "Fokus i dette kapittelet: ")
         focus += nodes.Text(fokus)
         aside += focus
         prompts["classes"].append("kurs-filmblokk-sporsmal")
@@ -517,7 +517,7 @@ def _check_assets(app: Sphinx, pagename: str, templatename: str, context: dict, 
             if _is_external(str(url or "")) or _names_external_url(body):
                 logger.warning(
                     f"Siden {pagename} laster {url or 'et innebygd skript'} fra en annen maskin. "
-                    "Boka skal virke uten internett: legg fila i vendor/ (make vendor).",
+                    "Boken skal virke uten internett: legg fila i vendor/ (make vendor).",
                     type="kurs", subtype="offline",
                 )
 

@@ -124,7 +124,7 @@ def test_filmblokk_renders_film_facts_focus_and_prompts(tmp_path):
                          rf"{re.escape(html.escape(person['rolle'], quote=False))}</p>", block), person
     for theme in film["temaer"] + film["utviklingstrekk"]:
         assert html.escape(theme, quote=False) in block
-    assert "Fokus i dette kapitlet: </strong>å våge" in block
+    assert "Fokus i dette kapittelet: </strong>å våge" in block
     assert "<li><p>Hva tør dere å prøve?</p></li>" in block
     assert "<li><p>Hvem må være med?</p></li>" in block
     assert "ingen utskrift" in block

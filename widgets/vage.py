@@ -173,7 +173,7 @@ SAKER: tuple[Sak, ...] = (
     ),
     Sak(
         "personalmote",
-        "Personalmøtet er alltid tirsdag klokka 14 og varer i to timer. Slik har det vært i "
+        "Personalmøtet er alltid tirsdag klokken 14 og varer i to timer. Slik har det vært i "
         "mange år.",
         "vane",
         "Tid og lengde på møtet er en vane. Teamet kan prøve et kortere møte eller en annen "
