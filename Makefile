@@ -9,7 +9,7 @@ PY := $(VENV)/bin/python
 STAMPS := .stamps
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: help start test venv vendor chromium postgres book serve course bench clean
+.PHONY: help start test venv vendor chromium postgres oidc-provider book serve course bench clean
 
 help:
 	@echo "make start  – installer, bygg boka og start boka, appene og JupyterLab"
@@ -33,6 +33,14 @@ $(STAMPS)/vendor: vendor/package.json vendor/package-lock.json vendor/build.mjs 
 
 vendor: $(STAMPS)/vendor
 
+# A real OpenID Connect provider (npm oidc-provider) for the hub's login test
+$(STAMPS)/oidc-provider: tests/oidc/package.json tests/oidc/package-lock.json
+	@mkdir -p $(STAMPS)
+	cd tests/oidc && npm ci --no-audit --no-fund --ignore-scripts --loglevel=error
+	@touch $@
+
+oidc-provider: $(STAMPS)/oidc-provider
+
 chromium:
 	@command -v chromium >/dev/null 2>&1 || { \
 	  echo "Installerer Debians chromium for nettlesertestene …"; \
@@ -52,7 +60,7 @@ course: venv
 start: venv vendor book course
 	$(PY) tools/serve.py
 
-test: venv vendor chromium postgres
+test: venv vendor chromium postgres oidc-provider
 	$(PY) -m pytest
 
 bench: venv vendor chromium

@@ -1,0 +1,289 @@
+"""OpenID Connect login for the hub: Entra ID, ID-porten or any certified provider.
+
+Built on OAuthenticator's ``GenericOAuthenticator``. ``hub/jupyterhub_config.py``
+calls :func:`configure` when ``KURS_HUB_AUTH=oidc``::
+
+    import oidc                      # hub/ is on sys.path in jupyterhub_config.py
+    oidc.configure(c, roster)
+
+``roster`` is a callable with no arguments that returns the current roster as
+an iterable of people, each a mapping or an object with
+
+* ``id``: the roster id, which is the hub username (``grading.roster.check_id``);
+* ``gruppe``: ``"kursledere"`` or ``"deltakere"``;
+* ``epost`` (optional): the e-mail address from the HR file.
+
+It is called at start-up and again at every login, so a person added to or
+removed from the roster is let in or kept out without a restart.
+
+What a login does:
+
+1. The hub sends the browser to the provider (authorization code flow with
+   PKCE). The provider's endpoints come from its discovery document
+   ``<issuer>/.well-known/openid-configuration``.
+2. The hub exchanges the code for tokens and reads the person's claims from the
+   ID token, whose signature (the provider's published keys), issuer, audience
+   and expiry are checked. ``KURS_OIDC_USERDATA=userinfo`` reads the userinfo
+   endpoint instead.
+3. The claim ``KURS_OIDC_USERNAME_CLAIM`` (default ``preferred_username``, for
+   Entra ID the UPN such as ``kari.nordmann@kommune.no``) is matched, without
+   regard to case, against the roster's ids and then its e-mail addresses. The
+   hub username is the matching roster id.
+4. Nobody outside the roster gets in: they see a Norwegian 403 page
+   (:data:`NOT_ON_ROSTER`), no hub user is created and no server is started.
+   The log says that a login was refused, without the person's identifier.
+
+Environment (never put the secret in the repository or on a command line):
+
+=================================  ==================================================
+``KURS_OIDC_ISSUER``               the issuer, e.g. ``https://login.microsoftonline.com/<tenant-id>/v2.0``
+                                   or ``https://idporten.no``
+``KURS_OIDC_CLIENT_ID``            the client id registered with the provider
+``KURS_OIDC_CLIENT_SECRET_FILE``   a file holding the client secret, readable only by
+                                   the hub's user (mode 0600 or stricter); preferred
+``KURS_OIDC_CLIENT_SECRET``        the secret itself, if no file is used
+``KURS_OIDC_CALLBACK_URL``         optional: ``https://kurs.kommune.no/hub/oauth_callback``
+``KURS_OIDC_USERNAME_CLAIM``       optional, default ``preferred_username``
+``KURS_OIDC_SCOPE``                optional, default ``openid profile email``
+``KURS_OIDC_USERDATA``             optional: ``id_token`` (default) or ``userinfo``
+``KURS_OIDC_LOGIN_SERVICE``        optional: the provider's name on the login button
+``KURS_OIDC_AUTO_LOGIN``           optional: ``1`` sends people straight to the provider
+=================================  ==================================================
+
+Groups: people on the roster are put in the hub groups ``kursledere`` and
+``deltakere`` through ``JupyterHub.load_groups`` at start-up (merged with any
+groups the hub config already declares). Later changes go through the hub's
+REST API (``kursleder deltakere importer``). The authenticator does not manage
+groups itself, so that REST API stays open.
+
+Tokens are not kept: ``enable_auth_state`` stays off, so the hub's database
+holds no access, refresh or ID token.
+"""
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import stat
+import urllib.request
+from collections.abc import Callable, Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+import jwt
+from oauthenticator.generic import GenericOAuthenticator
+from tornado import web
+from traitlets import Callable as CallableTrait
+from traitlets import Unicode
+
+GROUPS = ("kursledere", "deltakere")
+
+NOT_ON_ROSTER_REASON = "Ikke på deltakerlisten"
+NOT_ON_ROSTER = (
+    "Du er logget inn hos kommunen, men du står ikke på deltakerlisten for dette kurset. "
+    "Derfor får du ikke tilgang. Ta kontakt med kurslederen hvis du skal være med."
+)
+LOGIN_FAILED = "Innloggingen virket ikke. Prøv igjen, eller ta kontakt med kurslederen."
+
+Roster = Callable[[], Iterable[Any]]
+
+
+class OIDCConfigError(RuntimeError):
+    """The OIDC set-up is incomplete or wrong; the message is Norwegian and says what to fix."""
+
+
+def _field(entry: Any, name: str) -> str:
+    value = entry.get(name, "") if isinstance(entry, Mapping) else getattr(entry, name, "")
+    return str(value or "").strip()
+
+
+def roster_index(entries: Iterable[Any]) -> tuple[dict[str, str], dict[str, str]]:
+    """Return ``(group by id, id by lower-case e-mail)`` for the roster entries."""
+    groups: dict[str, str] = {}
+    by_email: dict[str, str] = {}
+    for entry in entries:
+        uid = _field(entry, "id").lower()
+        group = _field(entry, "gruppe")
+        if not uid or group not in GROUPS:
+            continue
+        # A course leader who is also on the learner list stays a course leader.
+        if groups.get(uid) != "kursledere":
+            groups[uid] = group
+        email = _field(entry, "epost").lower()
+        if email:
+            by_email.setdefault(email, uid)
+    return groups, by_email
+
+
+def roster_id_for(claim_value: str, entries: Iterable[Any]) -> str | None:
+    """The roster id that a login claim belongs to, or None.
+
+    The claim matches a roster id or a roster e-mail address, without regard to
+    case or surrounding spaces. Nothing else matches: a bare local part of an
+    e-mail address is not enough.
+    """
+    value = str(claim_value or "").strip().lower()
+    if not value:
+        return None
+    groups, by_email = roster_index(entries)
+    if value in groups:
+        return value
+    return by_email.get(value)
+
+
+class KursOIDCAuthenticator(GenericOAuthenticator):
+    """GenericOAuthenticator that only lets people on the course roster in."""
+
+    roster = CallableTrait(help="Callable returning the current roster (see the module docstring).").tag(config=True)
+    roster_claim = Unicode("preferred_username", help="The claim matched against the roster.").tag(config=True)
+    jwks_uri = Unicode("", help="The provider's signing keys, for checking ID tokens.").tag(config=True)
+    issuer = Unicode("", help="The provider's issuer, checked in ID tokens.").tag(config=True)
+
+    _jwks_client: jwt.PyJWKClient | None = None
+
+    def user_info_to_username(self, user_info: dict) -> str:
+        uid = roster_id_for(user_info.get(self.roster_claim, ""), self.roster())
+        if uid is None:
+            # Raised here, before JupyterHub logs or stores the name: an outsider
+            # leaves no identifier in the hub's log or database.
+            self.log.warning("OIDC-innlogging avvist: personen står ikke på deltakerlisten.")
+            raise web.HTTPError(403, NOT_ON_ROSTER, reason=NOT_ON_ROSTER_REASON)
+        return uid
+
+    async def check_allowed(self, username: str, auth_model: dict | None) -> bool:
+        # Checked again here, so a config that bypasses user_info_to_username still refuses outsiders.
+        groups, _ = roster_index(self.roster())
+        if username not in groups:
+            self.log.warning("OIDC-innlogging avvist: personen står ikke på deltakerlisten.")
+            raise web.HTTPError(403, NOT_ON_ROSTER, reason=NOT_ON_ROSTER_REASON)
+        return True
+
+    async def token_to_user(self, token_info: dict) -> dict:
+        if not self.userdata_from_id_token:
+            return await super().token_to_user(token_info)
+        id_token = token_info.get("id_token")
+        if not id_token:
+            self.log.error("OIDC: leverandøren sendte ingen ID-token.")
+            raise web.HTTPError(502, LOGIN_FAILED)
+        try:
+            return await asyncio.to_thread(self._verify_id_token, id_token)
+        except jwt.PyJWTError as err:
+            # The token itself is never logged.
+            self.log.error("OIDC: ID-tokenet ble avvist (%s).", type(err).__name__)
+            raise web.HTTPError(403, LOGIN_FAILED) from None
+
+    def _verify_id_token(self, id_token: str) -> dict:
+        if self._jwks_client is None:
+            self._jwks_client = jwt.PyJWKClient(self.jwks_uri, cache_keys=True, timeout=10)
+        key = self._jwks_client.get_signing_key_from_jwt(id_token)
+        return jwt.decode(
+            id_token,
+            key=key.key,
+            algorithms=["RS256", "RS384", "RS512", "PS256", "ES256", "ES384"],
+            audience=self.client_id,
+            issuer=self.issuer,
+            options={"require": ["exp", "iat", "iss", "aud", "sub"]},
+            leeway=60,
+        )
+
+
+def read_client_secret(env: Mapping[str, str]) -> str:
+    """The client secret from ``KURS_OIDC_CLIENT_SECRET_FILE`` (0600) or ``KURS_OIDC_CLIENT_SECRET``."""
+    path = env.get("KURS_OIDC_CLIENT_SECRET_FILE", "").strip()
+    if path:
+        file = Path(path)
+        try:
+            info = file.stat()
+        except OSError as err:
+            raise OIDCConfigError(f"Fant ikke filen med klienthemmeligheten ({path}): {err.strerror}.") from None
+        if info.st_mode & (stat.S_IRWXG | stat.S_IRWXO):
+            raise OIDCConfigError(
+                f"Filen med klienthemmeligheten ({path}) kan leses av andre. "
+                f"Kjør «chmod 600 {path}» og start huben på nytt.")
+        secret = file.read_text(encoding="utf-8").strip()
+    else:
+        secret = env.get("KURS_OIDC_CLIENT_SECRET", "").strip()
+    if not secret:
+        raise OIDCConfigError(
+            "Klienthemmeligheten mangler. Legg den i en fil med «chmod 600» og sett "
+            "KURS_OIDC_CLIENT_SECRET_FILE til filens sti.")
+    return secret
+
+
+def discover(issuer: str, timeout: float = 10) -> dict:
+    """Read and check the provider's discovery document (OpenID Connect Discovery 1.0)."""
+    url = issuer.rstrip("/") + "/.well-known/openid-configuration"
+    try:
+        with urllib.request.urlopen(url, timeout=timeout) as response:  # noqa: S310 (https or loopback)
+            doc = json.load(response)
+    except (OSError, ValueError) as err:
+        raise OIDCConfigError(f"Fikk ikke lest OpenID-oppsettet fra {url}: {err}.") from None
+    if doc.get("issuer", "").rstrip("/") != issuer.rstrip("/"):
+        raise OIDCConfigError(
+            f"Leverandøren oppgir utstederen {doc.get('issuer')!r}, men KURS_OIDC_ISSUER er {issuer!r}. "
+            "Bruk utstederen fra leverandøren (for Entra ID med leietakerens id, ikke «common»).")
+    missing = [k for k in ("authorization_endpoint", "token_endpoint", "jwks_uri") if not doc.get(k)]
+    if missing:
+        raise OIDCConfigError(f"OpenID-oppsettet fra {url} mangler {', '.join(missing)}.")
+    return doc
+
+
+def _merge_groups(c: Any, entries: Iterable[Any]) -> None:
+    groups, _ = roster_index(entries)
+    load_groups = dict(c.JupyterHub.load_groups) if "load_groups" in c.JupyterHub else {}
+    for name in GROUPS:
+        spec = load_groups.get(name, {})
+        spec = {"users": list(spec)} if isinstance(spec, list) else dict(spec)
+        users = set(spec.get("users", [])) | {uid for uid, g in groups.items() if g == name}
+        spec["users"] = sorted(users)
+        load_groups[name] = spec
+    c.JupyterHub.load_groups = load_groups
+
+
+def configure(c: Any, roster: Roster, env: Mapping[str, str] | None = None) -> None:
+    """Set up OIDC login on the JupyterHub config ``c`` (see the module docstring).
+
+    Raises :class:`OIDCConfigError` with a Norwegian message if a setting is
+    missing or the provider cannot be reached.
+    """
+    env = os.environ if env is None else env
+    issuer = env.get("KURS_OIDC_ISSUER", "").strip()
+    client_id = env.get("KURS_OIDC_CLIENT_ID", "").strip()
+    if not issuer or not client_id:
+        raise OIDCConfigError("Sett KURS_OIDC_ISSUER og KURS_OIDC_CLIENT_ID for innlogging med OpenID Connect.")
+    userdata = env.get("KURS_OIDC_USERDATA", "id_token").strip()
+    if userdata not in ("id_token", "userinfo"):
+        raise OIDCConfigError("KURS_OIDC_USERDATA må være «id_token» eller «userinfo».")
+    secret = read_client_secret(env)
+    doc = discover(issuer)
+
+    a = c.KursOIDCAuthenticator
+    c.JupyterHub.authenticator_class = KursOIDCAuthenticator
+    a.roster = roster
+    a.issuer = doc["issuer"]
+    a.jwks_uri = doc["jwks_uri"]
+    a.client_id = client_id
+    a.client_secret = secret
+    a.authorize_url = doc["authorization_endpoint"]
+    a.token_url = doc["token_endpoint"]
+    if userdata == "userinfo":
+        if not doc.get("userinfo_endpoint"):
+            raise OIDCConfigError("Leverandøren har ikke noe userinfo-endepunkt. Bruk KURS_OIDC_USERDATA=id_token.")
+        a.userdata_url = doc["userinfo_endpoint"]
+    else:
+        a.userdata_from_id_token = True
+    claim = env.get("KURS_OIDC_USERNAME_CLAIM", "").strip() or "preferred_username"
+    a.roster_claim = claim
+    a.username_claim = claim
+    a.scope = (env.get("KURS_OIDC_SCOPE", "").strip() or "openid profile email").split()
+    a.enable_pkce = True
+    a.basic_auth = "client_secret_basic" in doc.get("token_endpoint_auth_methods_supported",
+                                                    ["client_secret_basic"])
+    a.login_service = env.get("KURS_OIDC_LOGIN_SERVICE", "").strip() or "kommunens innlogging"
+    a.custom_403_message = NOT_ON_ROSTER
+    a.enable_auth_state = False
+    a.allow_all = False
+    a.auto_login = env.get("KURS_OIDC_AUTO_LOGIN", "") in ("1", "true", "ja")
+    if env.get("KURS_OIDC_CALLBACK_URL", "").strip():
+        a.oauth_callback_url = env["KURS_OIDC_CALLBACK_URL"].strip()
+    _merge_groups(c, roster())

@@ -1,0 +1,252 @@
+"""OpenID Connect login (hub/oidc.py) on a real JupyterHub against a real OpenID provider.
+
+The provider is npm's certified `oidc-provider` (tests/oidc/provider.mjs), the hub is
+JupyterHub with configurable-http-proxy, and the browser is Debian's Chromium. Nothing
+of the protocol is mocked: the browser follows the real redirects, the hub exchanges
+the real code with PKCE and checks the real ID token's signature.
+"""
+from __future__ import annotations
+
+import json
+import sqlite3
+import os
+import secrets
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from voila_process import free_port
+
+ROOT = Path(__file__).resolve().parents[1]
+PROVIDER = ROOT / "tests" / "oidc" / "provider.mjs"
+CHP = ROOT / "vendor" / "node_modules" / ".bin" / "configurable-http-proxy"
+JUPYTERHUB = Path(sys.executable).with_name("jupyterhub")
+
+sys.path.insert(0, str(ROOT / "hub"))
+import oidc  # noqa: E402  (hub/oidc.py, as jupyterhub_config.py imports it)
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+ROSTER = [
+    {"id": "kari", "gruppe": "deltakere", "epost": "kari.nordmann@test.kommune.no"},
+    {"id": "lars", "gruppe": "kursledere", "epost": "lars.leder@test.kommune.no"},
+]
+# Two people at the provider: Kari is on the roster (her UPN has other case), Per is not.
+ACCOUNTS = {
+    "kari": {"password": secrets.token_urlsafe(12),
+             "claims": {"sub": "0f3c-kari", "preferred_username": "Kari.Nordmann@test.kommune.no",
+                        "name": "Kari Nordmann", "email": "kari.nordmann@test.kommune.no"}},
+    "per": {"password": secrets.token_urlsafe(12),
+            "claims": {"sub": "9b1d-per", "preferred_username": "per.utenfor@test.kommune.no",
+                       "name": "Per Utenfor", "email": "per.utenfor@test.kommune.no"}},
+    # Not on the roster at first; the last test adds her while the hub runs.
+    "ola": {"password": secrets.token_urlsafe(12),
+            "claims": {"sub": "77aa-ola", "preferred_username": "ola.nykommer@test.kommune.no",
+                       "name": "Ola Nykommer", "email": "ola.nykommer@test.kommune.no"}},
+}
+
+HUB_CONFIG = """
+import json, sys
+sys.path.insert(0, {hub_dir!r})
+import oidc
+
+def roster():
+    with open({roster!r}, encoding="utf-8") as fh:
+        return json.load(fh)
+
+c.JupyterHub.bind_url = "http://127.0.0.1:{port}"
+c.JupyterHub.hub_bind_url = "http://127.0.0.1:{hub_port}"
+c.ConfigurableHTTPProxy.api_url = "http://127.0.0.1:{api_port}"
+c.ConfigurableHTTPProxy.command = [{chp!r}]
+c.JupyterHub.db_url = "sqlite:///{state}/jupyterhub.sqlite"
+c.JupyterHub.cookie_secret_file = "{state}/cookie_secret"
+c.JupyterHub.pid_file = "{state}/jupyterhub.pid"
+c.JupyterHub.spawner_class = "simple"
+c.JupyterHub.redirect_to_server = False
+c.JupyterHub.template_paths = {templates!r}
+c.JupyterHub.services = [{{"name": "oidc-test", "api_token": {api_token!r}}}]
+c.JupyterHub.load_roles = [{{"name": "oidc-test", "services": ["oidc-test"],
+                             "scopes": ["list:users", "read:users", "read:groups", "list:groups"]}}]
+oidc.configure(c, roster)
+"""
+
+
+def _private_file(path: Path, text: str) -> Path:
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        fh.write(text)
+    return path
+
+
+def _wait_for(url: str, proc: subprocess.Popen, log: Path, what: str, timeout: float = 90) -> None:
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            urllib.request.urlopen(url, timeout=2)
+            return
+        except urllib.error.HTTPError:
+            return
+        except OSError:
+            if proc.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"{what} startet ikke:\n{log.read_text(errors='replace')[-4000:]}")
+            time.sleep(0.3)
+
+
+def _stop(proc: subprocess.Popen) -> None:
+    proc.terminate()
+    try:
+        proc.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+
+
+@pytest.fixture(scope="module")
+def state():
+    path = Path(tempfile.mkdtemp(prefix="ko-oidc-"))
+    yield path
+    shutil.rmtree(path, ignore_errors=True)
+
+
+@pytest.fixture(scope="module")
+def provider(state):
+    """A running oidc-provider with one client (the hub) and the two accounts."""
+    if not (PROVIDER.parent / "node_modules" / "oidc-provider").exists():
+        raise RuntimeError("oidc-provider mangler. Kjør `make oidc-provider` (make test gjør det).")
+    hub_port = free_port()
+    setup = {"client_id": "kurs-hub", "client_secret": secrets.token_urlsafe(32),
+             "redirect_uri": f"http://127.0.0.1:{hub_port}/hub/oauth_callback", "accounts": ACCOUNTS}
+    setup_file = _private_file(state / "provider-setup.json", json.dumps(setup))
+    log = state / "provider.log"
+    with open(log, "w") as err:
+        proc = subprocess.Popen(["node", str(PROVIDER), str(setup_file)], stdout=subprocess.PIPE,
+                                stderr=err, text=True, cwd=PROVIDER.parent)
+    line = proc.stdout.readline()
+    if not line:
+        raise RuntimeError(f"oidc-provider startet ikke:\n{log.read_text()}")
+    issuer = json.loads(line)["issuer"]
+    _wait_for(issuer + "/.well-known/openid-configuration", proc, log, "oidc-provider")
+    yield {"issuer": issuer, "hub_port": hub_port, **setup}
+    _stop(proc)
+
+
+@pytest.fixture(scope="module")
+def hub(state, provider):
+    """A real JupyterHub + configurable-http-proxy that logs in through the provider."""
+    if not CHP.exists():
+        raise RuntimeError("configurable-http-proxy mangler. Kjør `make vendor`.")
+    roster_file = state / "roster.json"
+    roster_file.write_text(json.dumps(ROSTER), encoding="utf-8")
+    secret_file = _private_file(state / "oidc-client-secret", provider["client_secret"] + "\n")
+    api_token = secrets.token_hex(32)
+    templates = [str(ROOT / "hub" / "templates")] if (ROOT / "hub" / "templates").is_dir() else []
+    config = state / "jupyterhub_config.py"
+    config.write_text(HUB_CONFIG.format(
+        hub_dir=str(ROOT / "hub"), roster=str(roster_file), port=provider["hub_port"],
+        hub_port=free_port(), api_port=free_port(), chp=str(CHP), state=state,
+        templates=templates, api_token=api_token), encoding="utf-8")
+    env = {**os.environ,
+           "KURS_OIDC_ISSUER": provider["issuer"],
+           "KURS_OIDC_CLIENT_ID": provider["client_id"],
+           "KURS_OIDC_CLIENT_SECRET_FILE": str(secret_file),
+           "KURS_OIDC_LOGIN_SERVICE": "testkommunen"}
+    env.pop("KURS_OIDC_CLIENT_SECRET", None)
+    log = state / "jupyterhub.log"
+    url = f"http://127.0.0.1:{provider['hub_port']}"
+    with open(log, "w") as fh:
+        proc = subprocess.Popen([str(JUPYTERHUB), "-f", str(config)], cwd=state, env=env,
+                                stdout=fh, stderr=subprocess.STDOUT)
+    _wait_for(url + "/hub/api/", proc, log, "JupyterHub")
+
+    def api(path: str):
+        req = urllib.request.Request(url + "/hub/api" + path, headers={"Authorization": f"token {api_token}"})
+        try:
+            with urllib.request.urlopen(req, timeout=10) as resp:
+                return resp.status, json.load(resp)
+        except urllib.error.HTTPError as err:
+            return err.code, None
+
+    yield {"url": url, "api": api, "log": log, "secret": provider["client_secret"],
+           "db": state / "jupyterhub.sqlite"}
+    _stop(proc)
+
+
+def _log_in(page, hub, login: str):
+    """Open the hub's login page, follow its link to the provider and sign in there."""
+    page.goto(hub["url"] + "/hub/login")
+    page.locator("a[href*='oauth_login']").first.click()
+    page.wait_for_url("**/interaction/**")
+    page.get_by_label("Brukernavn").fill(login)
+    page.get_by_label("Passord").fill(ACCOUNTS[login]["password"])
+    page.get_by_role("button", name="Logg inn").click()
+    page.wait_for_load_state("load")
+
+
+def test_roster_member_logs_in_as_roster_id_in_her_group(page, hub):
+    _log_in(page, hub, "kari")
+    page.wait_for_url("**/hub/home")
+    status, user = hub["api"]("/users/kari")
+    assert status == 200
+    assert user["groups"] == ["deltakere"]
+    assert user["admin"] is False
+    # No token is kept in the hub's database.
+    with sqlite3.connect(hub["db"]) as db:
+        assert db.execute("select count(*) from users where encrypted_auth_state is not null").fetchone() == (0,)
+    # The course leader on the roster is in «kursledere» from the start.
+    status, group = hub["api"]("/groups/kursledere")
+    assert status == 200 and group["users"] == ["lars"]
+
+
+def test_outsider_is_refused_in_norwegian_and_gets_no_server(page, hub):
+    from browser import format_violations, run_axe
+
+    _log_in(page, hub, "per")
+    page.wait_for_url("**/hub/oauth_callback**")
+    body = page.locator("body").inner_text()
+    assert "du står ikke på deltakerlisten for dette kurset" in body
+    assert "Ta kontakt med kurslederen" in body
+    assert oidc.NOT_ON_ROSTER_REASON in page.locator("h1").inner_text()
+    # No hub user was made, so there is no server either.
+    assert hub["api"]("/users/per.utenfor")[0] == 404
+    status, users = hub["api"]("/users")
+    assert status == 200
+    assert not [u["name"] for u in users if "per" in u["name"]]
+    violations = run_axe(page)
+    assert violations == [], format_violations(violations)
+
+
+def test_hub_log_holds_neither_the_outsider_nor_the_secret(hub, page):
+    start = hub["log"].stat().st_size
+    _log_in(page, hub, "per")
+    page.wait_for_url("**/hub/oauth_callback**")
+    with open(hub["log"], encoding="utf-8", errors="replace") as fh:
+        fh.seek(start)
+        text = fh.read()
+    assert "OIDC-innlogging avvist" in text
+    assert "per.utenfor" not in text.lower()
+    assert hub["secret"] not in text
+
+
+def test_login_follows_the_roster_without_restart(page, hub, state):
+    """Ola is refused, added to the roster while the hub runs, and then let in."""
+    _log_in(page, hub, "ola")
+    page.wait_for_url("**/hub/oauth_callback**")
+    assert hub["api"]("/users/ola")[0] == 404
+    roster_file = state / "roster.json"
+    roster_file.write_text(json.dumps(ROSTER + [{"id": "ola", "gruppe": "deltakere",
+                                                  "epost": "ola.nykommer@test.kommune.no"}]),
+                           encoding="utf-8")
+    try:
+        page.context.clear_cookies()
+        _log_in(page, hub, "ola")
+        page.wait_for_url("**/hub/home")
+        assert hub["api"]("/users/ola")[0] == 200
+    finally:
+        roster_file.write_text(json.dumps(ROSTER), encoding="utf-8")
