@@ -4,17 +4,15 @@ Built on OAuthenticator's ``GenericOAuthenticator``. ``hub/jupyterhub_config.py`
 calls :func:`configure` when ``KURS_HUB_AUTH=oidc``::
 
     import oidc                      # hub/ is on sys.path in jupyterhub_config.py
-    oidc.configure(c, roster)
+    oidc.configure(c, course_dir=settings.course)
 
-``roster`` is a callable with no arguments that returns the current roster as
-an iterable of people, each a mapping or an object with
-
-* ``id``: the roster id, which is the hub username (``grading.roster.check_id``);
-* ``gruppe``: ``"kursledere"`` or ``"deltakere"``;
-* ``epost`` (optional): the e-mail address from the HR file.
-
-It is called at start-up and again at every login, so a person added to or
-removed from the roster is let in or kept out without a restart.
+The roster is the same one the embedded login uses: the hub users in the groups
+``deltakere`` (kept up to date by ``kursleder deltakere importer`` through the
+hub's REST API) and ``kursledere`` (from the hub's settings, ``load_groups``).
+It is read at every login, so a person added to or removed from the roster is
+let in or kept out without a restart. The e-mail addresses come from the
+course's roster (``grading.roster.load_roster(course_dir)``; without
+``course_dir``, grading's default course folder ``$KURSLEDER_KURSMAPPE``).
 
 What a login does:
 
@@ -27,7 +25,8 @@ What a login does:
    endpoint instead.
 3. The claim ``KURS_OIDC_USERNAME_CLAIM`` (default ``preferred_username``, for
    Entra ID the UPN such as ``kari.nordmann@kommune.no``) is matched, without
-   regard to case, against the roster's ids and then its e-mail addresses. The
+   regard to case, against the roster's ids, then its e-mail addresses, then
+   (for the domains in ``KURS_OIDC_EPOSTDOMENER``) the part before the @. The
    hub username is the matching roster id.
 4. Nobody outside the roster gets in: they see a Norwegian 403 page
    (:data:`NOT_ON_ROSTER`), no hub user is created and no server is started.
@@ -44,17 +43,17 @@ Environment (never put the secret in the repository or on a command line):
 ``KURS_OIDC_CLIENT_SECRET``        the secret itself, if no file is used
 ``KURS_OIDC_CALLBACK_URL``         optional: ``https://kurs.kommune.no/hub/oauth_callback``
 ``KURS_OIDC_USERNAME_CLAIM``       optional, default ``preferred_username``
+``KURS_OIDC_EPOSTDOMENER``         optional: the municipality's e-mail domains, e.g.
+                                   ``kommune.no``; ``ola.hansen@kommune.no`` then also
+                                   matches the roster id ``ola.hansen``
 ``KURS_OIDC_SCOPE``                optional, default ``openid profile email``
 ``KURS_OIDC_USERDATA``             optional: ``id_token`` (default) or ``userinfo``
 ``KURS_OIDC_LOGIN_SERVICE``        optional: the provider's name on the login button
 ``KURS_OIDC_AUTO_LOGIN``           optional: ``1`` sends people straight to the provider
 =================================  ==================================================
 
-Groups: people on the roster are put in the hub groups ``kursledere`` and
-``deltakere`` through ``JupyterHub.load_groups`` at start-up (merged with any
-groups the hub config already declares). Later changes go through the hub's
-REST API (``kursleder deltakere importer``). The authenticator does not manage
-groups itself, so that REST API stays open.
+The authenticator does not manage groups (``manage_groups`` stays off): the
+groups are the roster, and the hub config and ``kursleder`` keep them.
 
 Tokens are not kept: ``enable_auth_state`` stays off, so the hub's database
 holds no access, refresh or ID token.
@@ -66,15 +65,15 @@ import json
 import os
 import stat
 import urllib.request
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
 import jwt
+from jupyterhub import orm
 from oauthenticator.generic import GenericOAuthenticator
 from tornado import web
-from traitlets import Callable as CallableTrait
-from traitlets import Unicode
+from traitlets import List, Unicode
 
 GROUPS = ("kursledere", "deltakere")
 
@@ -83,10 +82,8 @@ NOT_ON_ROSTER = (
     "Du er logget inn hos kommunen, men du står ikke på deltakerlisten for dette kurset. "
     "Derfor får du ikke tilgang. Ta kontakt med kurslederen hvis du skal være med."
 )
+LOGIN_FAILED_REASON = "Innloggingen virket ikke"
 LOGIN_FAILED = "Innloggingen virket ikke. Prøv igjen, eller ta kontakt med kurslederen."
-
-Roster = Callable[[], Iterable[Any]]
-
 
 class OIDCConfigError(RuntimeError):
     """The OIDC set-up is incomplete or wrong; the message is Norwegian and says what to fix."""
@@ -115,12 +112,13 @@ def roster_index(entries: Iterable[Any]) -> tuple[dict[str, str], dict[str, str]
     return groups, by_email
 
 
-def roster_id_for(claim_value: str, entries: Iterable[Any]) -> str | None:
+def roster_id_for(claim_value: str, entries: Iterable[Any], domains: Iterable[str] = ()) -> str | None:
     """The roster id that a login claim belongs to, or None.
 
     The claim matches a roster id or a roster e-mail address, without regard to
-    case or surrounding spaces. Nothing else matches: a bare local part of an
-    e-mail address is not enough.
+    case or surrounding spaces. An address in one of ``domains`` (the
+    municipality's own, ``KURS_OIDC_EPOSTDOMENER``) also matches the roster id
+    equal to its part before the @. Nothing else matches.
     """
     value = str(claim_value or "").strip().lower()
     if not value:
@@ -128,34 +126,68 @@ def roster_id_for(claim_value: str, entries: Iterable[Any]) -> str | None:
     groups, by_email = roster_index(entries)
     if value in groups:
         return value
-    return by_email.get(value)
+    if value in by_email:
+        return by_email[value]
+    local, at, domain = value.rpartition("@")
+    if at and domain in {d.strip().lower().lstrip("@") for d in domains if d.strip()} and local in groups:
+        return local
+    return None
+
+
+def refusal(message: str = NOT_ON_ROSTER, reason: str = NOT_ON_ROSTER_REASON) -> web.HTTPError:
+    """A 403 whose page shows ``message`` under the heading ``reason``.
+
+    It has no ``log_message``, so tornado does not log the request line, which
+    holds the (spent) authorization code.
+    """
+    error = web.HTTPError(403, reason=reason)
+    error.jupyterhub_message = message  # read by JupyterHub's error page
+    return error
 
 
 class KursOIDCAuthenticator(GenericOAuthenticator):
     """GenericOAuthenticator that only lets people on the course roster in."""
 
-    roster = CallableTrait(help="Callable returning the current roster (see the module docstring).").tag(config=True)
+    course_dir = Unicode("", help="The nbgrader course folder, whose roster holds the e-mail addresses.").tag(
+        config=True)
     roster_claim = Unicode("preferred_username", help="The claim matched against the roster.").tag(config=True)
+    email_domains = List(Unicode(), help="The municipality's e-mail domains (see roster_id_for).").tag(config=True)
     jwks_uri = Unicode("", help="The provider's signing keys, for checking ID tokens.").tag(config=True)
     issuer = Unicode("", help="The provider's issuer, checked in ID tokens.").tag(config=True)
 
     _jwks_client: jwt.PyJWKClient | None = None
 
+    def current_roster(self) -> list[dict[str, str]]:
+        """The hub's groups ``deltakere`` and ``kursledere``, with e-mails from the course roster."""
+        entries: dict[str, dict[str, str]] = {}
+        for group in GROUPS:
+            found = orm.Group.find(self.db, group)
+            for user in found.users if found is not None else ():
+                entries.setdefault(user.name, {"id": user.name, "gruppe": group})
+        if entries:
+            from grading.roster import load_roster
+
+            course = load_roster(self.course_dir or None)
+            for uid, epost in zip(course["id"], course["epost"]):
+                if uid in entries:
+                    entries[uid]["epost"] = str(epost or "")
+        return list(entries.values())
+
     def user_info_to_username(self, user_info: dict) -> str:
-        uid = roster_id_for(user_info.get(self.roster_claim, ""), self.roster())
+        uid = roster_id_for(user_info.get(self.roster_claim, ""), self.current_roster(), self.email_domains)
         if uid is None:
             # Raised here, before JupyterHub logs or stores the name: an outsider
             # leaves no identifier in the hub's log or database.
             self.log.warning("OIDC-innlogging avvist: personen står ikke på deltakerlisten.")
-            raise web.HTTPError(403, NOT_ON_ROSTER, reason=NOT_ON_ROSTER_REASON)
+            raise refusal()
         return uid
 
     async def check_allowed(self, username: str, auth_model: dict | None) -> bool:
         # Checked again here, so a config that bypasses user_info_to_username still refuses outsiders.
-        groups, _ = roster_index(self.roster())
+        groups, _ = roster_index(self.current_roster())
         if username not in groups:
             self.log.warning("OIDC-innlogging avvist: personen står ikke på deltakerlisten.")
-            raise web.HTTPError(403, NOT_ON_ROSTER, reason=NOT_ON_ROSTER_REASON)
+            raise refusal()
         return True
 
     async def token_to_user(self, token_info: dict) -> dict:
@@ -164,13 +196,13 @@ class KursOIDCAuthenticator(GenericOAuthenticator):
         id_token = token_info.get("id_token")
         if not id_token:
             self.log.error("OIDC: leverandøren sendte ingen ID-token.")
-            raise web.HTTPError(502, LOGIN_FAILED)
+            raise refusal(LOGIN_FAILED, LOGIN_FAILED_REASON)
         try:
             return await asyncio.to_thread(self._verify_id_token, id_token)
         except jwt.PyJWTError as err:
             # The token itself is never logged.
             self.log.error("OIDC: ID-tokenet ble avvist (%s).", type(err).__name__)
-            raise web.HTTPError(403, LOGIN_FAILED) from None
+            raise refusal(LOGIN_FAILED, LOGIN_FAILED_REASON) from None
 
     def _verify_id_token(self, id_token: str) -> dict:
         if self._jwks_client is None:
@@ -228,19 +260,7 @@ def discover(issuer: str, timeout: float = 10) -> dict:
     return doc
 
 
-def _merge_groups(c: Any, entries: Iterable[Any]) -> None:
-    groups, _ = roster_index(entries)
-    load_groups = dict(c.JupyterHub.load_groups) if "load_groups" in c.JupyterHub else {}
-    for name in GROUPS:
-        spec = load_groups.get(name, {})
-        spec = {"users": list(spec)} if isinstance(spec, list) else dict(spec)
-        users = set(spec.get("users", [])) | {uid for uid, g in groups.items() if g == name}
-        spec["users"] = sorted(users)
-        load_groups[name] = spec
-    c.JupyterHub.load_groups = load_groups
-
-
-def configure(c: Any, roster: Roster, env: Mapping[str, str] | None = None) -> None:
+def configure(c: Any, *, course_dir: str | Path | None = None, env: Mapping[str, str] | None = None) -> None:
     """Set up OIDC login on the JupyterHub config ``c`` (see the module docstring).
 
     Raises :class:`OIDCConfigError` with a Norwegian message if a setting is
@@ -259,7 +279,7 @@ def configure(c: Any, roster: Roster, env: Mapping[str, str] | None = None) -> N
 
     a = c.KursOIDCAuthenticator
     c.JupyterHub.authenticator_class = KursOIDCAuthenticator
-    a.roster = roster
+    a.course_dir = str(course_dir or "")
     a.issuer = doc["issuer"]
     a.jwks_uri = doc["jwks_uri"]
     a.client_id = client_id
@@ -274,6 +294,7 @@ def configure(c: Any, roster: Roster, env: Mapping[str, str] | None = None) -> N
         a.userdata_from_id_token = True
     claim = env.get("KURS_OIDC_USERNAME_CLAIM", "").strip() or "preferred_username"
     a.roster_claim = claim
+    a.email_domains = env.get("KURS_OIDC_EPOSTDOMENER", "").replace(",", " ").split()
     a.username_claim = claim
     a.scope = (env.get("KURS_OIDC_SCOPE", "").strip() or "openid profile email").split()
     a.enable_pkce = True
@@ -286,4 +307,3 @@ def configure(c: Any, roster: Roster, env: Mapping[str, str] | None = None) -> N
     a.auto_login = env.get("KURS_OIDC_AUTO_LOGIN", "") in ("1", "true", "ja")
     if env.get("KURS_OIDC_CALLBACK_URL", "").strip():
         a.oauth_callback_url = env["KURS_OIDC_CALLBACK_URL"].strip()
-    _merge_groups(c, roster())

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import os
+import re
 import secrets
 import shutil
 import subprocess
@@ -34,12 +35,17 @@ import oidc  # noqa: E402  (hub/oidc.py, as jupyterhub_config.py imports it)
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
-ROSTER = [
-    {"id": "kari", "gruppe": "deltakere", "epost": "kari.nordmann@test.kommune.no"},
-    {"id": "lars", "gruppe": "kursledere", "epost": "lars.leder@test.kommune.no"},
-]
-# Two people at the provider: Kari is on the roster (her UPN has other case), Per is not.
+# The course roster (HR file) and the course leaders, as `make hub` has them.
+ROSTER_CSV = """id;navn;epost;enhet
+kari;Kari Nordmann;kari.nordmann@test.kommune.no;Helse
+"""
+KURSLEDERE = ["lars.leder"]
+# At the provider: Kari is on the roster (her UPN has other case), Lars leads the course
+# (matched through the municipality's e-mail domain), Per is not on the roster.
 ACCOUNTS = {
+    "lars": {"password": secrets.token_urlsafe(12),
+             "claims": {"sub": "51ce-lars", "preferred_username": "lars.leder@test.kommune.no",
+                        "name": "Lars Leder", "email": "lars.leder@test.kommune.no"}},
     "kari": {"password": secrets.token_urlsafe(12),
              "claims": {"sub": "0f3c-kari", "preferred_username": "Kari.Nordmann@test.kommune.no",
                         "name": "Kari Nordmann", "email": "kari.nordmann@test.kommune.no"}},
@@ -53,13 +59,9 @@ ACCOUNTS = {
 }
 
 HUB_CONFIG = """
-import json, sys
+import sys
 sys.path.insert(0, {hub_dir!r})
 import oidc
-
-def roster():
-    with open({roster!r}, encoding="utf-8") as fh:
-        return json.load(fh)
 
 c.JupyterHub.bind_url = "http://127.0.0.1:{port}"
 c.JupyterHub.hub_bind_url = "http://127.0.0.1:{hub_port}"
@@ -71,10 +73,12 @@ c.JupyterHub.pid_file = "{state}/jupyterhub.pid"
 c.JupyterHub.spawner_class = "simple"
 c.JupyterHub.redirect_to_server = False
 c.JupyterHub.template_paths = {templates!r}
+c.JupyterHub.load_groups = {{"kursledere": {{"users": {kursledere!r}}}, "deltakere": {{"users": ["kari"]}}}}
+# Like `kursleder deltakere importer`'s service: it keeps the group «deltakere».
 c.JupyterHub.services = [{{"name": "oidc-test", "api_token": {api_token!r}}}]
 c.JupyterHub.load_roles = [{{"name": "oidc-test", "services": ["oidc-test"],
-                             "scopes": ["list:users", "read:users", "read:groups", "list:groups"]}}]
-oidc.configure(c, roster)
+                             "scopes": ["admin:users", "groups", "list:groups", "read:groups"]}}]
+oidc.configure(c, course_dir={course!r})
 """
 
 
@@ -86,12 +90,11 @@ def _private_file(path: Path, text: str) -> Path:
 
 
 def _wait_for(url: str, proc: subprocess.Popen, log: Path, what: str, timeout: float = 90) -> None:
+    """Wait for a 200 from ``url`` (the proxy answers 404 until the hub's route is in)."""
     deadline = time.monotonic() + timeout
     while True:
         try:
             urllib.request.urlopen(url, timeout=2)
-            return
-        except urllib.error.HTTPError:
             return
         except OSError:
             if proc.poll() is not None or time.monotonic() > deadline:
@@ -142,21 +145,25 @@ def hub(state, provider):
     """A real JupyterHub + configurable-http-proxy that logs in through the provider."""
     if not CHP.exists():
         raise RuntimeError("configurable-http-proxy mangler. Kjør `make vendor`.")
-    roster_file = state / "roster.json"
-    roster_file.write_text(json.dumps(ROSTER), encoding="utf-8")
+    from grading.roster import import_roster
+
+    course = state / "kurs"
+    course.mkdir()
+    import_roster(course, data=ROSTER_CSV.encode())
     secret_file = _private_file(state / "oidc-client-secret", provider["client_secret"] + "\n")
     api_token = secrets.token_hex(32)
     templates = [str(ROOT / "hub" / "templates")] if (ROOT / "hub" / "templates").is_dir() else []
     config = state / "jupyterhub_config.py"
     config.write_text(HUB_CONFIG.format(
-        hub_dir=str(ROOT / "hub"), roster=str(roster_file), port=provider["hub_port"],
+        hub_dir=str(ROOT / "hub"), course=str(course), kursledere=KURSLEDERE, port=provider["hub_port"],
         hub_port=free_port(), api_port=free_port(), chp=str(CHP), state=state,
         templates=templates, api_token=api_token), encoding="utf-8")
     env = {**os.environ,
            "KURS_OIDC_ISSUER": provider["issuer"],
            "KURS_OIDC_CLIENT_ID": provider["client_id"],
            "KURS_OIDC_CLIENT_SECRET_FILE": str(secret_file),
-           "KURS_OIDC_LOGIN_SERVICE": "testkommunen"}
+           "KURS_OIDC_LOGIN_SERVICE": "testkommunen",
+           "KURS_OIDC_EPOSTDOMENER": "test.kommune.no"}
     env.pop("KURS_OIDC_CLIENT_SECRET", None)
     log = state / "jupyterhub.log"
     url = f"http://127.0.0.1:{provider['hub_port']}"
@@ -165,16 +172,18 @@ def hub(state, provider):
                                 stdout=fh, stderr=subprocess.STDOUT)
     _wait_for(url + "/hub/api/", proc, log, "JupyterHub")
 
-    def api(path: str):
-        req = urllib.request.Request(url + "/hub/api" + path, headers={"Authorization": f"token {api_token}"})
+    def api(path: str, method: str = "GET", body: dict | None = None):
+        req = urllib.request.Request(url + "/hub/api" + path, method=method,
+                                     data=json.dumps(body).encode() if body is not None else None,
+                                     headers={"Authorization": f"token {api_token}"})
         try:
             with urllib.request.urlopen(req, timeout=10) as resp:
-                return resp.status, json.load(resp)
+                return resp.status, json.loads(resp.read() or b"null")
         except urllib.error.HTTPError as err:
             return err.code, None
 
     yield {"url": url, "api": api, "log": log, "secret": provider["client_secret"],
-           "db": state / "jupyterhub.sqlite"}
+           "db": state / "jupyterhub.sqlite", "course": course}
     _stop(proc)
 
 
@@ -199,9 +208,14 @@ def test_roster_member_logs_in_as_roster_id_in_her_group(page, hub):
     # No token is kept in the hub's database.
     with sqlite3.connect(hub["db"]) as db:
         assert db.execute("select count(*) from users where encrypted_auth_state is not null").fetchone() == (0,)
-    # The course leader on the roster is in «kursledere» from the start.
-    status, group = hub["api"]("/groups/kursledere")
-    assert status == 200 and group["users"] == ["lars"]
+
+
+def test_course_leader_logs_in_through_the_municipality_domain(page, hub):
+    _log_in(page, hub, "lars")
+    page.wait_for_url("**/hub/home")
+    status, user = hub["api"]("/users/lars.leder")
+    assert status == 200
+    assert user["groups"] == ["kursledere"]
 
 
 def test_outsider_is_refused_in_norwegian_and_gets_no_server(page, hub):
@@ -232,21 +246,90 @@ def test_hub_log_holds_neither_the_outsider_nor_the_secret(hub, page):
     assert "OIDC-innlogging avvist" in text
     assert "per.utenfor" not in text.lower()
     assert hub["secret"] not in text
+    # The authorization code only appears masked.
+    assert re.findall(r"code=([^&\s]*)", text) and set(re.findall(r"code=([^&\s]*)", text)) == {"[secret]"}
 
 
-def test_login_follows_the_roster_without_restart(page, hub, state):
-    """Ola is refused, added to the roster while the hub runs, and then let in."""
+def test_login_follows_the_roster_without_restart(page, hub):
+    """Ola is refused, imported to the roster while the hub runs, and then let in."""
+    from grading.roster import import_roster
+
     _log_in(page, hub, "ola")
     page.wait_for_url("**/hub/oauth_callback**")
+    assert "står ikke på deltakerlisten" in page.locator("body").inner_text()
     assert hub["api"]("/users/ola")[0] == 404
-    roster_file = state / "roster.json"
-    roster_file.write_text(json.dumps(ROSTER + [{"id": "ola", "gruppe": "deltakere",
-                                                  "epost": "ola.nykommer@test.kommune.no"}]),
-                           encoding="utf-8")
+    # What `kursleder deltakere importer` does: the course roster, then the hub's group.
+    import_roster(hub["course"], data=(ROSTER_CSV + "ola;Ola Nykommer;ola.nykommer@test.kommune.no;Skole\n").encode())
+    assert hub["api"]("/users/ola", "POST", {})[0] == 201
+    assert hub["api"]("/groups/deltakere/users", "POST", {"users": ["ola"]})[0] == 200
     try:
         page.context.clear_cookies()
         _log_in(page, hub, "ola")
         page.wait_for_url("**/hub/home")
-        assert hub["api"]("/users/ola")[0] == 200
+        status, user = hub["api"]("/users/ola")
+        assert status == 200 and user["groups"] == ["deltakere"]
     finally:
-        roster_file.write_text(json.dumps(ROSTER), encoding="utf-8")
+        hub["api"]("/groups/deltakere/users", "DELETE", {"users": ["ola"]})
+        import_roster(hub["course"], data=ROSTER_CSV.encode())
+
+
+def test_removed_from_the_group_means_refused(page, hub):
+    """Taken off the roster (the group), Ola is refused at her next login."""
+    assert hub["api"]("/users/ola", "POST", {})[0] in (201, 409)  # 409: made by the test before
+    assert hub["api"]("/groups/deltakere/users", "DELETE", {"users": ["ola"]})[0] == 200
+    _log_in(page, hub, "ola")
+    page.wait_for_url("**/hub/oauth_callback**")
+    assert "står ikke på deltakerlisten" in page.locator("body").inner_text()
+
+
+# The set-up checks: a wrong setting stops the hub with a Norwegian message.
+
+def test_client_secret_file_must_be_private(state):
+    secret = state / "hemmelig"
+    secret.write_text("abc\n")
+    secret.chmod(0o644)
+    with pytest.raises(oidc.OIDCConfigError, match="chmod 600"):
+        oidc.read_client_secret({"KURS_OIDC_CLIENT_SECRET_FILE": str(secret)})
+    secret.chmod(0o600)
+    assert oidc.read_client_secret({"KURS_OIDC_CLIENT_SECRET_FILE": str(secret)}) == "abc"
+    with pytest.raises(oidc.OIDCConfigError, match="Klienthemmeligheten mangler"):
+        oidc.read_client_secret({})
+
+
+def test_discovery_checks_the_issuer(provider):
+    assert oidc.discover(provider["issuer"])["issuer"] == provider["issuer"]
+    other = provider["issuer"].replace("127.0.0.1", "localhost")
+    with pytest.raises(oidc.OIDCConfigError, match="utstederen"):
+        oidc.discover(other)
+    with pytest.raises(oidc.OIDCConfigError, match="Fikk ikke lest"):
+        oidc.discover(f"http://127.0.0.1:{free_port()}")
+
+
+def test_id_token_from_another_key_is_refused(provider):
+    """A token signed with a key the provider does not publish is refused (real JWKS)."""
+    import jwt
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
+    doc = oidc.discover(provider["issuer"])
+    auth = oidc.KursOIDCAuthenticator(issuer=doc["issuer"], jwks_uri=doc["jwks_uri"],
+                                      client_id=provider["client_id"])
+    now = int(time.time())
+    claims = {"iss": doc["issuer"], "aud": provider["client_id"], "sub": "0f3c-kari", "iat": now,
+              "exp": now + 300, "preferred_username": "kari.nordmann@test.kommune.no"}
+    forged = jwt.encode(claims, rsa.generate_private_key(public_exponent=65537, key_size=2048),
+                        algorithm="RS256", headers={"kid": "test"})
+    with pytest.raises(jwt.PyJWTError):
+        auth._verify_id_token(forged)
+
+
+def test_roster_matching_rules():
+    roster = [{"id": "kari", "gruppe": "deltakere", "epost": "Kari.Nordmann@test.kommune.no"},
+              {"id": "lars.leder", "gruppe": "kursledere"},
+              {"id": "lars.leder", "gruppe": "deltakere"}]
+    assert oidc.roster_id_for(" KARI ", roster) == "kari"
+    assert oidc.roster_id_for("kari.nordmann@TEST.kommune.no", roster) == "kari"
+    assert oidc.roster_id_for("lars.leder@test.kommune.no", roster) is None
+    assert oidc.roster_id_for("lars.leder@test.kommune.no", roster, ["test.kommune.no"]) == "lars.leder"
+    assert oidc.roster_id_for("lars.leder@annen.no", roster, ["test.kommune.no"]) is None
+    assert oidc.roster_id_for("", roster) is None
+    assert oidc.roster_index(roster)[0]["lars.leder"] == "kursledere"
