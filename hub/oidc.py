@@ -12,7 +12,9 @@ hub's REST API) and ``kursledere`` (from the hub's settings, ``load_groups``).
 It is read at every login, so a person added to or removed from the roster is
 let in or kept out without a restart. The e-mail addresses come from the
 course's roster (``grading.roster.load_roster(course_dir)``; without
-``course_dir``, grading's default course folder ``$KURSLEDER_KURSMAPPE``).
+``course_dir``, the course folder of ``kurshub.settings``, else grading's
+default ``$KURSLEDER_KURSMAPPE``). Someone taken off the roster while logged
+in is logged out at the next ``Authenticator.auth_refresh_age`` check.
 
 What a login does:
 
@@ -157,21 +159,25 @@ class KursOIDCAuthenticator(GenericOAuthenticator):
 
     _jwks_client: jwt.PyJWKClient | None = None
 
-    def current_roster(self) -> list[dict[str, str]]:
-        """The hub's groups ``deltakere`` and ``kursledere``, with e-mails from the course roster."""
-        entries: dict[str, dict[str, str]] = {}
+    def roster_members(self) -> dict[str, str]:
+        """Group by hub username: the members of the hub's groups ``deltakere`` and ``kursledere``."""
+        members: dict[str, str] = {}
         for group in GROUPS:
             found = orm.Group.find(self.db, group)
             for user in found.users if found is not None else ():
-                entries.setdefault(user.name, {"id": user.name, "gruppe": group})
-        if entries:
+                members.setdefault(user.name, group)
+        return members
+
+    def current_roster(self) -> list[dict[str, str]]:
+        """The roster members with their e-mail addresses from the course roster."""
+        members = self.roster_members()
+        emails: dict[str, str] = {}
+        if members:
             from grading.roster import load_roster
 
             course = load_roster(self.course_dir or None)
-            for uid, epost in zip(course["id"], course["epost"]):
-                if uid in entries:
-                    entries[uid]["epost"] = str(epost or "")
-        return list(entries.values())
+            emails = {uid: str(epost or "") for uid, epost in zip(course["id"], course["epost"])}
+        return [{"id": uid, "gruppe": group, "epost": emails.get(uid, "")} for uid, group in members.items()]
 
     def user_info_to_username(self, user_info: dict) -> str:
         uid = roster_id_for(user_info.get(self.roster_claim, ""), self.current_roster(), self.email_domains)
@@ -184,11 +190,18 @@ class KursOIDCAuthenticator(GenericOAuthenticator):
 
     async def check_allowed(self, username: str, auth_model: dict | None) -> bool:
         # Checked again here, so a config that bypasses user_info_to_username still refuses outsiders.
-        groups, _ = roster_index(self.current_roster())
-        if username not in groups:
+        if username not in self.roster_members():
             self.log.warning("OIDC-innlogging avvist: personen står ikke på deltakerlisten.")
             raise refusal()
         return True
+
+    async def refresh_user(self, user, handler=None, **kwargs):
+        # Taken off the roster while logged in: the session ends at the next refresh
+        # (Authenticator.auth_refresh_age), and the new login is refused.
+        if user.name not in self.roster_members():
+            self.log.info("%s står ikke lenger på deltakerlisten og er logget ut.", user.name)
+            return False
+        return await super().refresh_user(user, handler, **kwargs)
 
     async def token_to_user(self, token_info: dict) -> dict:
         if not self.userdata_from_id_token:
@@ -260,6 +273,15 @@ def discover(issuer: str, timeout: float = 10) -> dict:
     return doc
 
 
+def _hub_course_dir() -> Path | None:
+    """The course folder of `make hub`'s settings (hub/kurshub), if that package is there."""
+    try:
+        from kurshub.settings import from_env
+    except ImportError:
+        return None
+    return from_env().course
+
+
 def configure(c: Any, *, course_dir: str | Path | None = None, env: Mapping[str, str] | None = None) -> None:
     """Set up OIDC login on the JupyterHub config ``c`` (see the module docstring).
 
@@ -279,7 +301,7 @@ def configure(c: Any, *, course_dir: str | Path | None = None, env: Mapping[str,
 
     a = c.KursOIDCAuthenticator
     c.JupyterHub.authenticator_class = KursOIDCAuthenticator
-    a.course_dir = str(course_dir or "")
+    a.course_dir = str(course_dir or _hub_course_dir() or "")
     a.issuer = doc["issuer"]
     a.jwks_uri = doc["jwks_uri"]
     a.client_id = client_id
