@@ -8,11 +8,11 @@ the real code with PKCE and checks the real ID token's signature.
 from __future__ import annotations
 
 import json
-import sqlite3
 import os
 import re
 import secrets
 import shutil
+import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -23,10 +23,10 @@ from pathlib import Path
 
 import pytest
 
+from oidc_provider import private_file, running_provider, stop, wait_for
 from voila_process import free_port
 
 ROOT = Path(__file__).resolve().parents[1]
-PROVIDER = ROOT / "tests" / "oidc" / "provider.mjs"
 CHP = ROOT / "vendor" / "node_modules" / ".bin" / "configurable-http-proxy"
 JUPYTERHUB = Path(sys.executable).with_name("jupyterhub")
 
@@ -83,35 +83,6 @@ oidc.configure(c, course_dir={course!r})
 """
 
 
-def _private_file(path: Path, text: str) -> Path:
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w", encoding="utf-8") as fh:
-        fh.write(text)
-    return path
-
-
-def _wait_for(url: str, proc: subprocess.Popen, log: Path, what: str, timeout: float = 90) -> None:
-    """Wait for a 200 from ``url`` (the proxy answers 404 until the hub's route is in)."""
-    deadline = time.monotonic() + timeout
-    while True:
-        try:
-            urllib.request.urlopen(url, timeout=2)
-            return
-        except OSError:
-            if proc.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"{what} startet ikke:\n{log.read_text(errors='replace')[-4000:]}")
-            time.sleep(0.3)
-
-
-def _stop(proc: subprocess.Popen) -> None:
-    proc.terminate()
-    try:
-        proc.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait()
-
-
 @pytest.fixture(scope="module")
 def state():
     path = Path(tempfile.mkdtemp(prefix="ko-oidc-"))
@@ -121,24 +92,10 @@ def state():
 
 @pytest.fixture(scope="module")
 def provider(state):
-    """A running oidc-provider with one client (the hub) and the two accounts."""
-    if not (PROVIDER.parent / "node_modules" / "oidc-provider").exists():
-        raise RuntimeError("oidc-provider mangler. Kjør `make oidc-provider` (make test gjør det).")
+    """A running oidc-provider with one client (the hub) and the test accounts."""
     hub_port = free_port()
-    setup = {"client_id": "kurs-hub", "client_secret": secrets.token_urlsafe(32),
-             "redirect_uri": f"http://127.0.0.1:{hub_port}/hub/oauth_callback", "accounts": ACCOUNTS}
-    setup_file = _private_file(state / "provider-setup.json", json.dumps(setup))
-    log = state / "provider.log"
-    with open(log, "w") as err:
-        proc = subprocess.Popen(["node", str(PROVIDER), str(setup_file)], stdout=subprocess.PIPE,
-                                stderr=err, text=True, cwd=PROVIDER.parent)
-    line = proc.stdout.readline()
-    if not line:
-        raise RuntimeError(f"oidc-provider startet ikke:\n{log.read_text()}")
-    issuer = json.loads(line)["issuer"]
-    _wait_for(issuer + "/.well-known/openid-configuration", proc, log, "oidc-provider")
-    yield {"issuer": issuer, "hub_port": hub_port, **setup}
-    _stop(proc)
+    with running_provider(state, f"http://127.0.0.1:{hub_port}/hub/oauth_callback", ACCOUNTS) as prov:
+        yield {**prov, "hub_port": hub_port}
 
 
 @pytest.fixture(scope="module")
@@ -151,7 +108,7 @@ def hub(state, provider):
     course = state / "kurs"
     course.mkdir()
     import_roster(course, data=ROSTER_CSV.encode())
-    secret_file = _private_file(state / "oidc-client-secret", provider["client_secret"] + "\n")
+    secret_file = private_file(state / "oidc-client-secret", provider["client_secret"] + "\n")
     api_token = secrets.token_hex(32)
     templates = [str(ROOT / "hub" / "templates")] if (ROOT / "hub" / "templates").is_dir() else []
     config = state / "jupyterhub_config.py"
@@ -171,7 +128,7 @@ def hub(state, provider):
     with open(log, "w") as fh:
         proc = subprocess.Popen([str(JUPYTERHUB), "-f", str(config)], cwd=state, env=env,
                                 stdout=fh, stderr=subprocess.STDOUT)
-    _wait_for(url + "/hub/api/", proc, log, "JupyterHub")
+    wait_for(url + "/hub/api/", proc, log, "JupyterHub")
 
     def api(path: str, method: str = "GET", body: dict | None = None):
         req = urllib.request.Request(url + "/hub/api" + path, method=method,
@@ -185,7 +142,7 @@ def hub(state, provider):
 
     yield {"url": url, "api": api, "log": log, "secret": provider["client_secret"],
            "db": state / "jupyterhub.sqlite", "course": course}
-    _stop(proc)
+    stop(proc)
 
 
 def _to_provider(page, hub):
