@@ -51,7 +51,9 @@ Environment (never put the secret in the repository or on a command line):
 ``KURS_OIDC_SCOPE``                optional, default ``openid profile email``
 ``KURS_OIDC_USERDATA``             optional: ``id_token`` (default) or ``userinfo``
 ``KURS_OIDC_LOGIN_SERVICE``        optional: the provider's name on the login button
-``KURS_OIDC_AUTO_LOGIN``           optional: ``1`` sends people straight to the provider
+``KURS_OIDC_AUTO_LOGIN``           optional: ``0`` shows the hub's own login page with a
+                                   button; by default /hub/login goes straight on to
+                                   the provider (single sign-on)
 =================================  ==================================================
 
 The authenticator does not manage groups (``manage_groups`` stays off): the
@@ -326,6 +328,6 @@ def configure(c: Any, *, course_dir: str | Path | None = None, env: Mapping[str,
     a.custom_403_message = NOT_ON_ROSTER
     a.enable_auth_state = False
     a.allow_all = False
-    a.auto_login = env.get("KURS_OIDC_AUTO_LOGIN", "") in ("1", "true", "ja")
+    a.auto_login = env.get("KURS_OIDC_AUTO_LOGIN", "1").strip().lower() not in ("0", "false", "nei")
     if env.get("KURS_OIDC_CALLBACK_URL", "").strip():
         a.oauth_callback_url = env["KURS_OIDC_CALLBACK_URL"].strip()

@@ -27,7 +27,7 @@ from oidc_provider import private_file, running_provider, stop, wait_for
 from voila_process import free_port
 
 ROOT = Path(__file__).resolve().parents[1]
-CHP = ROOT / "vendor" / "node_modules" / ".bin" / "configurable-http-proxy"
+CHP = ROOT / "hub" / "node_modules" / ".bin" / "configurable-http-proxy"
 JUPYTERHUB = Path(sys.executable).with_name("jupyterhub")
 
 sys.path.insert(0, str(ROOT / "hub"))
@@ -102,7 +102,7 @@ def provider(state):
 def hub(state, provider):
     """A real JupyterHub + configurable-http-proxy that logs in through the provider."""
     if not CHP.exists():
-        raise RuntimeError("configurable-http-proxy mangler. Kjør `make vendor`.")
+        raise RuntimeError("configurable-http-proxy mangler. Kjør `make hub-deps` (make test gjør det).")
     from grading.roster import import_roster
 
     course = state / "kurs"
@@ -110,7 +110,7 @@ def hub(state, provider):
     import_roster(course, data=ROSTER_CSV.encode())
     secret_file = private_file(state / "oidc-client-secret", provider["client_secret"] + "\n")
     api_token = secrets.token_hex(32)
-    templates = [str(ROOT / "hub" / "templates")] if (ROOT / "hub" / "templates").is_dir() else []
+    templates = [str(ROOT / "hub" / "templates")]  # the hub's own bokmål pages
     config = state / "jupyterhub_config.py"
     config.write_text(HUB_CONFIG.format(
         hub_dir=str(ROOT / "hub"), course=str(course), kursledere=KURSLEDERE, port=provider["hub_port"],
@@ -146,8 +146,8 @@ def hub(state, provider):
 
 
 def _to_provider(page, hub):
+    """The hub's login page sends the browser on to the provider (single sign-on)."""
     page.goto(hub["url"] + "/hub/login")
-    page.locator("a[href*='oauth_login']").first.click()
 
 
 def _log_in(page, hub, login: str):
@@ -182,9 +182,9 @@ def test_outsider_is_refused_in_norwegian_and_gets_no_server(page, hub):
     _log_in(page, hub, "per")
     page.wait_for_url("**/hub/oauth_callback**")
     body = page.locator("body").inner_text()
-    assert "du står ikke på deltakerlisten for dette kurset" in body
-    assert "Ta kontakt med kurslederen" in body
-    assert oidc.NOT_ON_ROSTER_REASON in page.locator("h1").inner_text()
+    assert oidc.NOT_ON_ROSTER in body
+    assert page.locator("html").get_attribute("lang") == "nb"
+    assert page.locator("h1").count() == 1
     # No hub user was made, so there is no server either.
     assert hub["api"]("/users/per.utenfor")[0] == 404
     status, users = hub["api"]("/users")
@@ -228,9 +228,8 @@ def test_login_follows_the_roster_without_restart(page, hub):
     # Taken off the roster while logged in: out at the next check, and refused at the provider's return.
     assert hub["api"]("/groups/deltakere/users", "DELETE", {"users": ["ola"]})[0] == 200
     time.sleep(2)
+    # Still signed in at the provider (single sign-on): straight back, and refused.
     page.goto(hub["url"] + "/hub/home")
-    page.wait_for_url("**/hub/login**")
-    _to_provider(page, hub)  # still signed in at the provider, as with single sign-on
     page.wait_for_url("**/hub/oauth_callback**")
     assert "står ikke på deltakerlisten" in page.locator("body").inner_text()
 
