@@ -274,6 +274,26 @@ def test_id_token_from_another_key_is_refused(provider):
         auth._verify_id_token(forged)
 
 
+def test_configure_reads_the_environment_and_the_discovery_document(provider, state):
+    from traitlets.config import Config
+
+    secret = private_file(state / "hemmelig-2", "s3\n")
+    env = {"KURS_OIDC_ISSUER": provider["issuer"], "KURS_OIDC_CLIENT_ID": "klient",
+           "KURS_OIDC_CLIENT_SECRET_FILE": str(secret), "KURS_OIDC_USERDATA": "userinfo",
+           "KURS_OIDC_AUTO_LOGIN": "0", "KURS_OIDC_EPOSTDOMENER": "a.example, b.example"}
+    c = Config()
+    oidc.configure(c, course_dir=state, env=env)
+    a = c.KursOIDCAuthenticator
+    assert (a.client_id, a.client_secret, a.course_dir) == ("klient", "s3", str(state))
+    assert a.userdata_url == provider["issuer"] + "/me" and "userdata_from_id_token" not in a
+    assert a.auto_login is False and a.enable_pkce is True and a.enable_auth_state is False
+    assert a.email_domains == ["a.example", "b.example"]
+    with pytest.raises(oidc.OIDCConfigError, match="KURS_OIDC_ISSUER"):
+        oidc.configure(Config(), env={"KURS_OIDC_CLIENT_ID": "klient"})
+    with pytest.raises(oidc.OIDCConfigError, match="KURS_OIDC_USERDATA"):
+        oidc.configure(Config(), env={**env, "KURS_OIDC_USERDATA": "begge"})
+
+
 def test_roster_matching_rules():
     roster = [{"id": "kari", "gruppe": "deltakere", "epost": "Kari.Nordmann@test.kommune.no"},
               {"id": "lars.leder", "gruppe": "kursledere"},

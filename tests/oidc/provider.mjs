@@ -117,6 +117,8 @@ server.listen(0, '127.0.0.1', async () => {
     // Like Entra ID and ID-porten: the ID token carries the scope's claims.
     conformIdTokenClaims: false,
     features: { devInteractions: { enabled: false } },
+    // Entra ID and ID-porten take PKCE; here it is required, so the hub must send it.
+    pkce: { required: () => true },
     interactions: { url: (ctx, i) => `/interaction/${i.uid}` },
     findAccount,
   });
