@@ -12,8 +12,7 @@ hub's REST API) and ``kursledere`` (from the hub's settings, ``load_groups``).
 It is read at every login, so a person added to or removed from the roster is
 let in or kept out without a restart. The e-mail addresses come from the
 course's roster (``grading.roster.load_roster(course_dir)``; without
-``course_dir``, the course folder of ``kurshub.settings``, else grading's
-default ``$KURSLEDER_KURSMAPPE``). Someone taken off the roster while logged
+``course_dir``, the course folder of the hub's settings, ``kurshub.settings``). Someone taken off the roster while logged
 in is logged out at the next ``Authenticator.auth_refresh_age`` check.
 
 What a login does:
@@ -75,11 +74,14 @@ from typing import Any
 
 import jwt
 from jupyterhub import orm
+from kurshub.settings import DELTAKERE, KURSLEDERE
+from kurshub.settings import from_env as hub_settings
 from oauthenticator.generic import GenericOAuthenticator
 from tornado import web
 from traitlets import List, Unicode
 
-GROUPS = ("kursledere", "deltakere")
+#: The hub groups that make up the roster (names from the hub's settings).
+GROUPS = (KURSLEDERE, DELTAKERE)
 
 NOT_ON_ROSTER_REASON = "Ikke på deltakerlisten"
 NOT_ON_ROSTER = (
@@ -108,7 +110,7 @@ def roster_index(entries: Iterable[Any]) -> tuple[dict[str, str], dict[str, str]
         if not uid or group not in GROUPS:
             continue
         # A course leader who is also on the learner list stays a course leader.
-        if groups.get(uid) != "kursledere":
+        if groups.get(uid) != KURSLEDERE:
             groups[uid] = group
         email = _field(entry, "epost").lower()
         if email:
@@ -275,15 +277,6 @@ def discover(issuer: str, timeout: float = 10) -> dict:
     return doc
 
 
-def _hub_course_dir() -> Path | None:
-    """The course folder of `make hub`'s settings (hub/kurshub), if that package is there."""
-    try:
-        from kurshub.settings import from_env
-    except ImportError:
-        return None
-    return from_env().course
-
-
 def configure(c: Any, *, course_dir: str | Path | None = None, env: Mapping[str, str] | None = None) -> None:
     """Set up OIDC login on the JupyterHub config ``c`` (see the module docstring).
 
@@ -303,7 +296,7 @@ def configure(c: Any, *, course_dir: str | Path | None = None, env: Mapping[str,
 
     a = c.KursOIDCAuthenticator
     c.JupyterHub.authenticator_class = KursOIDCAuthenticator
-    a.course_dir = str(course_dir or _hub_course_dir() or "")
+    a.course_dir = str(course_dir or hub_settings().course)
     a.issuer = doc["issuer"]
     a.jwks_uri = doc["jwks_uri"]
     a.client_id = client_id
