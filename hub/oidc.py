@@ -40,7 +40,8 @@ Environment (never put the secret in the repository or on a command line):
                                    or ``https://idporten.no``
 ``KURS_OIDC_CLIENT_ID``            the client id registered with the provider
 ``KURS_OIDC_CLIENT_SECRET_FILE``   a file holding the client secret, readable only by
-                                   the hub's user (mode 0600 or stricter); preferred
+                                   the hub's user (0600) or also its own group (0440,
+                                   a Kubernetes secret); preferred
 ``KURS_OIDC_CLIENT_SECRET``        the secret itself, if no file is used
 ``KURS_OIDC_CALLBACK_URL``         optional: ``https://kurs.kommune.no/hub/oauth_callback``
 ``KURS_OIDC_USERNAME_CLAIM``       optional, default ``preferred_username``
@@ -236,6 +237,18 @@ class KursOIDCAuthenticator(GenericOAuthenticator):
         )
 
 
+def _private_enough(info: os.stat_result) -> bool:
+    """Nobody but the owner (and at most the hub's own group, read only) may read the secret.
+
+    Kubernetes gives a secret mounted with ``defaultMode: 0400`` the mode 0440
+    and the pod's ``fsGroup``, which is the hub's own group: that is allowed.
+    """
+    mode = info.st_mode
+    if mode & stat.S_IRWXO or mode & (stat.S_IWGRP | stat.S_IXGRP):
+        return False
+    return not mode & stat.S_IRGRP or info.st_gid in (os.getgid(), *os.getgroups())
+
+
 def read_client_secret(env: Mapping[str, str]) -> str:
     """The client secret from ``KURS_OIDC_CLIENT_SECRET_FILE`` (0600) or ``KURS_OIDC_CLIENT_SECRET``."""
     path = env.get("KURS_OIDC_CLIENT_SECRET_FILE", "").strip()
@@ -245,7 +258,7 @@ def read_client_secret(env: Mapping[str, str]) -> str:
             info = file.stat()
         except OSError as err:
             raise OIDCConfigError(f"Fant ikke filen med klienthemmeligheten ({path}): {err.strerror}.") from None
-        if info.st_mode & (stat.S_IRWXG | stat.S_IRWXO):
+        if not _private_enough(info):
             raise OIDCConfigError(
                 f"Filen med klienthemmeligheten ({path}) kan leses av andre. "
                 f"Kjør «chmod 600 {path}» og start huben på nytt.")

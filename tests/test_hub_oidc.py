@@ -242,8 +242,13 @@ def test_client_secret_file_must_be_private(state):
     secret.chmod(0o644)
     with pytest.raises(oidc.OIDCConfigError, match="chmod 600"):
         oidc.read_client_secret({"KURS_OIDC_CLIENT_SECRET_FILE": str(secret)})
-    secret.chmod(0o600)
-    assert oidc.read_client_secret({"KURS_OIDC_CLIENT_SECRET_FILE": str(secret)}) == "abc"
+    secret.chmod(0o620)
+    with pytest.raises(oidc.OIDCConfigError, match="chmod 600"):
+        oidc.read_client_secret({"KURS_OIDC_CLIENT_SECRET_FILE": str(secret)})
+    # 0440 in the hub's own group is how Kubernetes mounts a secret with defaultMode 0400.
+    for mode in (0o600, 0o400, 0o440):
+        secret.chmod(mode)
+        assert oidc.read_client_secret({"KURS_OIDC_CLIENT_SECRET_FILE": str(secret)}) == "abc"
     with pytest.raises(oidc.OIDCConfigError, match="Klienthemmeligheten mangler"):
         oidc.read_client_secret({})
 
