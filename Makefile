@@ -9,12 +9,13 @@ PY := $(VENV)/bin/python
 STAMPS := .stamps
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: help start test venv vendor chromium postgres hunspell book serve course bench clean
+.PHONY: help start test venv vendor chromium postgres hunspell oidc-provider book serve course bench clean hub hub-deps
 
 help:
 	@echo "make start  – installer, bygg boka og start boka, appene og JupyterLab"
 	@echo "make test   – installer og kjør alle testene"
 	@echo "make bench  – mål byggetid, retting og app-respons (skriver tall)"
+	@echo "make hub    – kurshuben for mange: boka, appene, JupyterLab per deltaker og retting (som root)"
 
 $(STAMPS)/venv: pyproject.toml constraints.txt
 	@mkdir -p $(STAMPS)
@@ -32,6 +33,37 @@ $(STAMPS)/vendor: vendor/package.json vendor/package-lock.json vendor/build.mjs 
 	@touch $@
 
 vendor: $(STAMPS)/vendor
+
+# The hub runs learner servers as other Unix users, so its Python must be readable by all of them:
+# Debian's python3 (a Python under /root, as pyenv makes it, is not). One venv, the same pins.
+HUB_PYTHON ?= /usr/bin/python3
+HUB_VENV := .venv-hub
+
+$(STAMPS)/hub-venv: pyproject.toml constraints.txt
+	@mkdir -p $(STAMPS)
+	@test -x $(HUB_PYTHON) || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq python3 python3-venv >/dev/null; }
+	test -x $(HUB_VENV)/bin/python || $(HUB_PYTHON) -m venv $(HUB_VENV) || { \
+	  $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq python3-venv >/dev/null && $(HUB_PYTHON) -m venv $(HUB_VENV); }
+	$(HUB_VENV)/bin/python -m pip install -q --disable-pip-version-check --upgrade "pip>=24"
+	@# soupsieve >= 3 needs Python >= 3.11.5 (Debian 12 has 3.11.2): let pip pick the 2.x it can use.
+	grep -v '^soupsieve==' constraints.txt > $(STAMPS)/hub-constraints.txt
+	$(HUB_VENV)/bin/python -m pip install -q --disable-pip-version-check -c $(STAMPS)/hub-constraints.txt -e .
+	@touch $@
+
+$(STAMPS)/hub-npm: hub/package.json hub/package-lock.json
+	@mkdir -p $(STAMPS)
+	cd hub && npm ci --no-audit --no-fund --ignore-scripts --loglevel=error
+	@touch $@
+
+hub-deps: venv $(STAMPS)/hub-venv $(STAMPS)/hub-npm
+
+# A real OpenID Connect provider (npm oidc-provider) for the hub's login test
+$(STAMPS)/oidc-provider: tests/oidc/package.json tests/oidc/package-lock.json
+	@mkdir -p $(STAMPS)
+	cd tests/oidc && npm ci --no-audit --no-fund --ignore-scripts --loglevel=error
+	@touch $@
+
+oidc-provider: $(STAMPS)/oidc-provider
 
 chromium:
 	@command -v chromium >/dev/null 2>&1 || { \
@@ -60,7 +92,10 @@ course: venv
 start: venv vendor book course
 	$(PY) tools/serve.py
 
-test: venv vendor chromium postgres hunspell
+hub: hub-deps vendor book
+	cd hub && $(SUDO) ../$(HUB_VENV)/bin/python -m kurshub.run
+
+test: venv vendor chromium postgres hunspell hub-deps oidc-provider
 	$(PY) -m pytest
 
 bench: venv vendor chromium
