@@ -430,7 +430,7 @@ def _sorted(items: list[Anomaly]) -> list[Anomaly]:
 def write_report(course_dir: Path | str, assignment: str, anomalies: list[Anomaly],
                  out_dir: Path | str | None = None) -> dict[str, Path]:
     """Write ``avvik-<assignment>.html`` and ``.csv``; returns {'html': …, 'csv': …}."""
-    from grading.reports import _csv_safe
+    from grading.reports import csv_safe
     from grading.roster import load_roster
 
     lay = layout(course_dir)
@@ -447,7 +447,7 @@ def write_report(course_dir: Path | str, assignment: str, anomalies: list[Anomal
         for a in items:
             navn, enhet = info.get(a.student, ("", ""))
             # learner text (file names from a zip, …) must not run as an Excel formula
-            w.writerow([_csv_safe(str(v)) for v in (a.student, navn, enhet, a.assignment, a.kind,
+            w.writerow([csv_safe(str(v)) for v in (a.student, navn, enhet, a.assignment, a.kind,
                                                     a.title, a.severity, a.cell, a.description,
                                                     a.action, a.file)])
 
