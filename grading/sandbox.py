@@ -208,9 +208,15 @@ _app.launch_new_instance()
 '''
 
 
-def _python_dirs() -> list[str]:
+def _python_dirs(python: str | None = None) -> list[str]:
+    """Folders of the Python installation the kernel needs (read-only), outside /usr."""
     dirs = []
-    for p in (sys.prefix, sys.base_prefix, os.path.dirname(os.path.realpath(sys.executable))):
+    if python is None:
+        roots = (sys.prefix, sys.base_prefix, os.path.dirname(os.path.realpath(sys.executable)))
+    else:
+        roots = (os.path.dirname(os.path.dirname(os.path.abspath(python))),
+                 os.path.dirname(os.path.dirname(os.path.realpath(python))))
+    for p in roots:
         real = os.path.realpath(p)
         for d in {p, real}:
             if d.startswith("/usr/") or d == "/usr":
@@ -224,8 +230,9 @@ def bwrap_path() -> str | None:
     return shutil.which("bwrap") or next((p for p in ("/usr/bin/bwrap",) if os.access(p, os.X_OK)), None)
 
 
-def sandbox_argv(source: str | None, kernel_dir: str, seccomp_fd: int = 9) -> list[str]:
-    """The ``bwrap`` arguments (without the command) for one kernel."""
+def sandbox_argv(source: str | None, kernel_dir: str, seccomp_fd: int = 9,
+                 python: str | None = None) -> list[str]:
+    """The ``bwrap`` arguments (without the command) for one kernel (``python``: default this one)."""
     bwrap = bwrap_path()
     if not bwrap:
         raise SandboxUnavailable(
@@ -241,7 +248,7 @@ def sandbox_argv(source: str | None, kernel_dir: str, seccomp_fd: int = 9) -> li
             args += ["--symlink", os.readlink(top), top]
         elif os.path.isdir(top):
             args += ["--ro-bind", top, top]
-    for d in _python_dirs():
+    for d in _python_dirs(python):
         args += ["--ro-bind", d, d]
     args += ["--proc", "/proc", "--dev", "/dev",
              "--size", str(WORK_BYTES), "--tmpfs", "/tmp",
