@@ -51,56 +51,69 @@ def _encrypted_zip(tmp: Path, member: str, data: bytes) -> Path:
     return out
 
 
-def test_bad_members_are_reported_and_the_rest_collected(course, tmp_path):
-    from grading.anomalies import read_collect_log, scan
-    from grading.collect import MAX_NAME_BYTES, collect_folder, verify_archive
+def _collect_with(course, tmp_path, bad: dict[str, bytes], *, encrypted: str | None = None):
+    """Collect a zip with honest members before and after (in sort order) the given bad ones.
 
-    enc = _encrypted_zip(tmp_path, "d002_vage.ipynb", _notebook("kryptert"))
+    Returns the result, the events by file, the anomaly report's findings and the
+    collection log, after checking what every case shares: the honest learners
+    are collected, the archive is sound, and the zip itself is not changed.
+    """
+    from grading.anomalies import read_collect_log, scan
+    from grading.collect import collect_folder, verify_archive
+
     path = tmp_path / "innleveringer.zip"
-    shutil.copy(enc, path)  # start from the real encrypted zip, add the rest around it
-    with zipfile.ZipFile(path, "a") as zf:
-        zf.writestr("../d005_vage.ipynb", _notebook("utenfor"))
+    if encrypted:
+        shutil.copy(_encrypted_zip(tmp_path, encrypted, _notebook("kryptert")), path)
+    with zipfile.ZipFile(path, "a" if encrypted else "w") as zf:
         zf.writestr("d001_vage.ipynb", _notebook("ærlig 1"))
-        zf.writestr(LONG, _notebook("langt navn"))
-        zf.writestr(LONG_KNOWN, _notebook("langt navn, kjent deltaker"))
+        for name, data in bad.items():
+            zf.writestr(name, data)
         zf.writestr("d006/vage/vage.ipynb", _notebook("ærlig 6"))
         zf.writestr("d007_vage.ipynb", _notebook("ærlig 7"))
-    with zipfile.ZipFile(path) as zf:
-        assert zf.getinfo("d002_vage.ipynb").flag_bits & 0x1  # really encrypted
     original = hashlib.sha256(path.read_bytes()).hexdigest()
-
     res = collect_folder(course, "vage", path, progress=False)
-
-    # every honest member is collected, before and after the bad ones in sort order
     assert res.students == ["d001", "d006", "d007"]
-    by_file = {e["file"]: e for e in res.events}
-    enc_ev = next(e for f, e in by_file.items() if f.endswith("d002_vage.ipynb"))
-    assert enc_ev["kind"] == "ukjent_fil" and "kryptert" in enc_ev["message"]
-    dots = next(e for f, e in by_file.items() if "../d005_vage.ipynb" in f)
-    assert "«..»" in dots["message"]
-    assert not (tmp_path.parent / "d005_vage.ipynb").exists()
-    # the two long names: archived under a short, safe name; the original is in the log
-    long_ev = by_file[LONG]
-    assert long_ev["kind"] == "ukjent_deltaker"
-    known_ev = by_file[LONG_KNOWN]
-    assert known_ev["kind"] == "ukjent_notatbok"
+    assert verify_archive(course, "vage") == []
+    assert hashlib.sha256(path.read_bytes()).hexdigest() == original
+    return ({e["file"]: e for e in res.events}, scan(course, "vage"),
+            {e.get("file") for e in read_collect_log(course, "vage")})
+
+
+def test_encrypted_member_is_reported_and_the_rest_collected(course, tmp_path):
+    """Defect 2: an encrypted member crashed `samle-inn` with a traceback."""
+    events, found, logged = _collect_with(course, tmp_path, {}, encrypted="d002_vage.ipynb")
+    ev = next(e for f, e in events.items() if f.endswith("d002_vage.ipynb"))
+    assert ev["kind"] == "ukjent_fil" and "kryptert" in ev["message"]
+    assert any(f and f.endswith("d002_vage.ipynb") for f in logged)
+    assert any(a.kind == "ukjent_fil" and "kryptert" in a.description for a in found)
+
+
+def test_too_long_member_names_are_archived_short_with_the_original_in_the_log(course, tmp_path):
+    """Defect 3: a name longer than the file system allows crashed the archiving."""
+    from grading.collect import MAX_NAME_BYTES
+
+    events, found, logged = _collect_with(course, tmp_path, {
+        LONG: _notebook("langt navn"), LONG_KNOWN: _notebook("langt navn, kjent deltaker")})
+    assert events[LONG]["kind"] == "ukjent_deltaker"
+    assert events[LONG_KNOWN]["kind"] == "ukjent_notatbok"
     for p in (course / "arkiv").rglob("*"):
-        assert len(p.name.encode("utf-8")) <= MAX_NAME_BYTES + 10
+        assert len(p.name.encode("utf-8")) <= MAX_NAME_BYTES
     kilde = "".join(p.read_text(encoding="utf-8") for p in (course / "arkiv").rglob("KILDE.txt"))
     assert LONG in kilde and LONG_KNOWN in kilde
-    logged = {e.get("file") for e in read_collect_log(course, "vage")}
     assert {LONG, LONG_KNOWN} <= logged
-    assert any(f and f.endswith("d002_vage.ipynb") for f in logged)
-    assert any(f and "../d005_vage.ipynb" in f for f in logged)
-    assert verify_archive(course, "vage") == []
-    assert hashlib.sha256(path.read_bytes()).hexdigest() == original  # the original is not changed
+    assert {"ukjent_deltaker", "ukjent_notatbok"} <= {a.kind for a in found}
 
-    # and the anomaly report lists each of them
-    found = scan(course, "vage")
-    text = json.dumps([a.description for a in found], ensure_ascii=False)
-    assert "kryptert" in text and "«..»" in text
-    assert sum(1 for a in found if a.kind == "ukjent_fil") >= 2
-    assert {a.kind for a in found} >= {"ukjent_fil", "ukjent_deltaker", "ukjent_notatbok"}
+
+def test_dotdot_members_are_reported_not_dropped(course, tmp_path):
+    """Defect 5: members with «..» were dropped without a word."""
+    events, found, logged = _collect_with(course, tmp_path, {"../d005_vage.ipynb": _notebook("utenfor"),
+                                                             "d003/../../x.ipynb": _notebook("ut")})
+    for name in ("../d005_vage.ipynb", "d003/../../x.ipynb"):
+        ev = next(e for f, e in events.items() if f.endswith(name))
+        assert ev["kind"] == "ukjent_fil" and "«..»" in ev["message"]
+        assert any(f and f.endswith(name) for f in logged)
+    assert sum(1 for a in found if a.kind == "ukjent_fil" and "«..»" in a.description) == 2
+    assert not (tmp_path.parent / "d005_vage.ipynb").exists()
 
 
 def test_archive_names_are_safe_and_short():
