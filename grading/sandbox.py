@@ -301,15 +301,15 @@ def check_available() -> None:
 
 
 def _probe() -> str | None:
-    with tempfile.TemporaryDirectory(prefix="ks-", dir=_short_tmp()) as d:
+    with tempfile.TemporaryDirectory(prefix="sandkasse-", dir=_short_tmp()) as d:
         try:
             cmd = kernel_command(None, d, [])
         except SandboxUnavailable as exc:
             return str(exc)
-        probe = [c for c in cmd]
-        # same sandbox, but a one-line check instead of the kernel
+        # the same sandbox, but only checking that the kernel's package can be imported there
+        probe = list(cmd)
         i = probe.index("-c", probe.index(sys.executable))
-        probe[i + 1:] = ["import os; assert not os.path.exists('/root/.bashrc') or True"]
+        probe[i + 1:] = ["import ipykernel"]
         try:
             proc = subprocess.run(probe, capture_output=True, text=True, timeout=60)
         except (OSError, subprocess.TimeoutExpired) as exc:
@@ -344,7 +344,7 @@ class SandboxKernelManager(AsyncKernelManager):
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
         self.transport = "ipc"
-        self.kernel_dir = tempfile.mkdtemp(prefix="ks-", dir=_short_tmp())
+        self.kernel_dir = tempfile.mkdtemp(prefix="sandkasse-", dir=_short_tmp())
         os.chmod(self.kernel_dir, 0o700)
         self.connection_file = os.path.join(self.kernel_dir, "k.json")
         self.ip = os.path.join(self.kernel_dir, "k")
