@@ -9,7 +9,7 @@ PY := $(VENV)/bin/python
 STAMPS := .stamps
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: help start test venv vendor chromium postgres hunspell oidc-provider book serve course bench clean hub hub-deps
+.PHONY: help start test venv vendor chromium postgres hunspell sandkasse oidc-provider book serve course bench clean hub hub-deps
 
 help:
 	@echo "make start  – installer, bygg boka og start boka, appene og JupyterLab"
@@ -70,6 +70,13 @@ chromium:
 	  echo "Installerer Debians chromium for nettlesertestene …"; \
 	  $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium >/dev/null; }
 
+# bubblewrap: the sandbox every kernel that runs learner code starts in (grading/sandbox.py);
+# zip: the tests make a real password-protected zip with it.
+sandkasse:
+	@{ command -v bwrap && command -v zip; } >/dev/null 2>&1 || { \
+	  echo "Installerer Debians bubblewrap (sandkasse for rettingen) og zip …"; \
+	  $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq bubblewrap zip >/dev/null; }
+
 postgres:
 	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || command -v initdb >/dev/null 2>&1 || { \
 	  echo "Installerer Debians postgresql for lagringstestene …"; \
@@ -86,7 +93,7 @@ hunspell:
 book: venv vendor
 	$(VENV)/bin/jupyter-book build . -W -n --keep-going
 
-course: venv
+course: venv sandkasse
 	$(PY) -m grading.cli --stille init
 
 start: venv vendor book course
@@ -95,10 +102,10 @@ start: venv vendor book course
 hub: hub-deps vendor book
 	cd hub && $(SUDO) ../$(HUB_VENV)/bin/python -m kurshub.run
 
-test: venv vendor chromium postgres hunspell hub-deps oidc-provider
+test: venv vendor chromium postgres hunspell sandkasse hub-deps oidc-provider
 	$(PY) -m pytest
 
-bench: venv vendor chromium
+bench: venv vendor chromium sandkasse
 	$(PY) bench/run_all.py
 
 clean:

@@ -376,10 +376,20 @@ def learner_overview_table(results: pd.DataFrame) -> pd.DataFrame:
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
-def _csv_safe(value):
-    """Neutralise spreadsheet formulas in text (CSV injection): prefix with '."""
+def csv_safe(value):
+    """Neutralise spreadsheet formulas in text (CSV injection): prefix with '.
+
+    Every CSV the toolkit writes goes through this one helper.
+    """
     if isinstance(value, str) and value.startswith(_FORMULA_START):
         return "'" + value
+    return value
+
+
+def csv_unsafe(value):
+    """The inverse of :func:`csv_safe`, for a CSV the toolkit reads back (``deltakere.csv``)."""
+    if isinstance(value, str) and value.startswith("'") and value[1:].startswith(_FORMULA_START):
+        return value[1:]
     return value
 
 
@@ -387,8 +397,8 @@ def _write_csv(df: pd.DataFrame, path: Path) -> Path:
     safe = df.copy()
     for col in safe.columns:
         if safe[col].dtype == object or pd.api.types.is_string_dtype(safe[col]):
-            safe[col] = safe[col].map(_csv_safe)
-    safe.columns = [_csv_safe(c) for c in safe.columns]
+            safe[col] = safe[col].map(csv_safe)
+    safe.columns = [csv_safe(c) for c in safe.columns]
     # Semicolon and decimal comma: what Norwegian Excel opens without a wizard.
     safe.to_csv(path, sep=";", decimal=",", index=False, encoding="utf-8-sig")
     return path

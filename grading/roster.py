@@ -394,6 +394,9 @@ def write_roster_csv(course_dir: Path | str) -> Path:
     df = _read_table(lay.root)
     if df is None:
         df = pd.DataFrame(columns=list(COLUMNS), dtype="string")
+    from grading.reports import csv_safe
+
+    df = df.map(csv_safe)  # a name such as «=HYPERLINK(…)» must not run in Excel
     fd, tmp = tempfile.mkstemp(dir=lay.root, prefix=".deltakere-", suffix=".csv")
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
@@ -417,8 +420,11 @@ def load_roster(course_dir: Path | str | None = None) -> pd.DataFrame:
     if df is not None:
         return df
     if lay.roster_csv.exists():
+        from grading.reports import csv_unsafe
+
         df = pd.read_csv(lay.roster_csv, dtype="string", keep_default_na=False)
-        return df[list(COLUMNS)].sort_values("id", ignore_index=True)
+        df = df[list(COLUMNS)].map(csv_unsafe).astype("string")
+        return df.sort_values("id", ignore_index=True)
     return pd.DataFrame(columns=list(COLUMNS), dtype="string")
 
 
