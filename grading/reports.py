@@ -6,7 +6,8 @@ Rules, used the same way everywhere (reports and kursbevis):
   collected into ``submitted/<id>/<oppgave>/`` and is waiting for autograde.
 * **Fullført** (completed): submitted AND graded (in the gradebook, with no
   cell waiting for manual grading) AND a score above 0. A submission graded to
-  0 points is not completed. See :func:`is_completed`.
+  0 points is not completed. The rule is data (``data/fullforing.yaml``),
+  read by :func:`grading.completion.is_completed`.
 * **Kursets oppgaver**: every assignment in the gradebook plus every folder
   ``source/<oppgave>/`` with a notebook (so an assignment that is not released
   yet still counts), in the order of :data:`grading.paths.ASSIGNMENTS`.
@@ -37,6 +38,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from grading.completion import is_completed  # the one completion rule (data/fullforing.yaml)
 from grading.paths import ASSIGNMENTS, layout
 
 COURSE_NAME = "Nyskapende arbeidsgivere"
@@ -70,27 +72,20 @@ def too_few_text(min_group: int) -> str:
 SUBTRACTION_TEXT = "skjult for å hindre at små enheter kan regnes ut"
 
 
-def is_completed(submitted: bool, needs_manual_grade: bool, score: float | None) -> bool:
-    """The one completion rule: submitted, fully graded, and more than 0 points."""
-    if not submitted or needs_manual_grade or score is None:
-        return False
-    try:
-        return not math.isnan(float(score)) and float(score) > 0
-    except (TypeError, ValueError):
-        return False
-
-
 def _norwegian_sort_key(text: str) -> str:
     return str(text).lower().translate(str.maketrans({"æ": "{", "ø": "|", "å": "}"}))
 
 
-def course_assignments(course_dir: Path | str) -> list[str]:
-    """The course's assignments: gradebook ∪ source folders, in teaching order."""
+def course_assignments(course_dir: Path | str, in_gradebook: set[str] | None = None) -> list[str]:
+    """The course's assignments: gradebook ∪ source folders, in teaching order.
+
+    ``in_gradebook``: the assignment names already read from the gradebook (it is not opened again).
+    """
     from grading._nbgrader import gradebook
 
     lay = layout(course_dir)
-    names: set[str] = set()
-    if lay.gradebook.exists():
+    names: set[str] = set(in_gradebook or ())
+    if in_gradebook is None and lay.gradebook.exists():
         with gradebook(lay.root) as gb:
             names |= {a.name for a in gb.assignments}
     if lay.source.is_dir():
