@@ -9,7 +9,7 @@ PY := $(VENV)/bin/python
 STAMPS := .stamps
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: help start test venv vendor chromium postgres book serve course bench clean
+.PHONY: help start test venv vendor chromium postgres pango book serve course bench clean
 
 help:
 	@echo "make start  – installer, bygg boka og start boka, appene og JupyterLab"
@@ -43,16 +43,23 @@ postgres:
 	  echo "Installerer Debians postgresql for lagringstestene …"; \
 	  $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq postgresql >/dev/null; }
 
+# WeasyPrint (kursbevis and grading guides as tagged PDF) draws text with Pango.
+pango:
+	@ldconfig -p 2>/dev/null | grep -q 'libpangoft2-1.0.so.0' || { \
+	  echo "Installerer Debians Pango for PDF-ene (kursbevis og rettehjelp) …"; \
+	  $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq libpango-1.0-0 libpangoft2-1.0-0 \
+	    libharfbuzz-subset0 >/dev/null; }
+
 book: venv vendor
 	$(VENV)/bin/jupyter-book build . -W -n --keep-going
 
 course: venv
 	$(PY) -m grading.cli --stille init
 
-start: venv vendor book course
+start: venv vendor pango book course
 	$(PY) tools/serve.py
 
-test: venv vendor chromium postgres
+test: venv vendor chromium postgres pango
 	$(PY) -m pytest
 
 bench: venv vendor chromium
