@@ -95,18 +95,6 @@ def course_assignments(course_dir: Path | str, in_gradebook: set[str] | None = N
     return sorted(names, key=lambda n: (order.get(n, len(order)), n))
 
 
-def _timestamp_from_folder(folder: Path):
-    from nbgrader.utils import parse_utc
-
-    stamp = folder / "timestamp.txt"
-    if not stamp.exists():
-        return None
-    try:
-        return parse_utc(stamp.read_text(encoding="utf-8").strip())
-    except Exception:  # unreadable timestamp: treat as unknown
-        return None
-
-
 def collect_results(course_dir: Path, *, roster: pd.DataFrame | None = None) -> pd.DataFrame:
     """One row per learner × assignment, from the gradebook, joined with the roster.
 
@@ -115,85 +103,13 @@ def collect_results(course_dir: Path, *, roster: pd.DataFrame | None = None) -> 
     needs_manual_grade, completed, status``. ``score`` is NaN when there is no
     graded submission. Learners in the gradebook but not in the roster get
     the unit «(ikke i deltakerlisten)».
+
+    Read in bulk by :func:`grading.progress.read_snapshot`, the same data path
+    as «Min side» and «Kursoversikt» on the hub.
     """
-    from nbgrader.api import SubmittedAssignment
-    from nbgrader.utils import parse_utc
+    from grading.progress import read_snapshot, results_frame
 
-    from grading._nbgrader import gradebook
-    from grading.guide import assignment_title
-    from grading.roster import load_roster
-
-    lay = layout(course_dir)
-    if roster is None:
-        roster = load_roster(lay.root)
-    assignments = course_assignments(lay.root)
-    learners: dict[str, dict] = {}
-    for row in roster.itertuples(index=False):
-        learners[str(row.id)] = {"navn": str(row.navn), "enhet": str(row.enhet)}
-
-    subs: dict[tuple[str, str], dict] = {}
-    max_scores: dict[str, float] = {}
-    duedates: dict[str, object] = {}
-    if lay.gradebook.exists():
-        with gradebook(lay.root) as gb:
-            for a in gb.assignments:
-                max_scores[a.name] = float(a.max_score or 0)
-                duedates[a.name] = a.duedate
-            for s in gb.students:
-                if s.id not in learners:
-                    name = " ".join(p for p in (s.first_name, s.last_name) if p) or s.id
-                    learners[s.id] = {"navn": name, "enhet": NOT_IN_ROSTER}
-            for sub in gb.db.query(SubmittedAssignment).all():
-                subs[(sub.student.id, sub.assignment.name)] = {
-                    "score": float(sub.score) if sub.score is not None else 0.0,
-                    "max_score": float(sub.max_score or 0),
-                    "needs_manual_grade": bool(sub.needs_manual_grade),
-                    "timestamp": sub.timestamp,
-                    "seconds_late": float(sub.total_seconds_late or 0),
-                }
-
-    titles = {a: assignment_title(lay.root, a) for a in assignments}
-    rows = []
-    ordered = sorted(learners.items(), key=lambda kv: (
-        _norwegian_sort_key(kv[1]["enhet"]), _norwegian_sort_key(kv[1]["navn"]), kv[0]))
-    for learner_id, info in ordered:
-        for a in assignments:
-            sub = subs.get((learner_id, a))
-            row = {"id": learner_id, "navn": info["navn"], "enhet": info["enhet"], "assignment": a,
-                   "title": titles[a], "max_score": max_scores.get(a, float("nan"))}
-            if sub is not None:
-                row.update(submitted=True, score=sub["score"], timestamp=sub["timestamp"],
-                           seconds_late=sub["seconds_late"], late=sub["seconds_late"] > 0,
-                           needs_manual_grade=sub["needs_manual_grade"])
-                if sub["needs_manual_grade"]:
-                    row["status"] = STATUS_MANUAL
-                elif is_completed(True, False, sub["score"]):
-                    row["status"] = STATUS_DONE
-                else:
-                    row["status"] = STATUS_ZERO
-            else:
-                folder = lay.submitted_dir(learner_id, a)
-                waiting = folder.is_dir() and any(folder.glob("*.ipynb"))
-                stamp = _timestamp_from_folder(folder) if waiting else None
-                due = duedates.get(a)
-                late_s = 0.0
-                if stamp is not None and due is not None:
-                    try:
-                        late_s = max(0.0, (parse_utc(stamp) - due).total_seconds())
-                    except Exception:
-                        late_s = 0.0
-                row.update(submitted=waiting, score=float("nan"), timestamp=stamp,
-                           seconds_late=late_s, late=late_s > 0, needs_manual_grade=False,
-                           status=STATUS_NOT_GRADED if waiting else STATUS_NOT_SUBMITTED)
-            row["completed"] = is_completed(row["submitted"], row["needs_manual_grade"], row["score"])
-            rows.append(row)
-
-    df = pd.DataFrame(rows, columns=RESULT_COLUMNS)
-    for col in ("submitted", "late", "needs_manual_grade", "completed"):
-        df[col] = df[col].astype(bool)
-    for col in ("score", "max_score", "seconds_late"):
-        df[col] = df[col].astype(float)
-    return df
+    return results_frame(read_snapshot(layout(course_dir), None, roster=roster))
 
 
 # ---------------------------------------------------------------------------

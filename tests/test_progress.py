@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from grading import completion, progress
 from grading.progress import (FEEDBACK, FETCHED, GRADED, LATE, NOT_RELEASED, RELEASED, SUBMITTED,
                               Snapshot, Submission)
-from grading.reports import SUBTRACTION_TEXT, WHOLE_COURSE, collect_results
+from grading.reports import SUBTRACTION_TEXT, WHOLE_COURSE, collect_results, suppressed_groups
 from progress_fixtures import (Sub, collect, feedback, make_gradebook, release,
                                submit_to_exchange)
 
@@ -276,6 +276,8 @@ def test_overview_uses_the_same_results_as_the_reports(tmp_path):
     assert len(a) == len(b) == 60 * 3
     assert (a[key + cols].astype(str) == b[key + cols].astype(str)).all().all()
     assert (a["score"].fillna(-1) == b["score"].fillna(-1)).all()
+    # «Kursoversikt» shows exactly what the reports compute with their privacy rules
+    assert progress.course_overview(lay).groups == suppressed_groups(theirs)
 
 
 # --------------------------------------------------------------------------
