@@ -79,12 +79,27 @@ def _utcnow() -> dt.datetime:
     return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
 
 
+@functools.lru_cache(maxsize=8)
+def _exchange(root: str, config_mtime_ns: int, env: str | None) -> tuple[Path, str]:
+    from grading._nbgrader import course_id, load_config
+
+    configured = load_config(root).get("Exchange", {}).get("root")
+    path = Path(configured) if isinstance(configured, str) and configured else Path(root) / "exchange"
+    return path, course_id(root)
+
+
+def _exchange_of(course: CourseLayout) -> tuple[Path, str]:
+    """(exchange root, course id), read from the course's config once until it changes."""
+    try:
+        mtime = course.config.stat().st_mtime_ns
+    except OSError:
+        mtime = 0
+    return _exchange(str(course.root), mtime, os.environ.get("KURSLEDER_EXCHANGE"))
+
+
 def exchange_root(course: CourseLayout) -> Path:
     """The nbgrader exchange of the course: ``Exchange.root`` in its config, else ``exchange/``."""
-    from grading._nbgrader import load_config
-
-    configured = load_config(course.root).get("Exchange", {}).get("root")
-    return Path(configured) if isinstance(configured, str) and configured else course.exchange
+    return _exchange_of(course)[0]
 
 
 # ---------------------------------------------------------------------------
@@ -238,6 +253,53 @@ def _roster(course: CourseLayout, students: list[str] | None, gb=None) -> dict[s
     return {str(r.id): {"navn": str(r.navn), "enhet": str(r.enhet)} for r in df.itertuples()}
 
 
+def _submissions(gb, students: list[str] | None, max_score: dict[str, float]
+                 ) -> dict[tuple[str, str], Submission]:
+    """Every submission with its score, in three plain queries summed here.
+
+    nbgrader's column properties (``SubmittedAssignment.score`` …) are one
+    subquery per row, and a join on ``submitted_notebook.assignment_id`` or
+    ``grade.notebook_id`` has no index in nbgrader's schema. For a few learners
+    the notebooks and grades are found through the indexes nbgrader has
+    (``(notebook_id, assignment_id)`` and ``(cell_id, notebook_id)``); for
+    everyone, each table is read once.
+    """
+    from nbgrader.api import (Assignment, GradeCell, Grade, Notebook, SubmittedAssignment,
+                              SubmittedNotebook, TaskCell)
+
+    q = (gb.db.query(SubmittedAssignment.id, SubmittedAssignment.student_id, Assignment.name,
+                     SubmittedAssignment.timestamp, SubmittedAssignment.extension)
+         .join(Assignment, SubmittedAssignment.assignment_id == Assignment.id))
+    if students is not None:
+        q = q.filter(SubmittedAssignment.student_id.in_(students))
+    rows = q.all()
+    if not rows:
+        return {}
+    notebooks = [i for (i,) in gb.db.query(Notebook.id)]
+    cells = [i for (i,) in gb.db.query(GradeCell.id)] + [i for (i,) in gb.db.query(TaskCell.id)]
+    nq = gb.db.query(SubmittedNotebook.id, SubmittedNotebook.assignment_id).filter(
+        SubmittedNotebook.notebook_id.in_(notebooks))
+    if students is not None:
+        nq = nq.filter(SubmittedNotebook.assignment_id.in_([r[0] for r in rows]))
+    owner = dict(nq.all())  # submitted notebook -> submitted assignment
+    gq = gb.db.query(Grade.notebook_id, Grade.score, Grade.needs_manual_grade).filter(
+        Grade.cell_id.in_(cells))
+    if students is not None:
+        gq = gq.filter(Grade.notebook_id.in_(list(owner)))
+    score: dict[str, float] = {}
+    manual: set[str] = set()
+    for notebook_id, value, needs_manual in gq:
+        sa_id = owner.get(notebook_id)
+        if sa_id is None:
+            continue
+        score[sa_id] = score.get(sa_id, 0.0) + float(value or 0)
+        if needs_manual:
+            manual.add(sa_id)
+    return {(sid, name): Submission(ts, score.get(sa_id, 0.0), max_score.get(name, 0.0),
+                                    sa_id in manual, extension)
+            for sa_id, sid, name, ts, extension in rows}
+
+
 def read_snapshot(course: CourseLayout, students: list[str] | None = None, *,
                   fetched_template: str | None = None, now: dt.datetime | None = None,
                   gb=None, roster=None) -> Snapshot:
@@ -247,10 +309,9 @@ def read_snapshot(course: CourseLayout, students: list[str] | None = None, *,
     :class:`Reader`); by default the course's gradebook is opened for this read. ``roster``: a
     roster DataFrame to use instead of the one in the gradebook (columns ``id, navn, enhet``).
     """
-    from nbgrader.api import Assignment, Grade, Student, SubmittedAssignment, SubmittedNotebook
-    from sqlalchemy import case, func
+    from nbgrader.api import Assignment, Student
 
-    from grading._nbgrader import course_id, gradebook
+    from grading._nbgrader import gradebook
     from grading.reports import NOT_IN_ROSTER, course_assignments
 
     now = now or _utcnow()
@@ -281,23 +342,7 @@ def read_snapshot(course: CourseLayout, students: list[str] | None = None, *,
                 if sid not in learners:
                     learners[sid] = {"navn": " ".join(p for p in (first, last) if p) or sid,
                                      "enhet": NOT_IN_ROSTER, "in_roster": False}
-            # Scores per submission summed from the grades in one grouped query: nbgrader's
-            # column properties (SubmittedAssignment.score …) are one subquery per row.
-            q = (gb.db.query(SubmittedAssignment.student_id, Assignment.name,
-                             SubmittedAssignment.timestamp, SubmittedAssignment.extension,
-                             func.sum(Grade.score),
-                             func.max(case((Grade.needs_manual_grade, 1), else_=0)))
-                 .select_from(SubmittedAssignment)
-                 .join(Assignment, SubmittedAssignment.assignment_id == Assignment.id)
-                 .outerjoin(SubmittedNotebook, SubmittedNotebook.assignment_id == SubmittedAssignment.id)
-                 .outerjoin(Grade, Grade.notebook_id == SubmittedNotebook.id)
-                 .group_by(SubmittedAssignment.id, SubmittedAssignment.student_id, Assignment.name,
-                           SubmittedAssignment.timestamp, SubmittedAssignment.extension))
-            if students is not None:
-                q = q.filter(SubmittedAssignment.student_id.in_(students))
-            for sid, name, ts, extension, score, manual in q:
-                subs[(sid, name)] = Submission(ts, float(score or 0), max_score.get(name, 0.0),
-                                               bool(manual), extension)
+            subs = _submissions(gb, students, max_score)
     assignments = course_assignments(course.root, set(due))
     for a in assignments:
         due.setdefault(a, None)
@@ -307,7 +352,8 @@ def read_snapshot(course: CourseLayout, students: list[str] | None = None, *,
             learners.setdefault(sid, {"navn": sid, "enhet": NOT_IN_ROSTER, "in_roster": False})
 
     wanted = set(learners)
-    exch = exchange_root(course) / course_id(course.root)
+    root, cid = _exchange_of(course)
+    exch = root / cid
     released = {a for a in assignments if (exch / "outbound" / a).is_dir()}
     inbound: dict[tuple[str, str], dt.datetime | None] = {}
     try:

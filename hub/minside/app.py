@@ -30,6 +30,8 @@ import datetime as dt
 import logging
 import os
 import re
+import shutil
+import signal
 import tempfile
 import time
 from dataclasses import dataclass, field
@@ -173,6 +175,8 @@ def make_reports(state: State) -> dict:
         return cached[1]
     out = state.report_dir / str(time.monotonic_ns())
     paths = write_reports(state.settings.course.root, out)
+    if cached:  # personal data: keep only the newest set (the folder is the service's own, 0700)
+        shutil.rmtree(Path(cached[1]["html"]).parent, ignore_errors=True)
     state.reports = (time.monotonic(), paths)
     return paths
 
@@ -348,7 +352,13 @@ def main() -> None:
     app = make_app(settings_from_env())
     app.listen(url.port, url.hostname or "127.0.0.1")
     log.info("«Min side» lytter på %s:%s", url.hostname, url.port)
-    asyncio.get_event_loop().run_forever()
+    loop = asyncio.get_event_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):  # the hub stops its services with SIGTERM
+        loop.add_signal_handler(sig, loop.stop)
+    try:
+        loop.run_forever()
+    finally:
+        shutil.rmtree(app.minside_state.report_dir, ignore_errors=True)
 
 
 if __name__ == "__main__":
