@@ -43,6 +43,7 @@ from tornado import web
 from tornado.ioloop import IOLoop
 
 from grading import progress as pg
+from grading.completion import load_rule
 from grading.paths import CourseLayout, default_course_dir, layout
 
 log = logging.getLogger("minside")
@@ -164,7 +165,8 @@ def render_kursoversikt(state: State, force: bool = False) -> str:
     read_at = dt.datetime.now(dt.timezone.utc) - dt.timedelta(seconds=age)
     return state.env.get_template("kursoversikt.html.j2").render(
         kurs=COURSE_NAME, s=state.settings, ov=ov, base=state.settings.prefix,
-        lest=fmt_time(read_at), maks_alder=OVERVIEW_MAX_AGE_S, rapporter=list(REPORT_FILES))
+        lest=fmt_time(read_at), maks_alder=OVERVIEW_MAX_AGE_S, rapporter=list(REPORT_FILES),
+        poeng_over=fmt_points(load_rule().points_above))
 
 
 def make_reports(state: State) -> dict:
