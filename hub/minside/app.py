@@ -96,6 +96,7 @@ class State:
     learner_reader: pg.Reader
     leader_reader: pg.Reader
     overview: tuple[float, object] | None = None
+    refreshing: bool = False
     reports: tuple[float, dict] | None = None
     report_dir: Path = field(default_factory=lambda: Path(tempfile.mkdtemp(prefix="minside-")))
 
@@ -150,9 +151,31 @@ def render_min_side(state: State, student: str, viewer: dict, leader: bool) -> s
 
 
 def compute_overview(state: State, force: bool = False):
+    """The overview: read afresh when forced or older than OVERVIEW_MAX_AGE_S.
+
+    An old overview is still shown (with the time it was read) while a fresh
+    one is read in the background, so a course leader never waits for the
+    whole course to be read again; «Les tallene på nytt nå» forces it.
+    """
     cached = state.overview
-    if cached and not force and time.monotonic() - cached[0] < OVERVIEW_MAX_AGE_S:
+    if cached and not force:
+        if time.monotonic() - cached[0] >= OVERVIEW_MAX_AGE_S and not state.refreshing:
+            state.refreshing = True
+            state.leader_pool.submit(_refresh, state)
         return cached[1], cached[0]
+    return _read_overview(state)
+
+
+def _refresh(state: State) -> None:
+    try:
+        _read_overview(state)
+    except Exception:  # shown on the next request that reads afresh
+        log.exception("Kursoversikten kunne ikke leses på nytt")
+    finally:
+        state.refreshing = False
+
+
+def _read_overview(state: State):
     with state.leader_reader() as gb:
         ov = pg.course_overview(state.settings.course, now=state.now(), gb=gb)
     state.overview = (time.monotonic(), ov)
@@ -305,7 +328,7 @@ class Report(Page):
         self.finish(Path(paths[key]).read_bytes())
 
 
-def make_app(settings: Settings, **tornado_settings) -> web.Application:
+def make_app(settings: Settings, *, warm: bool = False, **tornado_settings) -> web.Application:
     from jupyterhub.services.auth import HubOAuth
 
     state = State(settings, make_env(),
@@ -325,6 +348,8 @@ def make_app(settings: Settings, **tornado_settings) -> web.Application:
     ], hub_auth=HubOAuth(cache_max_age=60), cookie_secret=os.urandom(32),
         default_handler_class=NotFound, default_handler_args=kw, **tornado_settings)
     app.minside_state = state
+    if warm:  # read the overview once at start, so the first course leader does not wait
+        state.leader_pool.submit(_refresh, state)
     return app
 
 
@@ -351,7 +376,7 @@ def main() -> None:
     warnings.simplefilter("ignore")  # SQLAlchemy 2.1 SAWarnings from nbgrader's models
     logging.basicConfig(level=logging.INFO, format="%(asctime)s minside %(levelname)s %(message)s")
     url = urlparse(os.environ.get("JUPYTERHUB_SERVICE_URL", "http://127.0.0.1:10101"))
-    app = make_app(settings_from_env())
+    app = make_app(settings_from_env(), warm=True)
     app.listen(url.port, url.hostname or "127.0.0.1")
     log.info("«Min side» lytter på %s:%s", url.hostname, url.port)
     loop = asyncio.get_event_loop()
