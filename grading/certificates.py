@@ -1,9 +1,12 @@
 """Kursbevis (course certificates) as tagged PDF/UA, rendered from HTML with WeasyPrint.
 
-Who gets one: a learner who has **completed every assignment of the
-course**. "Completed" is the rule in :func:`grading.reports.is_completed`:
-the submission is in the gradebook, nothing in it waits for manual grading,
-and it scored more than 0 points. The course's assignments are those of
+Who gets one: a learner who has **completed every assignment the
+completion rule asks for** (``data/fullforing.yaml``, read by
+:mod:`grading.completion`; today: every assignment of the course). "Completed"
+is :func:`grading.completion.is_completed`: the submission is in the
+gradebook, nothing in it waits for manual grading, and it scored more than
+``poeng_over`` (0) points. «Min side» shows the kursbevis by the same rule.
+The course's assignments are those of
 :func:`grading.reports.course_assignments` (gradebook plus source folders),
 so a module that has not been released yet also blocks certificates.
 
