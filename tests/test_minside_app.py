@@ -38,5 +38,5 @@ def test_an_old_overview_is_shown_while_a_fresh_one_is_read(tmp_path):
 
 def test_formatting():
     assert minside.fmt_points(3.0) == "3" and minside.fmt_points(2.5) == "2,5"
-    assert minside.fmt_pct(66.66) == "66,7 %"
+    assert minside.fmt_pct(66.66) == "66,7\u00a0%"
     assert minside.fmt_time(dt.datetime(2026, 12, 1, 22, 59)) == "01.12.2026 kl. 23:59"

@@ -121,7 +121,7 @@ def fmt_points(value: float | None) -> str:
 
 
 def fmt_pct(value) -> str:
-    return "" if value is None else f"{float(value):.1f}".replace(".", ",") + " %"
+    return "" if value is None else f"{float(value):.1f}".replace(".", ",") + "\u00a0%"
 
 
 def make_env() -> jinja2.Environment:
