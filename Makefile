@@ -9,7 +9,7 @@ PY := $(VENV)/bin/python
 STAMPS := .stamps
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: help start test venv vendor chromium postgres hunspell sandkasse oidc-provider book serve course bench clean hub hub-deps
+.PHONY: help start test venv vendor chromium postgres hunspell sandkasse pango oidc-provider book serve course bench clean hub hub-deps
 
 help:
 	@echo "make start  – installer, bygg boka og start boka, appene og JupyterLab"
@@ -90,19 +90,26 @@ hunspell:
 	  echo "Installerer Debians hunspell og hunspell-no for stavekontrollen …"; \
 	  $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq hunspell hunspell-no >/dev/null; }
 
+# WeasyPrint (kursbevis and grading guides as tagged PDF) draws text with Pango.
+pango:
+	@ldconfig -p 2>/dev/null | grep -q 'libpangoft2-1.0.so.0' || { \
+	  echo "Installerer Debians Pango for PDF-ene (kursbevis og rettehjelp) …"; \
+	  $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq libpango-1.0-0 libpangoft2-1.0-0 \
+	    libharfbuzz-subset0 >/dev/null; }
+
 book: venv vendor
 	$(VENV)/bin/jupyter-book build . -W -n --keep-going
 
 course: venv sandkasse
 	$(PY) -m grading.cli --stille init
 
-start: venv vendor book course
+start: venv vendor pango book course
 	$(PY) tools/serve.py
 
 hub: hub-deps vendor book
 	cd hub && $(SUDO) ../$(HUB_VENV)/bin/python -m kurshub.run
 
-test: venv vendor chromium postgres hunspell sandkasse hub-deps oidc-provider
+test: venv vendor chromium postgres hunspell sandkasse pango hub-deps oidc-provider
 	$(PY) -m pytest
 
 bench: venv vendor chromium sandkasse

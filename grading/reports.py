@@ -6,7 +6,8 @@ Rules, used the same way everywhere (reports and kursbevis):
   collected into ``submitted/<id>/<oppgave>/`` and is waiting for autograde.
 * **Fullført** (completed): submitted AND graded (in the gradebook, with no
   cell waiting for manual grading) AND a score above 0. A submission graded to
-  0 points is not completed. See :func:`is_completed`.
+  0 points is not completed. The rule is data (``data/fullforing.yaml``),
+  read by :func:`grading.completion.is_completed`.
 * **Kursets oppgaver**: every assignment in the gradebook plus every folder
   ``source/<oppgave>/`` with a notebook (so an assignment that is not released
   yet still counts), in the order of :data:`grading.paths.ASSIGNMENTS`.
@@ -37,6 +38,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from grading.completion import is_completed  # the one completion rule (data/fullforing.yaml)
 from grading.paths import ASSIGNMENTS, layout
 
 COURSE_NAME = "Nyskapende arbeidsgivere"
@@ -70,27 +72,20 @@ def too_few_text(min_group: int) -> str:
 SUBTRACTION_TEXT = "skjult for å hindre at små enheter kan regnes ut"
 
 
-def is_completed(submitted: bool, needs_manual_grade: bool, score: float | None) -> bool:
-    """The one completion rule: submitted, fully graded, and more than 0 points."""
-    if not submitted or needs_manual_grade or score is None:
-        return False
-    try:
-        return not math.isnan(float(score)) and float(score) > 0
-    except (TypeError, ValueError):
-        return False
-
-
 def _norwegian_sort_key(text: str) -> str:
     return str(text).lower().translate(str.maketrans({"æ": "{", "ø": "|", "å": "}"}))
 
 
-def course_assignments(course_dir: Path | str) -> list[str]:
-    """The course's assignments: gradebook ∪ source folders, in teaching order."""
+def course_assignments(course_dir: Path | str, in_gradebook: set[str] | None = None) -> list[str]:
+    """The course's assignments: gradebook ∪ source folders, in teaching order.
+
+    ``in_gradebook``: the assignment names already read from the gradebook (it is not opened again).
+    """
     from grading._nbgrader import gradebook
 
     lay = layout(course_dir)
-    names: set[str] = set()
-    if lay.gradebook.exists():
+    names: set[str] = set(in_gradebook or ())
+    if in_gradebook is None and lay.gradebook.exists():
         with gradebook(lay.root) as gb:
             names |= {a.name for a in gb.assignments}
     if lay.source.is_dir():
@@ -98,18 +93,6 @@ def course_assignments(course_dir: Path | str) -> list[str]:
                   if p.is_dir() and any(p.glob("*.ipynb"))}
     order = {name: i for i, name in enumerate(ASSIGNMENTS)}
     return sorted(names, key=lambda n: (order.get(n, len(order)), n))
-
-
-def _timestamp_from_folder(folder: Path):
-    from nbgrader.utils import parse_utc
-
-    stamp = folder / "timestamp.txt"
-    if not stamp.exists():
-        return None
-    try:
-        return parse_utc(stamp.read_text(encoding="utf-8").strip())
-    except Exception:  # unreadable timestamp: treat as unknown
-        return None
 
 
 def collect_results(course_dir: Path, *, roster: pd.DataFrame | None = None) -> pd.DataFrame:
@@ -120,85 +103,13 @@ def collect_results(course_dir: Path, *, roster: pd.DataFrame | None = None) -> 
     needs_manual_grade, completed, status``. ``score`` is NaN when there is no
     graded submission. Learners in the gradebook but not in the roster get
     the unit «(ikke i deltakerlisten)».
+
+    Read in bulk by :func:`grading.progress.read_snapshot`, the same data path
+    as «Min side» and «Kursoversikt» on the hub.
     """
-    from nbgrader.api import SubmittedAssignment
-    from nbgrader.utils import parse_utc
+    from grading.progress import read_snapshot, results_frame
 
-    from grading._nbgrader import gradebook
-    from grading.guide import assignment_title
-    from grading.roster import load_roster
-
-    lay = layout(course_dir)
-    if roster is None:
-        roster = load_roster(lay.root)
-    assignments = course_assignments(lay.root)
-    learners: dict[str, dict] = {}
-    for row in roster.itertuples(index=False):
-        learners[str(row.id)] = {"navn": str(row.navn), "enhet": str(row.enhet)}
-
-    subs: dict[tuple[str, str], dict] = {}
-    max_scores: dict[str, float] = {}
-    duedates: dict[str, object] = {}
-    if lay.gradebook.exists():
-        with gradebook(lay.root) as gb:
-            for a in gb.assignments:
-                max_scores[a.name] = float(a.max_score or 0)
-                duedates[a.name] = a.duedate
-            for s in gb.students:
-                if s.id not in learners:
-                    name = " ".join(p for p in (s.first_name, s.last_name) if p) or s.id
-                    learners[s.id] = {"navn": name, "enhet": NOT_IN_ROSTER}
-            for sub in gb.db.query(SubmittedAssignment).all():
-                subs[(sub.student.id, sub.assignment.name)] = {
-                    "score": float(sub.score) if sub.score is not None else 0.0,
-                    "max_score": float(sub.max_score or 0),
-                    "needs_manual_grade": bool(sub.needs_manual_grade),
-                    "timestamp": sub.timestamp,
-                    "seconds_late": float(sub.total_seconds_late or 0),
-                }
-
-    titles = {a: assignment_title(lay.root, a) for a in assignments}
-    rows = []
-    ordered = sorted(learners.items(), key=lambda kv: (
-        _norwegian_sort_key(kv[1]["enhet"]), _norwegian_sort_key(kv[1]["navn"]), kv[0]))
-    for learner_id, info in ordered:
-        for a in assignments:
-            sub = subs.get((learner_id, a))
-            row = {"id": learner_id, "navn": info["navn"], "enhet": info["enhet"], "assignment": a,
-                   "title": titles[a], "max_score": max_scores.get(a, float("nan"))}
-            if sub is not None:
-                row.update(submitted=True, score=sub["score"], timestamp=sub["timestamp"],
-                           seconds_late=sub["seconds_late"], late=sub["seconds_late"] > 0,
-                           needs_manual_grade=sub["needs_manual_grade"])
-                if sub["needs_manual_grade"]:
-                    row["status"] = STATUS_MANUAL
-                elif is_completed(True, False, sub["score"]):
-                    row["status"] = STATUS_DONE
-                else:
-                    row["status"] = STATUS_ZERO
-            else:
-                folder = lay.submitted_dir(learner_id, a)
-                waiting = folder.is_dir() and any(folder.glob("*.ipynb"))
-                stamp = _timestamp_from_folder(folder) if waiting else None
-                due = duedates.get(a)
-                late_s = 0.0
-                if stamp is not None and due is not None:
-                    try:
-                        late_s = max(0.0, (parse_utc(stamp) - due).total_seconds())
-                    except Exception:
-                        late_s = 0.0
-                row.update(submitted=waiting, score=float("nan"), timestamp=stamp,
-                           seconds_late=late_s, late=late_s > 0, needs_manual_grade=False,
-                           status=STATUS_NOT_GRADED if waiting else STATUS_NOT_SUBMITTED)
-            row["completed"] = is_completed(row["submitted"], row["needs_manual_grade"], row["score"])
-            rows.append(row)
-
-    df = pd.DataFrame(rows, columns=RESULT_COLUMNS)
-    for col in ("submitted", "late", "needs_manual_grade", "completed"):
-        df[col] = df[col].astype(bool)
-    for col in ("score", "max_score", "seconds_late"):
-        df[col] = df[col].astype(float)
-    return df
+    return results_frame(read_snapshot(layout(course_dir), None, roster=roster))
 
 
 # ---------------------------------------------------------------------------
