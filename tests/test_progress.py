@@ -226,7 +226,7 @@ def test_next_step_when_nothing_is_released(tmp_path):
 def test_programme_follows_the_toc():
     parts = progress.programme()
     assert [p.caption for p in parts][:3] == [
-        "Fremtiden og arbeidsgiverpolitikken", "De fem prinsippene", "Fra refleksjon til handling"]
+        "Framtiden og arbeidsgiverpolitikken", "De fem prinsippene", "Fra refleksjon til handling"]
     chapters = [c for p in parts for c in p.chapters]
     owners = {c.assignment: c.stem for c in chapters if c.assignment}
     assert owners == {"vage": "vage", "lede": "lede", "laere": "laere", "mobilisere": "mobilisere",
