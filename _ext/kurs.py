@@ -524,6 +524,7 @@ def live_base(config) -> str:
 
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 LIVE_JS = "kurs-live.js"
+LIVE_WORKER_JS = "kurs-live-worker.js"  # started by kurs-live.js
 LIVE_STATIC = "kurs-live"  # wheels under _static/kurs-live/wheels/
 PYODIDE_STATIC = "vendor/pyodide/"
 
@@ -601,8 +602,8 @@ def _build_widgets_wheel(app: Sphinx) -> None:
     vendored = sorted((Path(app.srcdir) / "_vendor_static" / LIVE_STATIC / "wheels").glob("*.whl"))
     names = [w.name for w in vendored] + [ours.name]
     (out / "wheels.json").write_text(json.dumps({"wheels": [f"wheels/{n}" for n in names]}), encoding="utf-8")
-    loader = Path(app.srcdir) / "book_static" / LIVE_JS
-    app.env.kurs_live_stamp_now = "|".join([*names, str(loader.stat().st_mtime_ns) if loader.exists() else ""])
+    loaders = [Path(app.srcdir) / "book_static" / name for name in (LIVE_JS, LIVE_WORKER_JS)]
+    app.env.kurs_live_stamp_now = "|".join([*names, *(str(f.stat().st_mtime_ns) for f in loaders if f.exists())])
 
 
 def _outdated_on_live_change(app: Sphinx, env, added, changed, removed) -> list[str]:

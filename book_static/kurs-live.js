@@ -5,8 +5,9 @@
 //   our kurs_widgets) come from this book's _static folder: nothing leaves the site.
 // - One Python per page serves every widget on it. Until it is ready, the reader
 //   sees the saved widgets; if a cell cannot run, its saved widget stays.
-// - Python's widgets talk to @jupyter-widgets/html-manager (already on the page
-//   as embed-amd.js) through a small comm bridge (kurs_live.py in the wheel).
+// - Python runs in a Web Worker (kurs-live-worker.js), so the page stays smooth;
+//   its widgets talk to @jupyter-widgets/html-manager (already on the page as
+//   embed-amd.js) in comm messages, through a small bridge (kurs_live.py in the wheel).
 // The page data (#kurs-live-data) is written by _ext/kurs.py.
 (function () {
   "use strict";
@@ -77,28 +78,20 @@
   PageComm.prototype.close = function () { return ""; };
   PageComm.prototype.send = function (data, callbacks, metadata) {
     var id = "kurs-" + (++PageComm.counter);
-    var self = this;
-    queueMicrotask(function () {
-      try {
-        self._bridge.deliver(self.comm_id, JSON.stringify({ data: data, metadata: metadata || {} }), id);
-      } catch (err) {
-        console.error("Python klarte ikke å ta imot svaret", err);
-      }
-      var status = callbacks && callbacks.iopub && callbacks.iopub.status;
-      if (status) status({ content: { execution_state: "idle" }, parent_header: { msg_id: id } });
-    });
+    var status = callbacks && callbacks.iopub && callbacks.iopub.status;
+    this._bridge.deliver(this.comm_id, JSON.stringify({ data: data, metadata: metadata || {} }), id, status);
     return id;
   };
   PageComm.counter = 0;
 
-  function fromPython(manager, comms, bridgeRef) {
+  function fromPython(manager, comms, bridge) {
     return function (kind, commId, text) {
       var msg = JSON.parse(text);
       var parent = msg.parent ? { msg_id: msg.parent } : undefined;
       var content = { comm_id: commId, data: msg.data, target_name: msg.target_name };
       if (kind === "comm_open") {
         if (msg.target_name !== "jupyter.widget") return;
-        var comm = new PageComm(commId, msg.target_name, bridgeRef.bridge);
+        var comm = new PageComm(commId, msg.target_name, bridge);
         comms[commId] = comm;
         manager.handle_comm_open(comm, { content: content, metadata: msg.metadata, buffers: [] });
       } else if (kind === "comm_msg" && comms[commId]) {
@@ -116,52 +109,56 @@
     };
   }
 
-  async function fetchWheel(url) {
-    var res = await fetch(url);
-    if (!res.ok) throw new Error("Fant ikke " + url + " (" + res.status + ")");
-    return res.arrayBuffer();
+  // The worker's side of the bridge: answers go to Python in order, and the widget
+  // model hears «idle» for each once Python has handled it (as from a kernel).
+  function WorkerBridge(worker) {
+    this._worker = worker;
+    this._idle = {};
+  }
+  WorkerBridge.prototype.deliver = function (commId, text, msgId, status) {
+    if (status) this._idle[msgId] = status;
+    this._worker.postMessage({ type: "deliver", commId: commId, text: text, msgId: msgId });
+  };
+  WorkerBridge.prototype.idle = function (msgId) {
+    var status = this._idle[msgId];
+    delete this._idle[msgId];
+    if (status) status({ content: { execution_state: "idle" }, parent_header: { msg_id: msgId } });
+  };
+
+  function absolute(url) {
+    return new URL(url, document.baseURI).href;
   }
 
   async function startPython(data) {
     var t0 = performance.now();
-    var pyodideBase = STATIC + data.pyodide;
-    // The list is small and asked for each time, so a rebuilt book never runs stale code;
-    // the wheels' names carry their version, so the browser may keep them.
-    var listURL = STATIC + data.wheels;
-    var wheelBase = listURL.replace(/[^/]*$/, "");
-    var wheels = fetch(listURL, { cache: "no-cache" }).then(function (res) {
-      if (!res.ok) throw new Error("Fant ikke " + listURL + " (" + res.status + ")");
-      return res.json();
-    }).then(function (list) {
-      return Promise.all(list.wheels.map(function (w) { return fetchWheel(wheelBase + w); }));
-    });
-    wheels.catch(function () {});  // reported when awaited below
-    var mod = await import(pyodideBase + "pyodide.mjs");
-    performance.mark("kurs-live-loader");
-    var py = await mod.loadPyodide({
-      indexURL: pyodideBase,
-      packageBaseUrl: pyodideBase,
-      stdout: function () {},
-      stderr: function (line) { console.warn(line); },
-    });
-    performance.mark("kurs-live-python");
-    var buffers = await wheels;
-    buffers.forEach(function (buf) { py.unpackArchive(buf, "wheel"); });
     var hm = await amd("@jupyter-widgets/html-manager");
     var manager = new hm.HTMLManager();
     var comms = {};
-    var ref = { bridge: null };
-    var bridge = py.pyimport("kurs_live");
-    ref.bridge = bridge;
-    bridge.start(fromPython(manager, comms, ref));
-    performance.mark("kurs-live-wheels");
-    var results = JSON.parse(bridge.run_cells(py.toPy(data.cells)));
-    performance.mark("kurs-live-cells");
+    var worker = new Worker(STATIC + "kurs-live-worker.js", { type: "module" });
+    var bridge = new WorkerBridge(worker);
+    var onComm = fromPython(manager, comms, bridge);
+    var results = await new Promise(function (resolve, reject) {
+      worker.onmessage = function (event) {
+        var m = event.data;
+        if (m.type === "comm") onComm(m.kind, m.commId, m.text);
+        else if (m.type === "idle") bridge.idle(m.msgId);
+        else if (m.type === "mark") performance.mark(m.name);
+        else if (m.type === "results") resolve(m.results);
+        else if (m.type === "error") reject(new Error(m.message));
+      };
+      worker.onerror = function (event) { reject(new Error(event.message || "Python-arbeideren stoppet")); };
+      worker.postMessage({
+        type: "start",
+        pyodide: absolute(STATIC + data.pyodide),
+        wheels: absolute(STATIC + data.wheels),
+        cells: data.cells,
+      });
+    });
     for (var i = 0; i < results.length; i++) {
       await showLive(manager, results[i]);
     }
     performance.measure("kurs-live-start", { start: t0 });
-    return { py: py, manager: manager, results: results };
+    return { worker: worker, manager: manager, results: results };
   }
 
   async function showLive(manager, result) {
