@@ -7,7 +7,7 @@ missing) served by a plain static server on 127.0.0.1:
   performance measure, from the click until the last live view is drawn):
   cold (a new browser profile, empty cache) and warm (the same browser, a
   second chapter: Pyodide and the wheels are in the HTTP cache);
-- bytes transferred (Chrome DevTools Protocol, encoded bytes on the wire) for
+- bytes transferred (Playwright's request sizes, the page and its worker) for
   the start, cold and warm, and for reading the page before the start;
 - one answer's round trip in the page (choose a level in «Hvem bestemmer?»
   until Python's feedback text is shown) against the same answer in the
@@ -95,18 +95,21 @@ def serve(cache_static: bool):
 
 
 class Bytes:
-    """Encoded bytes on the wire for one page, from the DevTools protocol."""
+    """Bytes on the wire for one page and its worker: Playwright's sizes of each finished
+    request (headers and encoded body; 0 body bytes for a response from the cache)."""
 
     def __init__(self, page):
-        self.total = 0
+        self.finished = []
         self.external = []
-        cdp = page.context.new_cdp_session(page)
-        cdp.send("Network.enable")
-        cdp.on("Network.loadingFinished", lambda e: self._add(e.get("encodedDataLength", 0)))
+        page.on("requestfinished", lambda request: self.finished.append(request))
         page.on("request", self._check)
 
-    def _add(self, n):
-        self.total += n
+    def total(self) -> int:
+        total = 0
+        for request in self.finished:
+            sizes = request.sizes()
+            total += sizes["responseBodySize"] + sizes["responseHeadersSize"]
+        return total
 
     def _check(self, request):
         host = request.url.split("/")[2] if "://" in request.url else ""
@@ -122,7 +125,7 @@ def start_page(context, url: str) -> dict:
     page.goto(url)
     page.locator(".cell_output .widget-subarea").first.wait_for()  # the saved widgets are drawn
     page.wait_for_timeout(500)
-    read_bytes = counter.total
+    read_bytes = counter.total()
     button = page.get_by_role("button", name="Start oppgaven").first
     button.wait_for(state="visible")
     wall0 = time.perf_counter()
@@ -140,7 +143,7 @@ def start_page(context, url: str) -> dict:
     blocked = page.evaluate("(t0) => window.__longTasks.filter(t => t[0] >= t0).map(t => t[1])", click)
     return {"page": page, "start_s": measured, "wall_s": wall, "read_bytes": read_bytes,
             "longest_block_s": max(blocked, default=0) / 1000, "blocked_s": sum(blocked) / 1000,
-            "start_bytes": counter.total - read_bytes, "external": counter.external, "phases": phases}
+            "start_bytes": counter.total() - read_bytes, "external": counter.external, "phases": phases}
 
 
 def round_trips(page, label: str = "Nivå for sak 1:") -> list[float]:
