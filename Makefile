@@ -26,10 +26,11 @@ $(STAMPS)/venv: pyproject.toml constraints.txt
 
 venv: $(STAMPS)/venv
 
-$(STAMPS)/vendor: vendor/package.json vendor/package-lock.json vendor/build.mjs $(wildcard vendor/src/*.js) tools/vendor_assets.py
+$(STAMPS)/vendor: vendor/package.json vendor/package-lock.json vendor/build.mjs $(wildcard vendor/src/*.js) tools/vendor_assets.py tools/build_wheels.py constraints.txt | $(STAMPS)/venv
 	@mkdir -p $(STAMPS)
 	cd vendor && npm ci --no-audit --no-fund --ignore-scripts --loglevel=error
 	$(PYTHON) tools/vendor_assets.py
+	$(PY) tools/build_wheels.py
 	@touch $@
 
 vendor: $(STAMPS)/vendor

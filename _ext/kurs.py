@@ -8,8 +8,9 @@ It provides
 - the directive ``selvtest``: a self-check (counts for nothing) written as YAML,
   validated at build time and rendered as an accessible form that gives
   feedback in the browser with ``book_static/kurs.js`` (no kernel);
-- the role ``live``: a link to the live Voila version of a chapter widget,
-  served by ``make start`` under ``kurs_live_base``;
+- the role ``live``: «Start oppgaven», which runs the chapter's widgets live in the
+  reader's browser (Pyodide, ``book_static/kurs-live.js``, no server), plus a link
+  to the Voila version only when a live server is configured (``kurs_live_base``);
 - offline and accessibility fixes: sphinx-thebe (which names a CDN) is
   switched off, every page's scripts and styles are checked to be local, and
   the theme's interface strings get bokmål message catalogs from ``locale/``.
@@ -20,6 +21,8 @@ strict build (``-W``) fails with a clear reason.
 from __future__ import annotations
 
 import html
+import json
+import os
 import re
 from pathlib import Path
 from typing import Any
@@ -36,8 +39,13 @@ __all__ = ["FilmDataError", "SelvtestError", "load_film", "parse_selvtest", "set
 
 logger = logging.getLogger(__name__)
 
-LIVE_BASE_DEFAULT = "http://127.0.0.1:8866/voila/render"
+#: No live server by default: a published book never points at one machine. `make start`'s
+#: Voila apps are at LIVE_BASE_LOCAL; opt in with `kurs_live_base` or KURS_LIVE_BASE.
+LIVE_BASE_DEFAULT = ""
+LIVE_BASE_LOCAL = "http://127.0.0.1:8866/voila/render"
 LIVE_TEXT = "Åpne den levende versjonen av oppgaven"
+LIVE_START = "Start oppgaven"
+
 SELVTEST_LABEL = "Selvtest – teller ikke med i vurderingen"
 LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1"}
 _ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
@@ -448,8 +456,35 @@ def _merge_info(app: Sphinx, env, docnames, other) -> None:
 # ---------------------------------------------------------------------------
 
 
+class kurs_live_start(nodes.Inline, nodes.Element):
+    """«Start oppgaven»: starts the page's widgets in the browser (book_static/kurs-live.js)."""
+
+
+def visit_live_start_html(self, node: kurs_live_start) -> None:
+    # Hidden until kurs-live.js shows it; without WebAssembly the status says why it cannot run.
+    self.body.append(
+        '<span class="kurs-live-start">'
+        f'<button type="button" class="kurs-live-knapp" hidden>{esc(LIVE_START)}</button> '
+        '<span class="kurs-live-status" role="status"></span></span>'
+    )
+    raise nodes.SkipNode
+
+
+def _is_in_page_widget(target: str) -> bool:
+    """Chapter widgets (apps/widgets/*.ipynb) run in the page; the other apps need a server."""
+    return target.startswith("widgets/")
+
+
 class LiveRole(SphinxRole):
-    """``{live}`widgets/vage.ipynb``: a link to the live widget (Voila, ``make start``)."""
+    """``{live}`widgets/vage.ipynb```: start the chapter's widgets live, in the reader's browser.
+
+    Chapter widgets (``widgets/…``) get a «Start oppgaven» button: Python runs in the
+    page (Pyodide), with no server. Only when a live server is configured
+    (``kurs_live_base``, or the environment variable ``KURS_LIVE_BASE`` at build
+    time) is there also a link to the Voila version; a published build therefore
+    never points at this machine. Apps that need a server (the self-assessment)
+    get no link when no live server is configured; the chapter says where they run.
+    """
 
     def run(self) -> tuple[list[nodes.Node], list[nodes.system_message]]:
         fil = _relpath(self.env)
@@ -465,13 +500,146 @@ class LiveRole(SphinxRole):
             logger.warning(f"live-lenken «{target}» i {fil}: {problem}.", location=self.get_location(),
                            type="kurs", subtype="live")
             return [], []
-        url = f"{self.config.kurs_live_base.rstrip('/')}/{quote(target)}"
-        link = nodes.reference("", LIVE_TEXT, refuri=url, classes=["kurs-live"])
-        note = nodes.inline("", "", classes=["kurs-live-merknad"])
-        note += nodes.Text(" (krever at kurset kjører på maskinen din: ")
-        note += nodes.literal("", "make start")
-        note += nodes.Text(")")
-        return [link, note], []
+        out: list[nodes.Node] = []
+        if _is_in_page_widget(target):
+            out.append(kurs_live_start())
+        base = live_base(self.config)
+        if base:
+            if out:
+                out.append(nodes.Text(" "))
+            url = f"{base.rstrip('/')}/{quote(target)}"
+            out.append(nodes.reference("", LIVE_TEXT, refuri=url, classes=["kurs-live"]))
+        # An app that needs a server, in a book without one: the chapter's text says where it runs.
+        return out, []
+
+
+def live_base(config) -> str:
+    """The configured live server (Voila), or "" when the book has none (the default)."""
+    return (config.kurs_live_base or os.environ.get("KURS_LIVE_BASE", "")).strip()
+
+
+# ---------------------------------------------------------------------------
+# Live widgets in the page (Pyodide): which cells to run, and the files they need
+# ---------------------------------------------------------------------------
+
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+LIVE_JS = "kurs-live.js"
+LIVE_WORKER_JS = "kurs-live-worker.js"  # started by kurs-live.js
+LIVE_STATIC = "kurs-live"  # wheels under _static/kurs-live/wheels/
+PYODIDE_STATIC = "vendor/pyodide/"
+
+
+def _notebook_code_cells(path: Path) -> list[list]:
+    """``[[cell index, source], …]`` of every code cell, as myst-nb numbers the cells."""
+    text = path.read_text(encoding="utf-8")
+    if path.suffix == ".ipynb":
+        import nbformat
+
+        nb = nbformat.reads(text, as_version=4)
+    else:
+        from myst_nb.core.read import read_myst_markdown_notebook
+
+        nb = read_myst_markdown_notebook(text, path=path)
+    return [[i, cell.source] for i, cell in enumerate(nb.cells) if cell.cell_type == "code"]
+
+
+def _live_pages(env) -> dict[str, list]:
+    if not hasattr(env, "kurs_live_pages"):
+        env.kurs_live_pages = {}
+    return env.kurs_live_pages
+
+
+def _collect_live_cells(app: Sphinx, doctree: nodes.document) -> None:
+    """Mark the cells with a widget, and keep the page's code cells to run in the browser."""
+    pages = _live_pages(app.env)
+    pages.pop(app.env.docname, None)
+    if next(iter(doctree.findall(kurs_live_start)), None) is None:
+        return
+    marked = 0
+    for cell in doctree.findall(nodes.container):
+        if cell.get("nb_element") != "cell_code":
+            continue
+        if any(WIDGET_VIEW in raw.astext() for raw in cell.findall(nodes.raw)):
+            cell["classes"].append(f"kurs-celle-{cell['cell_index']}")
+            marked += 1
+    if not marked:
+        logger.warning(f"{_relpath(app.env)} har «Start oppgaven», men ingen oppgave (ingen widget i en kodecelle).",
+                       location=app.env.docname, type="kurs", subtype="live")
+        return
+    pages[app.env.docname] = _notebook_code_cells(Path(app.env.doc2path(app.env.docname)))
+
+
+def _pyodide_problems(app: Sphinx) -> list[str]:
+    """What the vendored Pyodide and wheels lack (made by `make vendor`)."""
+    static = Path(app.srcdir) / "_vendor_static"
+    problems = []
+    if not (static / PYODIDE_STATIC / "pyodide.mjs").is_file():
+        problems.append("Pyodide")
+    names = {w.name.split("-")[0] for w in (static / LIVE_STATIC / "wheels").glob("*.whl")}
+    if not {"ipywidgets", "traitlets", "comm"} <= names:
+        problems.append("hjulene til ipywidgets, traitlets og comm")
+    return problems
+
+
+def _build_widgets_wheel(app: Sphinx) -> None:
+    """Build the wheel of widgets/ from the tree now, so the book ships the current code.
+
+    The list of wheels goes to ``_static/kurs-live/wheels.json``, which the page
+    asks for each time (it is tiny): a page that was not rewritten still gets the
+    current wheel, whose name carries a hash of its code.
+    """
+    if app.builder.format != "html" or not (Path(app.srcdir) / "widgets").is_dir():
+        return  # no widgets to run (another builder, or a small test book)
+    import importlib.util
+
+    here = Path(__file__).resolve().parent
+    tool = here.parent / "tools" / "build_wheels.py"
+    spec = importlib.util.spec_from_file_location("kurs_build_wheels", tool)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    out = Path(app.outdir) / "_static" / LIVE_STATIC
+    ours = module.build_widgets_wheel(out / "wheels", Path(app.srcdir), here / "kurs_live.py")
+    vendored = sorted((Path(app.srcdir) / "_vendor_static" / LIVE_STATIC / "wheels").glob("*.whl"))
+    names = [w.name for w in vendored] + [ours.name]
+    (out / "wheels.json").write_text(json.dumps({"wheels": [f"wheels/{n}" for n in names]}), encoding="utf-8")
+    loaders = [Path(app.srcdir) / "book_static" / name for name in (LIVE_JS, LIVE_WORKER_JS)]
+    app.env.kurs_live_stamp_now = "|".join([*names, *(str(f.stat().st_mtime_ns) for f in loaders if f.exists())])
+
+
+def _outdated_on_live_change(app: Sphinx, env, added, changed, removed) -> list[str]:
+    """Sphinx writes nothing, static files included, when no page is outdated. A new
+    loader or new wheels must still reach the book, so the live pages are rewritten."""
+    now = getattr(env, "kurs_live_stamp_now", None)
+    if now is None or getattr(env, "kurs_live_stamp", None) == now:
+        return []
+    env.kurs_live_stamp = now
+    return sorted(set(_live_pages(env)) - set(added) - set(changed))
+
+
+def _add_live_page_data(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
+    cells = _live_pages(app.env).get(pagename)
+    if not cells:
+        return
+    problems = _pyodide_problems(app)
+    if problems:
+        logger.warning(f"Siden {pagename} har levende oppgaver, men mangler {' og '.join(problems)}. "
+                       "Kjør `make vendor`.", type="kurs", subtype="live")
+        return
+    data = {"pyodide": PYODIDE_STATIC, "wheels": f"{LIVE_STATIC}/wheels.json", "cells": cells}
+    body = json.dumps(data, ensure_ascii=False).replace("</", "<\\/")
+    app.add_js_file(None, body=body, type="application/json", id="kurs-live-data")
+    app.add_js_file(LIVE_JS)
+
+
+def _purge_live(app: Sphinx, env, docname: str) -> None:
+    _live_pages(env).pop(docname, None)
+
+
+def _merge_live(app: Sphinx, env, docnames, other) -> None:
+    pages = _live_pages(env)
+    for docname, cells in _live_pages(other).items():
+        if docname in docnames:
+            pages[docname] = cells
 
 
 # ---------------------------------------------------------------------------
@@ -651,6 +819,14 @@ def setup(app: Sphinx) -> dict:
     app.add_directive("filmblokk", FilmBlokk)
     app.add_directive("selvtest", Selvtest)
     app.add_role("live", LiveRole())
+    app.add_node(kurs_live_start, html=(visit_live_start_html, None),
+                 latex=(_noop, _noop), text=(_noop, _noop), man=(_noop, _noop), texinfo=(_noop, _noop))
+    app.connect("doctree-read", _collect_live_cells)
+    app.connect("env-purge-doc", _purge_live)
+    app.connect("env-merge-info", _merge_live)
+    app.connect("builder-inited", _build_widgets_wheel)
+    app.connect("env-get-outdated", _outdated_on_live_change)
+    app.connect("html-page-context", _add_live_page_data)
 
     app.connect("config-inited", _drop_thebe)
     app.connect("builder-inited", _add_catalogs)

@@ -6,8 +6,12 @@ _toc.yml order, so tests cover each page the book publishes.
 """
 from __future__ import annotations
 
+import contextlib
+import functools
+import http.server
 import os
 import subprocess
+import threading
 import sys
 import time
 from dataclasses import dataclass
@@ -60,3 +64,22 @@ def build_book(root: Path = ROOT, timeout: int = 1800) -> BookBuild:
     )
     return BookBuild(proc.returncode, proc.stdout + proc.stderr, root / "_build" / "html",
                      time.perf_counter() - start)
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):  # keep pytest output clean
+        pass
+
+
+@contextlib.contextmanager
+def serve_static(directory: Path):
+    """Serve a folder with a plain static server on 127.0.0.1 (free port); yield its base URL."""
+    handler = functools.partial(_QuietHandler, directory=str(directory))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()

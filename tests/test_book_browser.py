@@ -9,13 +9,9 @@ The search page must also work offline.
 """
 from __future__ import annotations
 
-import functools
-import http.server
-import threading
-
 import pytest
 
-from book_fixture import toc_pages
+from book_fixture import serve_static, toc_pages
 from browser import format_violations, run_axe, watch_requests
 
 pytestmark = [pytest.mark.browser, pytest.mark.book, pytest.mark.slow]
@@ -25,21 +21,11 @@ WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 
 
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):  # keep pytest output clean
-        pass
-
-
 @pytest.fixture(scope="module")
 def site(built_book):
     assert built_book.returncode == 0, "Boka bygde ikke; se test_book_build.py"
-    handler = functools.partial(_QuietHandler, directory=str(built_book.html))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    server.server_close()
+    with serve_static(built_book.html) as url:
+        yield url
 
 
 def _open(browser, url):

@@ -270,22 +270,41 @@ def test_parse_selvtest_accepts_several_right_answers():
 # ----------------------------------------------------------------------- live
 
 
-def test_live_role_links_to_the_local_voila_server(tmp_path):
+def test_live_role_starts_the_widget_in_the_page_and_names_no_server(tmp_path, monkeypatch):
+    monkeypatch.delenv("KURS_LIVE_BASE", raising=False)
     src = make_project(tmp_path, {"vage": "# Å våge\n\n{live}`widgets/vage.ipynb`\n"})
     out, warnings = build(src)
-    assert warnings == ""
     text = page(out, "vage")
-    assert re.search(r'<a class="kurs-live reference external" '
-                     r'href="http://127\.0\.0\.1:8866/voila/render/widgets/vage\.ipynb">'
-                     r"Åpne den levende versjonen av oppgaven</a>", text)
-    note = re.search(r'<span class="kurs-live-merknad">(.*?)\)</span>', text, re.S)
-    assert note and re.sub(r"<[^>]+>", "", note.group(1)) == " (krever at kurset kjører på maskinen din: make start"
+    assert re.search(r'<button type="button" class="kurs-live-knapp" hidden>Start oppgaven</button>', text)
+    assert '<span class="kurs-live-status" role="status"></span>' in text
+    assert "127.0.0.1" not in text and "voila" not in text
+    # No code cell with a widget on this page: the writer is told.
+    assert "har «Start oppgaven», men ingen oppgave" in warnings
 
 
-def test_live_role_uses_kurs_live_base(tmp_path):
+def test_live_role_links_to_a_configured_live_server(tmp_path):
     src = make_project(tmp_path, {"vage": "# Å våge\n\n{live}`widgets/vage.ipynb`\n"})
     out, _ = build(src, kurs_live_base="https://kurs.example.kommune.no/voila/render/")
-    assert 'href="https://kurs.example.kommune.no/voila/render/widgets/vage.ipynb"' in page(out, "vage")
+    text = page(out, "vage")
+    assert 'href="https://kurs.example.kommune.no/voila/render/widgets/vage.ipynb"' in text
+    assert "Start oppgaven" in text
+
+
+def test_live_server_can_be_configured_when_building(tmp_path, monkeypatch):
+    monkeypatch.setenv("KURS_LIVE_BASE", kurs.LIVE_BASE_LOCAL)
+    src = make_project(tmp_path, {"vage": "# Å våge\n\n{live}`widgets/vage.ipynb`\n"})
+    out, _ = build(src)
+    assert f'href="{kurs.LIVE_BASE_LOCAL}/widgets/vage.ipynb"' in page(out, "vage")
+
+
+def test_app_that_needs_a_server_gets_no_link_without_one(tmp_path, monkeypatch):
+    monkeypatch.delenv("KURS_LIVE_BASE", raising=False)
+    src = make_project(tmp_path, {"vage": "# Å våge\n\n{live}`widgets/vage.ipynb`\n"})
+    (src / "apps" / "team.ipynb").write_text((src / "apps" / "widgets" / "vage.ipynb").read_text())
+    (src / "vage.md").write_text("# Å våge\n\nTeamvisningen: {live}`team.ipynb`\n", encoding="utf-8")
+    out, _ = build(src)
+    text = page(out, "vage")
+    assert "kurs-live" not in text and "127.0.0.1" not in text
 
 
 @pytest.mark.parametrize("target, message", [
@@ -300,9 +319,9 @@ def test_live_role_rejects_missing_or_odd_targets(tmp_path, target, message):
     assert "kurs-live" not in page(out, "vage")
 
 
-def test_config_sets_live_base_for_make_start():
+def test_config_names_no_live_server():
     config = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
-    assert config["sphinx"]["config"]["kurs_live_base"] == kurs.LIVE_BASE_DEFAULT
+    assert config["sphinx"]["config"]["kurs_live_base"] == kurs.LIVE_BASE_DEFAULT == ""
 
 
 # ------------------------------------------------------------ offline, i18n
