@@ -9,12 +9,14 @@ PY := $(VENV)/bin/python
 STAMPS := .stamps
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: help start test venv vendor chromium postgres book serve course bench clean
+.PHONY: help start test venv vendor chromium postgres book serve course bench clean i18n i18n-status
 
 help:
 	@echo "make start  – installer, bygg boka og start boka, appene og JupyterLab"
 	@echo "make test   – installer og kjør alle testene"
 	@echo "make bench  – mål byggetid, retting og app-respons (skriver tall)"
+	@echo "make i18n   – hent ut tekstene og oppdater de nynorske katalogene i locale/nn"
+	@echo "make i18n-status – vis hva som mangler eller er uklart (fuzzy) i nynorsk"
 
 $(STAMPS)/venv: pyproject.toml constraints.txt
 	@mkdir -p $(STAMPS)
@@ -43,8 +45,20 @@ postgres:
 	  echo "Installerer Debians postgresql for lagringstestene …"; \
 	  $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq postgresql >/dev/null; }
 
+# Both editions: bokmål in _build/html, nynorsk (from locale/nn) in _build/html/nn.
 book: venv vendor
 	$(VENV)/bin/jupyter-book build . -W -n --keep-going
+	$(PY) tools/i18n.py build --lang nn
+
+# Translators: bring locale/nn in step with the bokmål text (changed sentences become fuzzy).
+i18n: venv
+	$(PY) tools/i18n.py extract
+	$(PY) tools/i18n.py update --lang nn
+	-$(PY) tools/i18n.py status --lang nn
+
+i18n-status: venv
+	$(PY) tools/i18n.py extract
+	$(PY) tools/i18n.py status --lang nn
 
 course: venv
 	$(PY) -m grading.cli --stille init
