@@ -583,7 +583,7 @@ def _check_assets(app: Sphinx, pagename: str, templatename: str, context: dict, 
 # ---------------------------------------------------------------------------
 
 
-def _add_catalogs(app: Sphinx) -> None:
+def _add_catalogs(app: Sphinx, config=None) -> None:
     """Compile locale/<lang>/LC_MESSAGES/*.po and register them as message catalogs.
 
     The themes ship no bokmål or nynorsk for some strings (and Sphinx none for
@@ -593,7 +593,9 @@ def _add_catalogs(app: Sphinx) -> None:
     the JavaScript catalog (``sphinx.js``, the search page's texts) is written
     too, and the folder is added to ``locale_dirs`` so the HTML builder finds it.
     The chapters' catalogs (``locale/<lang>/LC_MESSAGES/chapters/``) are
-    Sphinx's own business (``locale_dirs``).
+    Sphinx's own business (``locale_dirs``). This runs at ``config-inited``:
+    the HTML builder decides whether a page loads ``translations.js`` when it
+    starts, before ``builder-inited``.
     """
     src = Path(app.srcdir) / app.config.kurs_locale_dir
     if not app.config.language or not src.is_dir():
@@ -626,7 +628,7 @@ def _add_catalogs(app: Sphinx) -> None:
         app.config.locale_dirs = [*app.config.locale_dirs, str(out)]
 
 
-def _add_js_texts(app: Sphinx) -> None:
+def _add_js_texts(app: Sphinx, config=None) -> None:
     """The texts of book_static/kurs.js, in the edition's language, as ``window.kursTekst``."""
     import json
 
@@ -763,8 +765,8 @@ def setup(app: Sphinx) -> dict:
     app.add_role("live", LiveRole())
 
     app.connect("config-inited", _drop_thebe)
-    app.connect("builder-inited", _add_catalogs)
-    app.connect("builder-inited", _add_js_texts)
+    app.connect("config-inited", _add_catalogs)
+    app.connect("config-inited", _add_js_texts)
     app.connect("html-page-context", _language_switch)
     app.connect("env-purge-doc", _purge_doc)
     app.connect("env-merge-info", _merge_info)

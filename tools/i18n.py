@@ -64,7 +64,9 @@ def sphinx_config_overrides(builder: str, lang: str | None = None, root: Path = 
     over: dict = {}
     if builder == "gettext":
         # Code cells are not translated; reading without running them is fast and needs no kernel.
-        over.update({"nb_execution_mode": "off", "gettext_compact": False, "gettext_uuid": False,
+        # No static files either: the gettext builder writes no pages.
+        over.update({"nb_execution_mode": "off", "html_static_path": [], "gettext_compact": False,
+                     "gettext_uuid": False,
                      "gettext_location": True, "gettext_last_translator": "", "gettext_language_team": ""})
     if lang:
         conf = root / "locale" / lang / "conf.yaml"
@@ -118,7 +120,7 @@ def run_sphinx(builder: str, outdir: Path, doctreedir: Path, overrides: dict, ro
 def extract(root: Path = ROOT, out: Path | None = None) -> Path:
     """Write every template (.pot) into `out` (default _build/gettext) and return it."""
     out = out or root / "_build" / "gettext"
-    run_sphinx("gettext", out, root / "_build" / ".doctrees-gettext", sphinx_config_overrides("gettext", root=root),
+    run_sphinx("gettext", out, out.parent / f".doctrees-{out.name}", sphinx_config_overrides("gettext", root=root),
                root=root, strict=True)
     _extract_extension(root, out)
     _extract_interface(root, out)
@@ -288,6 +290,22 @@ def merged_state(pot_dir: Path, lang: str, root: Path = ROOT) -> tuple[list[Cata
     return states, obsolete, missing
 
 
+def problems(states: list[CatalogState], obsolete: list[str], missing: list[str], lang: str = "nn") -> list[str]:
+    """One line per thing that keeps an edition from being in step, naming the entry."""
+    out = []
+    for s in states:
+        out += [f"{s.domain}: uklar (fuzzy): «{_short(t)}»" for t in s.fuzzy]
+        out += [f"{s.domain}: ikke oversatt: «{_short(t)}»" for t in s.untranslated]
+    out += [f"{d}: foreldet katalog i locale/{lang} (kilden finnes ikke lenger)" for d in obsolete]
+    out += [f"{d}: katalog mangler i locale/{lang} (kjør `make i18n`)" for d in missing]
+    return out
+
+
+def _short(text: str, width: int = 90) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
 def status_file(lang: str, root: Path = ROOT) -> Path:
     return root / "locale" / lang / "STATUS.yaml"
 
@@ -365,7 +383,7 @@ def apertium_drafts(texts: list[str]) -> list[str]:
                           text=True, check=True)
     out = re.findall(r"<p>(.*?)</p>", proc.stdout, re.S)
     if len(out) != len(texts):
-        raise SystemExit("Apertium gav ikkje like mange avsnitt tilbake.")
+        raise SystemExit("Apertium ga ikke like mange avsnitt tilbake.")
     results = []
     for text in out:
         text = html_mod.unescape(text)
@@ -395,9 +413,9 @@ def _bokmal_interface(root: Path) -> dict[str, str]:
 
 def draft(lang: str, root: Path = ROOT) -> int:
     if lang != "nn":
-        raise SystemExit("Maskinutkast finst berre for nynorsk (Apertium nob-nno).")
+        raise SystemExit("Maskinutkast finnes bare for nynorsk (Apertium nob-nno).")
     if shutil.which("apertium") is None:
-        raise SystemExit("Apertium manglar: apt-get install apertium-nno-nob")
+        raise SystemExit("Apertium mangler: apt-get install apertium-nno-nob")
     bokmal = _bokmal_interface(root)
     count = 0
     for po in catalogs(lang, root):
