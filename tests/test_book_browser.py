@@ -122,30 +122,22 @@ def test_language_switch_goes_to_the_same_chapter_and_back(site, browser):
         page.close()
 
 
-def test_nynorsk_search_works_offline(site, browser):
-    page, log, errors = _open(browser, f"{site}/nn/search.html?q=tillitsvalde")
+@pytest.mark.parametrize("folder, query, summary", [
+    ("", "handlingsrom", None),
+    # The nynorsk edition has Sphinx's search texts in nynorsk (translations.js from locale/nn).
+    ("nn/", "tillitsvalde", "Søket er ferdig"),
+])
+def test_search_works_offline(site, browser, folder, query, summary):
+    page, log, errors = _open(browser, f"{site}/{folder}search.html?q={query}")
     try:
         results = page.locator("#search-results ul.search li")
         results.first.wait_for(timeout=20_000)
         assert results.count() > 0
-        page.wait_for_function("() => /\\d/.test(document.querySelector('#search-results p.search-summary')"
-                               "?.textContent || '')", timeout=20_000)
-        assert "Søket er ferdig" in page.locator("#search-results").inner_text()
-        violations = run_axe(page)
-        assert not violations, format_violations(violations)
-        assert log.external == [], log.external
-        assert not errors, errors
-    finally:
-        page.close()
-
-
-def test_search_works_offline(site, browser):
-    page, log, errors = _open(browser, f"{site}/search.html?q=handlingsrom")
-    try:
-        results = page.locator("#search-results ul.search li")
-        results.first.wait_for(timeout=20_000)
-        assert results.count() > 0
-        assert "handlingsrom" in page.locator("#search-results").inner_text().lower()
+        assert query in page.locator("#search-results").inner_text().lower()
+        if summary:
+            page.wait_for_function("() => /\\d/.test(document.querySelector('#search-results p.search-summary')"
+                                   "?.textContent || '')", timeout=20_000)
+            assert summary in page.locator("#search-results").inner_text()
         violations = run_axe(page)
         assert not violations, format_violations(violations)
         assert log.external == [], log.external

@@ -26,15 +26,16 @@ ROOT = Path(__file__).resolve().parents[1]
 LANG = "nn"
 
 
-def _load_i18n():
-    spec = importlib.util.spec_from_file_location("kurs_i18n", ROOT / "tools" / "i18n.py")
+def _load(name: str, path: Path):
+    """A module from a file outside the packages (tools/, _ext/)."""
+    spec = importlib.util.spec_from_file_location(name, path)
     module = importlib.util.module_from_spec(spec)
     sys.modules[spec.name] = module  # dataclasses look their module up here
     spec.loader.exec_module(module)
     return module
 
 
-i18n = _load_i18n()
+i18n = _load("kurs_i18n", ROOT / "tools" / "i18n.py")
 
 COPY_IGNORE = shutil.ignore_patterns(".venv", "_build", ".git", "node_modules", "_vendor_static", "var",
                                      ".pytest_cache", ".hypothesis", ".stamps", "__pycache__", "*.egg-info",
@@ -87,7 +88,7 @@ def test_a_changed_bokmal_sentence_makes_its_entry_fuzzy_and_the_check_fail(tmp_
 
 
 def test_edition_links_point_to_the_same_page():
-    kurs = _load_kurs()
+    kurs = _load("kurs_ext_for_i18n", ROOT / "_ext" / "kurs.py")
     editions = {"nb": {"navn": "Bokmål", "mappe": ""}, "nn": {"navn": "Nynorsk", "mappe": "nn"}}
     assert kurs.edition_links(editions, "nb", "chapters/vage") == [
         {"href": "../nn/chapters/vage.html", "lang": "nn", "navn": "Nynorsk"}]
@@ -96,14 +97,6 @@ def test_edition_links_point_to_the_same_page():
     assert kurs.edition_links(editions, "nb", "search")[0]["href"] == "nn/search.html"
     assert kurs.edition_links(editions, "nn", "search")[0]["href"] == "../search.html"
     assert kurs.edition_links(editions, "en", "search") == []
-
-
-def _load_kurs():
-    spec = importlib.util.spec_from_file_location("kurs_ext_for_i18n", ROOT / "_ext" / "kurs.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up here
-    spec.loader.exec_module(module)
-    return module
 
 
 def test_status_records_a_commit_for_every_catalog():
