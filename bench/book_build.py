@@ -1,11 +1,15 @@
 """Benchmark: wall time to build the whole course book on this machine.
 
-Three figures, each a strict build (`jupyter-book build . -W -n --keep-going`)
-in a private copy of the tree, so nobody else's _build/ is touched:
+Figures for strict builds in a private copy of the tree, so nobody else's
+_build/ is touched. Bokmål is `jupyter-book build . -W -n --keep-going`; the
+nynorsk edition is `tools/i18n.py build --lang nn` (as `make book` runs them):
 
-1. cold: a fresh copy with no _build/ and no execution cache;
-2. no change: the same copy built again;
-3. one chapter edited: a blank line appended to chapters/vage.md, then built.
+1. cold, bokmål alone: a fresh copy with no _build/ and no execution cache;
+2. cold, nynorsk after it: the second edition (same execution cache), and the
+   ratio both editions / bokmål alone (target: at most 2);
+3. no change: both editions built again;
+4. one chapter edited: a sentence changed in chapters/vage.md, then both
+   editions built (target: at most 10 s).
 
 Prints a small table and writes JSON to bench/results/book_build-<time>.json.
 Usage: .venv/bin/python bench/book_build.py [--keep]
@@ -39,15 +43,21 @@ def copy_tree(dst: Path) -> None:
     shutil.copytree(ROOT, dst, ignore=ignore, symlinks=True)
 
 
-def build(src: Path, env: dict[str, str]) -> float:
-    exe = Path(sys.executable).parent / "jupyter-book"
+def build(src: Path, env: dict[str, str], edition: str = "nb") -> float:
+    if edition == "nb":
+        cmd = [str(Path(sys.executable).parent / "jupyter-book"), "build", ".", "-W", "-n", "--keep-going"]
+    else:
+        cmd = [sys.executable, "tools/i18n.py", "build", "--lang", edition]
     start = time.perf_counter()
-    proc = subprocess.run([str(exe), "build", ".", "-W", "-n", "--keep-going"], cwd=src, env=env,
-                          capture_output=True, text=True)
+    proc = subprocess.run(cmd, cwd=src, env=env, capture_output=True, text=True)
     seconds = time.perf_counter() - start
     if proc.returncode != 0:
-        sys.exit(f"Byggingen feilet i {src}:\n{(proc.stdout + proc.stderr)[-4000:]}")
+        sys.exit(f"Byggingen ({edition}) feilet i {src}:\n{(proc.stdout + proc.stderr)[-4000:]}")
     return seconds
+
+
+def both(src: Path, env: dict[str, str]) -> float:
+    return build(src, env, "nb") + build(src, env, "nn")
 
 
 def main() -> None:
@@ -65,22 +75,29 @@ def main() -> None:
     try:
         pages = len(list(src.glob("chapters/*.md")))
         cold = build(src, env)
-        unchanged = build(src, env)
-        with open(src / EDITED, "a", encoding="utf-8") as fh:
-            fh.write("\n")
-        edited = build(src, env)
+        cold_nn = build(src, env, "nn")
+        unchanged = both(src, env)
+        chapter = src / EDITED
+        text = chapter.read_text(encoding="utf-8")
+        changed = text.replace("De er\nvaner.", "De er\ngamle vaner.", 1)
+        chapter.write_text(changed if changed != text else text + "\nEn ny setning.\n", encoding="utf-8")
+        edited = both(src, env)
     finally:
         if not args.keep:
             shutil.rmtree(work, ignore_errors=True)
 
-    rows = [("kald bygging (ingen _build, ingen cache)", cold),
-            ("ny bygging uten endringer", unchanged),
-            (f"ny bygging etter endring i {EDITED}", edited)]
+    ratio = (cold + cold_nn) / cold
+    rows = [("kald bygging, bokmål alene (ingen _build, ingen cache)", cold),
+            ("kald bygging, nynorsk etter bokmål", cold_nn),
+            ("begge utgavene, kaldt", cold + cold_nn),
+            ("begge utgavene på nytt uten endringer", unchanged),
+            (f"begge utgavene etter endret setning i {EDITED}", edited)]
     width = max(len(r[0]) for r in rows)
     print(f"Byggetid for hele boka ({pages} kapitler), {os.cpu_count()} kjerner:")
     print(f"{'måling'.ljust(width)}  sekunder")
     for label, seconds in rows:
         print(f"{label.ljust(width)}  {seconds:8.1f}")
+    print(f"begge utgavene / bokmål alene: {ratio:.2f} (mål: høyst 2)")
 
     RESULTS.mkdir(parents=True, exist_ok=True)
     stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
@@ -90,8 +107,11 @@ def main() -> None:
         "when": stamp,
         "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform()},
         "chapters": pages,
-        "command": "jupyter-book build . -W -n --keep-going",
-        "seconds": {"cold": round(cold, 2), "no_change": round(unchanged, 2), "one_chapter_edited": round(edited, 2)},
+        "command": "jupyter-book build . -W -n --keep-going; tools/i18n.py build --lang nn",
+        "seconds": {"cold_nb": round(cold, 2), "cold_nn_after_nb": round(cold_nn, 2),
+                    "cold_both": round(cold + cold_nn, 2), "no_change_both": round(unchanged, 2),
+                    "one_chapter_edited_both": round(edited, 2)},
+        "ratio_both_to_nb": round(ratio, 2),
         "edited_file": EDITED,
     }, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     print(f"Skrev {out.relative_to(ROOT)}")
