@@ -9,7 +9,7 @@ PY := $(VENV)/bin/python
 STAMPS := .stamps
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: help start test venv vendor chromium postgres book serve course bench clean i18n i18n-status
+.PHONY: help start test venv vendor chromium postgres hunspell book serve course bench clean i18n i18n-status
 
 help:
 	@echo "make start  – installer, bygg boka og start boka, appene og JupyterLab"
@@ -45,6 +45,14 @@ postgres:
 	  echo "Installerer Debians postgresql for lagringstestene …"; \
 	  $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq postgresql >/dev/null; }
 
+# The spell check (tests/test_spelling.py) uses Debian's hunspell with hunspell-no: nb_NO
+# for the bokmål text, nn_NO for the nynorsk edition.
+hunspell:
+	@{ command -v hunspell >/dev/null 2>&1 && test -f /usr/share/hunspell/nb_NO.dic \
+	   && test -f /usr/share/hunspell/nn_NO.dic; } || { \
+	  echo "Installerer Debians hunspell og hunspell-no for stavekontrollen …"; \
+	  $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq hunspell hunspell-no >/dev/null; }
+
 # Both editions: bokmål in _build/html, nynorsk (from locale/nn) in _build/html/nn.
 book: venv vendor
 	$(VENV)/bin/jupyter-book build . -W -n --keep-going
@@ -66,7 +74,7 @@ course: venv
 start: venv vendor book course
 	$(PY) tools/serve.py
 
-test: venv vendor chromium postgres
+test: venv vendor chromium postgres hunspell
 	$(PY) -m pytest
 
 bench: venv vendor chromium

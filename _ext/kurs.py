@@ -57,7 +57,7 @@ def N_(text: str) -> str:
 
 LIVE_TEXT = N_("Åpne den levende versjonen av oppgaven")
 SELVTEST_LABEL = N_("Selvtest – teller ikke med i vurderingen")
-FOKUS_LABEL = "Fokus i dette kapitlet:"
+FOKUS_LABEL = "Fokus i dette kapittelet:"
 #: Texts of book_static/kurs.js, written into every page as ``window.kursTekst``.
 JS_TEXTS = {
     "velg": N_("Velg et svar først."),
@@ -122,7 +122,7 @@ def load_film(path: Path) -> dict:
         raise FilmDataError(f"{where}: filen må være en YAML-tabell med nøkler.")
     film: dict[str, Any] = {
         "tittel": _need_text(data, "tittel", where),
-        "utgiver": _need_text(data, "utgiver", where),
+        "vist_hos": _need_text(data, "vist_hos", where),
         "merknad": _need_text(data, "merknad", where),
     }
     if data.get("lenke") not in (None, ""):
@@ -296,10 +296,10 @@ class FilmBlokk(_KursDirective):
         aside += kurs_heading("", _("Film: "), title, ids=[head_id], classes=["kurs-filmblokk-tittel"])
 
         publisher = nodes.paragraph(classes=["kurs-filmblokk-utgiver"])
-        publisher += nodes.Text(_("Filmen er utgitt av {utgiver}.").format(utgiver=film["utgiver"]))
+        publisher += nodes.Text(_("Filmen er vist på {vist_hos}.").format(vist_hos=film["vist_hos"]))
         if film.get("lenke"):
             publisher += nodes.Text(" ")
-            publisher += nodes.reference("", _("Se filmen hos utgiveren"), refuri=film["lenke"])
+            publisher += nodes.reference("", _("Se filmen der"), refuri=film["lenke"])
         aside += publisher
         aside += self._text(film["merknad"], "kurs-filmblokk-merknad")
 
@@ -573,7 +573,7 @@ def _check_assets(app: Sphinx, pagename: str, templatename: str, context: dict, 
             if _is_external(str(url or "")) or _names_external_url(body):
                 logger.warning(
                     f"Siden {pagename} laster {url or 'et innebygd skript'} fra en annen maskin. "
-                    "Boka skal virke uten internett: legg fila i vendor/ (make vendor).",
+                    "Boken skal virke uten internett: legg fila i vendor/ (make vendor).",
                     type="kurs", subtype="offline",
                 )
 

@@ -171,7 +171,7 @@ def test_search_finds_chapters_by_their_own_text(site, browser):
     assert any("Kilder" in t for t in _search_titles(browser, site, "Porsanger"))
     # Snippets come from the chapter's own text: no film block, no print-only table of contents.
     for title, snippet in _search(browser, site, "våge"):
-        assert "Filmen er utgitt av" not in snippet and "Disse er med i filmen" not in snippet, (title, snippet)
+        assert "Filmen er vist på" not in snippet and "Disse er med i filmen" not in snippet, (title, snippet)
         assert "På denne siden" not in snippet, (title, snippet)
 
 
