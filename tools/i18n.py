@@ -312,7 +312,7 @@ def status_file(lang: str, root: Path = ROOT) -> Path:
 
 def read_status(lang: str, root: Path = ROOT) -> dict:
     path = status_file(lang, root)
-    return (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("katalogar", {}) if path.exists() else {}
+    return (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("kataloger", {}) if path.exists() else {}
 
 
 def stamp(lang: str, pot_dir: Path = POT_DIR, root: Path = ROOT) -> list[str]:
@@ -324,11 +324,11 @@ def stamp(lang: str, pot_dir: Path = POT_DIR, root: Path = ROOT) -> list[str]:
     done = []
     for s in states:
         if s.done:
-            recorded[s.domain] = {"commit": head, "dato": time.strftime("%Y-%m-%d"), "meldingar": s.total}
+            recorded[s.domain] = {"commit": head, "dato": time.strftime("%Y-%m-%d"), "meldinger": s.total}
             done.append(s.domain)
     header = ("# For each catalog: the commit of the bokmål source it was last brought fully in step\n"
               "# with (all entries translated, none fuzzy). Written by `tools/i18n.py stamp`.\n")
-    status_file(lang, root).write_text(header + yaml.safe_dump({"katalogar": dict(sorted(recorded.items()))},
+    status_file(lang, root).write_text(header + yaml.safe_dump({"kataloger": dict(sorted(recorded.items()))},
                                                                allow_unicode=True, sort_keys=False),
                                        encoding="utf-8")
     return done
