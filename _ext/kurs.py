@@ -461,7 +461,9 @@ class Selvtest(_KursDirective):
         here.add(test_id)
         seen[test_id] = self.env.docname
 
-        node = kurs_selvtest(kurs_id=test_id, riktig=[o["riktig"] for o in options], classes=["kurs-selvtest"])
+        # support_smartquotes=False: the texts are shown exactly as written, as before.
+        node = kurs_selvtest(kurs_id=test_id, riktig=[o["riktig"] for o in options], classes=["kurs-selvtest"],
+                             support_smartquotes=False)
         self.set_source_info(node)
         # The texts are child paragraphs with a source, so that the gettext builder
         # extracts them and a translated edition gets them translated; the HTML
