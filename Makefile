@@ -9,7 +9,7 @@ PY := $(VENV)/bin/python
 STAMPS := .stamps
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: help start test venv vendor chromium postgres hunspell book serve course bench clean i18n i18n-status
+.PHONY: help start test venv vendor chromium postgres hunspell book serve course bench clean i18n i18n-status i18n-draft
 
 help:
 	@echo "make start  – installer, bygg boka og start boka, appene og JupyterLab"
@@ -63,6 +63,14 @@ i18n: venv
 	$(PY) tools/i18n.py extract
 	$(PY) tools/i18n.py update --lang nn
 	-$(PY) tools/i18n.py status --lang nn
+
+# A machine draft (Apertium, Debian's apertium-nno-nob) for untranslated entries, marked
+# fuzzy: a translator reads and corrects every one. Neither the build nor the tests need it.
+i18n-draft: venv
+	@command -v apertium >/dev/null 2>&1 && test -f /usr/share/apertium/modes/nob-nno_e.mode || { \
+	  echo "Installerer Debians apertium-nno-nob for maskinutkast …"; \
+	  $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq apertium-nno-nob >/dev/null; }
+	$(PY) tools/i18n.py draft --lang nn
 
 i18n-status: venv
 	$(PY) tools/i18n.py extract
