@@ -638,6 +638,32 @@ def _add_js_texts(app: Sphinx, config=None) -> None:
     app.add_js_file(None, body=f"window.kursTekst = {json.dumps(texts, ensure_ascii=False)};", priority=400)
 
 
+def _translate_toc_captions(app: Sphinx, doctree: nodes.document) -> None:
+    """Translate the part captions of _toc.yml («De fem prinsippene» …) in a translated edition.
+
+    sphinx-external-toc inserts the toctrees after Sphinx's i18n transform, so
+    their captions (which the gettext builder does extract, into the root
+    chapter's catalog) would stay in bokmål in the sidebar. This runs before the
+    toctree collector reads them.
+    """
+    if not app.config.language or not app.config.locale_dirs:
+        return
+    from sphinx import addnodes
+    from sphinx.locale import init as init_locale
+    from sphinx.util.i18n import docname_to_domain
+
+    toctrees = [t for t in doctree.findall(addnodes.toctree) if t.get("caption")]
+    if not toctrees:
+        return
+    domain = docname_to_domain(app.env.docname, app.config.gettext_compact)
+    dirs = [str(Path(app.srcdir) / d) for d in app.config.locale_dirs]
+    catalog, found = init_locale(dirs, app.config.language, domain)
+    if not found:
+        return
+    for toctree in toctrees:
+        toctree["caption"] = catalog.gettext(toctree["caption"])
+
+
 def edition_links(editions: dict, language: str, pagename: str, suffix: str = ".html") -> list[dict]:
     """Links from one page to the same page in every other edition of the book.
 
@@ -770,6 +796,7 @@ def setup(app: Sphinx) -> dict:
     app.connect("config-inited", _add_catalogs)
     app.connect("config-inited", _add_js_texts)
     app.connect("html-page-context", _language_switch)
+    app.connect("doctree-read", _translate_toc_captions, priority=400)
     app.connect("env-purge-doc", _purge_doc)
     app.connect("env-merge-info", _merge_info)
     app.connect("html-page-context", _check_assets, priority=900)

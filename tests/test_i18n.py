@@ -128,6 +128,8 @@ def test_nynorsk_pages_show_the_extension_and_interface_in_nynorsk(built_book):
     assert "Sjølvtest – tel ikkje med i vurderinga" in vage
     assert "Eit team har alltid hatt personalmøte på tysdagar." in vage
     assert "Desse er med i filmen" in vage and "Disse er med i filmen" not in vage
+    # The part captions of _toc.yml in the sidebar.
+    assert "Dei fem prinsippa" in vage and "De fem prinsippene" not in vage
     assert "window.kursTekst" in vage and "Rett svar." in vage
     # Quotes keep their original (bokmål) form.
     assert "«Det er krav om å gjøre ting annerledes, raskere" in vage
