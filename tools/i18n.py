@@ -94,26 +94,34 @@ def _jupyter_book_cli(root: Path) -> dict:
             "nitpicky": True}
 
 
+def _build_sphinx(a: dict) -> int:
+    from jupyter_book.sphinx import build_sphinx
+
+    result = build_sphinx(a["src"], a["out"], doctreedir=a["doctrees"], path_config=a["src"] + "/_config.yml",
+                          noconfig=True, confoverrides=a["over"], builder=a["builder"],
+                          warningiserror=a["strict"], keep_going=a["strict"], quiet=a["quiet"],
+                          really_quiet=False)
+    return 1 if result else 0
+
+
 def run_sphinx(builder: str, outdir: Path, doctreedir: Path, overrides: dict, root: Path = ROOT,
-               strict: bool = True, quiet: bool = True) -> None:
-    """One Sphinx build with jupyter-book's generated config, in a fresh process."""
-    code = (
-        "import sys, json\n"
-        "from jupyter_book.sphinx import build_sphinx\n"
-        "a = json.loads(sys.argv[1])\n"
-        "r = build_sphinx(a['src'], a['out'], doctreedir=a['doctrees'], path_config=a['src'] + '/_config.yml',\n"
-        "                 noconfig=True,\n"
-        "                 confoverrides=a['over'], builder=a['builder'], warningiserror=a['strict'],\n"
-        "                 keep_going=a['strict'], quiet=a['quiet'], really_quiet=False)\n"
-        "sys.exit(1 if r else 0)\n"
-    )
+               strict: bool = True, quiet: bool = True, in_process: bool = False) -> None:
+    """One Sphinx build with jupyter-book's generated config.
+
+    By default in a fresh process (Sphinx keeps global state, such as its
+    translators, per process); the command line builds in its own process.
+    """
     import json
 
     args = {"src": str(root), "out": str(outdir), "doctrees": str(doctreedir),
             "over": {**_jupyter_book_cli(root), **overrides},
             "builder": builder, "strict": strict, "quiet": quiet}
-    proc = subprocess.run([sys.executable, "-c", code, json.dumps(args)], cwd=root)
-    if proc.returncode != 0:
+    if in_process:
+        code = _build_sphinx(args)
+    else:
+        code = subprocess.run([sys.executable, str(Path(__file__).resolve()), "_sphinx", json.dumps(args)],
+                              cwd=root).returncode
+    if code != 0:
         raise SystemExit(f"Sphinx-byggingen ({builder}) feilet. Se meldingene over.")
 
 
@@ -351,11 +359,11 @@ def print_status(lang: str, pot_dir: Path = POT_DIR, root: Path = ROOT) -> int:
 
 # ------------------------------------------------------------------------------- build
 
-def build(lang: str, root: Path = ROOT, strict: bool = True) -> Path:
+def build(lang: str, root: Path = ROOT, strict: bool = True, in_process: bool = False) -> Path:
     """Build one translated edition into _build/html/<lang>/ (the bokmål edition's root is _build/html)."""
     out = root / "_build" / "html" / lang
     run_sphinx("html", out, root / "_build" / f".doctrees-{lang}", sphinx_config_overrides("html", lang, root),
-               root=root, strict=strict)
+               root=root, strict=strict, in_process=in_process)
     return out
 
 
@@ -435,6 +443,11 @@ def draft(lang: str, root: Path = ROOT) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["_sphinx"]:  # internal: one Sphinx build in this process (see run_sphinx)
+        import json
+
+        return _build_sphinx(json.loads(argv[1]))
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("command", choices=["extract", "update", "status", "stamp", "build", "draft"])
     parser.add_argument("--lang", default="nn", choices=LANGUAGES)
@@ -450,7 +463,7 @@ def main(argv: list[str] | None = None) -> int:
     elif args.command == "stamp":
         print("Stemplet:", ", ".join(stamp(args.lang)) or "ingen (noe gjenstår)")
     elif args.command == "build":
-        print(f"Bygget: {build(args.lang).relative_to(ROOT)}")
+        print(f"Bygget: {build(args.lang, in_process=True).relative_to(ROOT)}")
     elif args.command == "draft":
         print(f"Maskinutkast (fuzzy) for {draft(args.lang)} meldinger.")
     return 0
