@@ -9,13 +9,15 @@ PY := $(VENV)/bin/python
 STAMPS := .stamps
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: help start test venv vendor chromium postgres hunspell sandkasse pango oidc-provider book serve course bench clean hub hub-deps
+.PHONY: help start test venv vendor chromium postgres hunspell sandkasse pango oidc-provider book serve course bench clean hub hub-deps i18n i18n-status i18n-draft
 
 help:
 	@echo "make start  – installer, bygg boka og start boka, appene og JupyterLab"
 	@echo "make test   – installer og kjør alle testene"
 	@echo "make bench  – mål byggetid, retting og app-respons (skriver tall)"
 	@echo "make hub    – kurshuben for mange: boka, appene, JupyterLab per deltaker og retting (som root)"
+	@echo "make i18n   – hent ut tekstene og oppdater de nynorske katalogene i locale/nn"
+	@echo "make i18n-status – vis hva som mangler eller er uklart (fuzzy) i nynorsk"
 
 $(STAMPS)/venv: pyproject.toml constraints.txt
 	@mkdir -p $(STAMPS)
@@ -98,8 +100,28 @@ pango:
 	  $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq libpango-1.0-0 libpangoft2-1.0-0 \
 	    libharfbuzz-subset0 >/dev/null; }
 
+# Both editions: bokmål in _build/html, nynorsk (from locale/nn) in _build/html/nn.
 book: venv vendor
 	$(VENV)/bin/jupyter-book build . -W -n --keep-going
+	$(PY) tools/i18n.py build --lang nn
+
+# Translators: bring locale/nn in step with the bokmål text (changed sentences become fuzzy).
+i18n: venv
+	$(PY) tools/i18n.py extract
+	$(PY) tools/i18n.py update --lang nn
+	-$(PY) tools/i18n.py status --lang nn
+
+# A machine draft (Apertium, Debian's apertium-nno-nob) for untranslated entries, marked
+# fuzzy: a translator reads and corrects every one. Neither the build nor the tests need it.
+i18n-draft: venv
+	@command -v apertium >/dev/null 2>&1 && test -f /usr/share/apertium/modes/nob-nno_e.mode || { \
+	  echo "Installerer Debians apertium-nno-nob for maskinutkast …"; \
+	  $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq apertium-nno-nob >/dev/null; }
+	$(PY) tools/i18n.py draft --lang nn
+
+i18n-status: venv
+	$(PY) tools/i18n.py extract
+	$(PY) tools/i18n.py status --lang nn
 
 course: venv sandkasse
 	$(PY) -m grading.cli --stille init
