@@ -610,6 +610,8 @@ def _collect_live_cells(app: Sphinx, doctree: nodes.document) -> None:
     """Mark the cells with a widget, and keep the page's code cells to run in the browser."""
     pages = _live_pages(app.env)
     pages.pop(app.env.docname, None)
+    if app.builder.format != "html":
+        return  # e.g. the gettext builder: it runs no notebooks, so no cell has a widget
     if next(iter(doctree.findall(kurs_live_start)), None) is None:
         return
     marked = 0
