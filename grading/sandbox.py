@@ -248,11 +248,12 @@ def sandbox_argv(source: str | None, kernel_dir: str, seccomp_fd: int = 9,
             args += ["--symlink", os.readlink(top), top]
         elif os.path.isdir(top):
             args += ["--ro-bind", top, top]
-    for d in _python_dirs(python):
-        args += ["--ro-bind", d, d]
     args += ["--proc", "/proc", "--dev", "/dev",
              "--size", str(WORK_BYTES), "--tmpfs", "/tmp",
              "--size", str(WORK_BYTES), "--tmpfs", WORKDIR]
+    # After the private /tmp: bwrap mounts in order, and a venv may live under /tmp (a CI clone).
+    for d in _python_dirs(python):
+        args += ["--ro-bind", d, d]
     if source and os.path.isdir(source):
         args += ["--ro-bind", source, SOURCE]
     args += ["--bind", kernel_dir, kernel_dir, "--chdir", "/tmp",
