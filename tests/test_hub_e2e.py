@@ -60,8 +60,12 @@ def test_scenario(hub, browser):
     per.goto(f"{hub.url}/services/retting/formgrader/gradebook/vage/vage")
     per.get_by_role("link", name="Submission #1").first.click()
     per.wait_for_load_state()
-    score = per.locator("input.score").first
-    score.wait_for()
+    try:
+        score = per.locator("input.score#vage-handlingsrom-1")
+        score.wait_for()
+    except Exception:
+        per.screenshot(path="/tmp/kd-per.png", full_page=True)
+        raise
     score.fill("3")
     score.press("Tab")
     per.wait_for_timeout(2000)
