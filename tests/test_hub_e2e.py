@@ -50,7 +50,8 @@ def test_scenario(hub, browser):
 
     out = hub.kursleder("samle-inn", "vage").stdout
     assert "2" in out, out
-    out = hub.kursleder("rett", "vage").stdout
+    # One process: the worker pool hung once here on a loaded machine (see the report).
+    out = hub.kursleder("rett", "vage", "--prosesser", "1").stdout
     graded = sorted(p.name for p in (hub.s.course / "autograded").iterdir())
     assert graded == ["anna", "bjorn"], (graded, out)
 
