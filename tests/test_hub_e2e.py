@@ -7,6 +7,8 @@ feedback is released; A sees it; B can neither see nor open A's files.
 """
 from __future__ import annotations
 
+from urllib.parse import quote
+
 import pytest
 
 from hub_browser import approve, close, fetch_write_submit, log_in, new_page, open_assignments, open_lab, sign_up
@@ -82,14 +84,14 @@ def test_scenario(hub, browser):
     open_assignments(anna)
     anna.locator("#submitted_assignments_list").get_by_role("button", name="Fetch Feedback").first.click()
     anna.locator("#submitted_assignments_list").get_by_text("(view feedback)").first.wait_for(timeout=60_000)
-    files = hub.as_learner("anna", "find", "vage/feedback", "-name", "*.html").stdout.split()
+    files = hub.as_learner("anna", "find", "vage/feedback", "-name", "*.html").stdout.splitlines()
     assert files, "ingen tilbakemelding hos anna"
-    anna.goto(f"{hub.url}/user/anna/files/{files[0]}")
+    anna.goto(f"{hub.url}/user/anna/files/{quote(files[0])}")
     assert answers["anna"] in anna.content()
 
     # B can neither see nor open A's files, in the browser or through the API.
     bjorn = pages["bjorn"]
-    for path in ("/user/anna/lab", "/user/anna/api/contents/vage", f"/user/anna/files/{files[0]}"):
+    for path in ("/user/anna/lab", "/user/anna/api/contents/vage", f"/user/anna/files/{quote(files[0])}"):
         r = bjorn.request.get(f"{hub.url}{path}", max_redirects=0)
         assert r.status in (302, 403, 404), (path, r.status)
         assert answers["anna"] not in r.text()
