@@ -90,8 +90,15 @@ else:
         "nbgrader.preprocessors.ClearHiddenTests",
         "grading.feedback.KursTilbakemelding",
     ]
-    c.HTMLExporter.template_name = "feedback"
-    c.HTMLExporter.extra_template_basedirs = [os.path.join(os.path.dirname(grading.__file__), "templates")]
+    # No HTMLExporter.template_name here: formgrader's grading view needs its own «formgrade»
+    # template (from its folder, listed second), and «Generate feedback» sets «feedback» itself,
+    # which our folder (listed first) provides.
+    import nbgrader
+
+    c.HTMLExporter.extra_template_basedirs = [
+        os.path.join(os.path.dirname(grading.__file__), "templates"),
+        os.path.join(os.path.dirname(nbgrader.__file__), "server_extensions", "formgrader", "templates"),
+    ]
 
 # Formgrader in JupyterLab: show times in Norwegian time.
 c.NbGraderAPI.timezone = "Europe/Oslo"

@@ -232,6 +232,14 @@ def run(args: argparse.Namespace) -> int:
             res = import_roster(course.root, args.fil, encoding=args.tegnsett,
                                 names_in_gradebook=not args.uten_navn)
             _out(res.summary())
+            from grading.hub_sync import HubSyncError, sync_from_env
+
+            try:  # on the hub: users and the group `deltakere` follow the file
+                synced = sync_from_env(res.added + res.updated + res.unchanged)
+            except HubSyncError as exc:
+                raise UserError(f"Deltakerlisten er importert, men huben ble ikke oppdatert: {exc}")
+            if synced:
+                _out(synced.summary())
             return 0
         df = load_roster(course.root)
         if df.empty:

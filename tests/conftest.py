@@ -70,3 +70,12 @@ def page(browser):
     yield p
     assert p.request_log.external == [], f"Eksterne forespørsler: {p.request_log.external}"
     context.close()
+
+
+@pytest.fixture(scope="session")
+def hub():
+    """One real course hub for the whole session (see hub_fixture.py): root only."""
+    from hub_fixture import running_hub
+
+    with running_hub() as h:
+        yield h

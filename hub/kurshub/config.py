@@ -81,6 +81,7 @@ def configure(c, s: HubSettings | None = None) -> None:
         "KURSLEDER_EXCHANGE": str(s.exchange),
         "LANG": "nb_NO.UTF-8",
         "PYTHONNOUSERSITE": "1",
+        "PATH": f"{VENV_BIN}:/usr/local/bin:/usr/bin:/bin",
     }
     c.Spawner.args = ["--ServerApp.ip=127.0.0.1"]
 

@@ -76,6 +76,29 @@ class KursLoginHandler(native_handlers.LoginHandler):
         self.finish(html)
 
 
+class KursChangePasswordHandler(native_handlers.ChangePasswordHandler):
+    @native_handlers.web.authenticated
+    async def post(self):
+        user = await self.get_current_user()
+        old = self.get_body_argument("old_password", strip=False)
+        new = self.get_body_argument("new_password", strip=False)
+        again = self.get_body_argument("new_password_confirmation", strip=False)
+        info = self.authenticator.get_user(user.name)
+        if info is None or not info.is_valid_password(old):
+            alert, message = "alert-danger", "Det nåværende passordet er feil. Prøv igjen."
+        elif new != again:
+            alert, message = "alert-danger", "De to nye passordene er ikke like. Prøv igjen."
+        elif self.authenticator.change_password(user.name, new):
+            alert, message = "alert-success", "Passordet er byttet."
+        else:
+            n = self.authenticator.minimum_password_length
+            alert, message = "alert-danger", (f"Det nye passordet må ha minst {n} tegn og kan ikke være "
+                                              "et vanlig passord. Prøv et annet.")
+        html = await self.render_template("change-password.html", user_name=user.name,
+                                          result_message=message, alert=alert)
+        self.finish(html)
+
+
 class KursAuthenticator(NativeAuthenticator):
     """NativeAuthenticator for the course: sign-up and login only for the roster."""
 
@@ -112,7 +135,8 @@ class KursAuthenticator(NativeAuthenticator):
 
     def get_handlers(self, app):
         replaced = {native_handlers.LoginHandler: KursLoginHandler,
-                    native_handlers.SignUpHandler: KursSignUpHandler}
+                    native_handlers.SignUpHandler: KursSignUpHandler,
+                    native_handlers.ChangePasswordHandler: KursChangePasswordHandler}
         return [(route, replaced.get(handler, handler)) for route, handler in super().get_handlers(app)]
 
 

@@ -142,3 +142,14 @@ def prepare(s: HubSettings, *, init_course: bool = True) -> Prepared:
         if res.returncode != 0:
             raise SystemExit(f"Klarte ikke å gjøre kurset klart:\n{res.stdout}{res.stderr}")
     return Prepared(one_time_passwords=_bootstrap_leaders(s))
+
+
+def main() -> None:
+    """Prepare from the environment; print the course leaders' one-time passwords as JSON."""
+    from .settings import from_env
+
+    print(json.dumps(prepare(from_env()).one_time_passwords))
+
+
+if __name__ == "__main__":
+    main()

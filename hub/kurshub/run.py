@@ -24,8 +24,10 @@ CHP = HUB_FOLDER / "node_modules" / ".bin" / "configurable-http-proxy"
 class HubProcesses:
     """The proxy and the hub of one course hub; used by `make hub`, the tests and the benchmark."""
 
-    def __init__(self, s: HubSettings, *, log_dir: Path | None = None, extra_env: dict[str, str] | None = None):
+    def __init__(self, s: HubSettings, *, log_dir: Path | None = None, extra_env: dict[str, str] | None = None,
+                 python: str | None = None):
         self.s = s
+        self.python = python or sys.executable
         self.proxy_api_port = free_port()
         self.hub_api_port = free_port()
         self.token = secrets.token_hex(32)
@@ -75,7 +77,7 @@ class HubProcesses:
     def start_hub(self) -> None:
         with self._log("hub") as log:
             self.hub = subprocess.Popen(
-                [sys.executable, "-m", "jupyterhub", "-f", str(HUB_FOLDER / "jupyterhub_config.py")],
+                [self.python, "-m", "jupyterhub", "-f", str(HUB_FOLDER / "jupyterhub_config.py")],
                 cwd=self.s.hub_data, env=self.env(), stdout=log, stderr=subprocess.STDOUT,
                 start_new_session=True)
         self._wait(f"{self.url}/hub/api/", self.hub, "huben")

@@ -6,3 +6,5 @@ c = get_config()  # noqa: F821 (provided by traitlets)
 c.CourseDirectory.course_id = "nyskapende-arbeidsgivere"
 c.Exchange.root = os.environ["KURSLEDER_EXCHANGE"]
 c.Exchange.path_includes_course = False
+# Submissions carry the hub name (the roster id), not the Unix name (prefix + id).
+c.CourseDirectory.student_id = os.environ["JUPYTERHUB_USER"]

@@ -1,0 +1,89 @@
+"""Browser steps on the course hub (Playwright + Debian Chromium): sign up, approve, log in, JupyterLab."""
+from __future__ import annotations
+
+import re
+
+from browser import watch_requests
+
+
+def new_page(browser, hub):
+    context = browser.new_context(viewport={"width": 1300, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(90_000)
+    page.request_log = watch_requests(page)
+    return page
+
+
+def close(page) -> None:
+    assert page.request_log.external == [], f"Eksterne forespørsler: {page.request_log.external}"
+    page.context.close()
+
+
+def sign_up(page, hub, name: str, password: str) -> str:
+    page.goto(f"{hub.url}/hub/signup")
+    page.get_by_label("Brukernavn").fill(name)
+    page.get_by_label("Passord", exact=True).fill(password)
+    page.get_by_label("Skriv passordet en gang til").fill(password)
+    page.get_by_role("button", name="Lag konto").click()
+    return page.locator("#svar").inner_text()
+
+
+def log_in(page, hub, name: str, password: str) -> None:
+    page.goto(f"{hub.url}/hub/login")
+    page.get_by_label("Brukernavn").fill(name)
+    page.get_by_label("Passord").fill(password)
+    page.get_by_role("button", name="Logg inn").click()
+    page.wait_for_load_state()
+
+
+def approve(page, hub, name: str) -> None:
+    page.goto(f"{hub.url}/hub/authorize")
+    page.get_by_role("link", name=f"Godkjenn {name}", exact=True).click()
+    page.wait_for_load_state()
+    assert page.locator(f"tr[id='{name}']").inner_text().find("Godkjent") >= 0
+
+
+def open_lab(page, hub, name: str) -> None:
+    """From the hub's home page: start JupyterLab and wait until it is ready."""
+    page.goto(f"{hub.url}/hub/home")
+    page.locator("#start").click()
+    page.wait_for_url(re.compile(rf"/user/{re.escape(name)}/lab"), timeout=180_000)
+    page.locator("#jp-main-dock-panel").wait_for(timeout=180_000)
+
+
+def open_assignments(page) -> None:
+    """nbgrader's «Assignments» list (menu Nbgrader → Assignment List, nbgrader's own English text)."""
+    page.get_by_text("Nbgrader", exact=True).first.click()
+    page.get_by_text("Assignment List", exact=True).first.click()
+    page.locator("#released_assignments_list, .assignment-list").first.wait_for()
+
+
+def fetch_write_submit(page, hub, name: str, answer: str, *, fetch: bool = True) -> None:
+    """The learner's way in the book: «Assignments», «Fetch», write in the notebook, «Submit»."""
+    if fetch:
+        open_assignments(page)
+        released = page.locator("#released_assignments_list")
+        released.get_by_text("vage").wait_for()
+        released.get_by_role("button", name="Fetch").click()
+        page.locator("#fetched_assignments_list").get_by_text("vage").first.wait_for()
+    page.goto(f"{hub.url}/user/{name}/lab/tree/vage/vage.ipynb")
+    cell = page.locator(".jp-MarkdownCell").filter(has=page.get_by_text("SKRIV SVARET DITT HER", exact=True)).first
+    cell.wait_for(timeout=120_000)
+    try:
+        cell.dblclick()
+        editor = cell.locator(".cm-content")
+        editor.wait_for()
+        editor.click()
+        page.keyboard.press("Control+A")
+        page.keyboard.insert_text(answer)
+        page.keyboard.press("Shift+Enter")
+        page.keyboard.press("Control+S")
+        page.locator(".jp-MarkdownCell", has_text=answer).first.wait_for()
+    except Exception:
+        page.screenshot(path=f"/tmp/kd-{name}-skriv.png")
+        raise
+    page.wait_for_timeout(1500)  # the save request
+    open_assignments(page)
+    fetched = page.locator("#fetched_assignments_list")
+    fetched.get_by_role("button", name="Submit").first.click()
+    page.locator("#submitted_assignments_list").get_by_text("vage").first.wait_for(timeout=120_000)
