@@ -45,6 +45,19 @@ def course_id(course_dir: Path | str) -> str:
     return value if isinstance(value, str) and value else DEFAULT_COURSE_ID
 
 
+def read_timestamp(path: Path):
+    """The time in an nbgrader ``timestamp.txt`` (aware, UTC), or None if missing or unreadable."""
+    from nbgrader.utils import parse_utc
+
+    if not path.exists():
+        return None
+    try:
+        text = path.read_text(encoding="utf-8").strip()
+        return parse_utc(text) if text else None
+    except Exception:  # unreadable timestamp: treat as unknown
+        return None
+
+
 #: Seconds to wait for a gradebook locked by another program (e.g. Formgrader) before
 #: giving up with «database is locked» (SQLite's default is only 5).
 GRADEBOOK_LOCK_WAIT_S = 30

@@ -36,6 +36,7 @@ import json
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from fellesregler.formatering import oslo_tid as fmt_time
 from grading.paths import layout
 
 # kind -> (Norwegian title, severity)
@@ -260,18 +261,6 @@ def inspect_notebook(data: bytes, released: dict, *, student: str = "", assignme
 # --------------------------------------------------------------------------
 # Course-level scan
 # --------------------------------------------------------------------------
-def _read_timestamp(path: Path) -> dt.datetime | None:
-    from nbgrader.utils import parse_utc
-
-    if not path.exists():
-        return None
-    try:
-        text = path.read_text().strip()
-        return parse_utc(text) if text else None
-    except Exception:
-        return None
-
-
 def _duedate(course_dir: Path, assignment: str) -> dt.datetime | None:
     from nbgrader.api import MissingEntry
 
@@ -285,17 +274,6 @@ def _duedate(course_dir: Path, assignment: str) -> dt.datetime | None:
             return gb.find_assignment(assignment).duedate
         except MissingEntry:
             return None
-
-
-def fmt_time(value: dt.datetime | None) -> str:
-    """UTC naive/aware datetime -> Norwegian local time text."""
-    if value is None:
-        return ""
-    from zoneinfo import ZoneInfo
-
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=dt.timezone.utc)
-    return value.astimezone(ZoneInfo("Europe/Oslo")).strftime("%d.%m.%Y kl. %H:%M")
 
 
 def _fmt_delay(seconds: float) -> str:
@@ -329,6 +307,7 @@ def scan(course_dir: Path | str, assignment: str, students: list[str] | None = N
     Looks at ``submitted/*/<assignment>/`` (compared with ``release/``), the
     roster, the due date, the collection log and, if given, autograde failures.
     """
+    from grading._nbgrader import read_timestamp
     from grading.roster import load_roster
 
     lay = layout(course_dir)
@@ -367,7 +346,7 @@ def scan(course_dir: Path | str, assignment: str, students: list[str] | None = N
                 found.append(Anomaly(student, assignment, "ukjent_notatbok",
                                      f"Notatboken «{extra.name}» hører ikke til oppgaven.",
                                      "Den er ikke rettet.", file=str(extra.relative_to(lay.root))))
-        ts = _read_timestamp(sdir / "timestamp.txt")
+        ts = read_timestamp(sdir / "timestamp.txt")
         if due is not None and ts is not None:
             ts_naive = ts.replace(tzinfo=None) if ts.tzinfo else ts
             late = (ts_naive - due).total_seconds()
@@ -430,7 +409,7 @@ def _sorted(items: list[Anomaly]) -> list[Anomaly]:
 def write_report(course_dir: Path | str, assignment: str, anomalies: list[Anomaly],
                  out_dir: Path | str | None = None) -> dict[str, Path]:
     """Write ``avvik-<assignment>.html`` and ``.csv``; returns {'html': …, 'csv': …}."""
-    from grading.reports import _csv_safe
+    from fellesregler.escaping import csv_safe as _csv_safe
     from grading.roster import load_roster
 
     lay = layout(course_dir)

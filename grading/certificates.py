@@ -30,9 +30,9 @@ import unicodedata
 import warnings
 from pathlib import Path
 
+from fellesregler.formatering import COURSE_NAME
 from grading.paths import layout
 
-COURSE_NAME = "Nyskapende arbeidsgivere"
 
 
 def safe_filename_part(text: str, max_len: int = 40) -> str:
@@ -126,7 +126,7 @@ def render_certificate(path: Path, name: str, modules: list[str], date: dt.date,
     from fpdf.enums import Align, XPos, YPos
 
     from grading.guide import new_pdf
-    from grading.reports import norwegian_date
+    from fellesregler.formatering import norsk_dato as norwegian_date
 
     pdf = new_pdf(f"Kursbevis – {name} – {COURSE_NAME}", f"Kursbevis for {name}",
                   author=issuer or COURSE_NAME)

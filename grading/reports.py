@@ -13,7 +13,8 @@ Rules, used the same way everywhere (reports and kursbevis):
 
 Privacy: per-learner files are for the course leader only. Unit figures
 (completion rate, mean score) are shown only for units with at least
-``min_group`` learners (default 5); a smaller unit is listed with the text
+``min_group`` learners (default: the minimum of :mod:`fellesregler.personvern`,
+read from ``data/egenvurdering.yaml``); a smaller unit is listed with the text
 «for få deltakere til å vise tall (under 5)» and no numbers at all. A mean
 score is also held back when fewer than ``min_group`` learners in the unit
 have a graded submission, so one person's score can never be read off. The
@@ -37,9 +38,12 @@ from pathlib import Path
 
 import pandas as pd
 
-from grading.paths import ASSIGNMENTS, layout
+from fellesregler.escaping import csv_safe
+from fellesregler.formatering import COURSE_NAME, desimaltall, norsk_dato, prosent
+from fellesregler.personvern import SUBTRACTION_TEXT, Personvernregel, for_faa_tekst, regel
+from fellesregler.sanitise import harden_html, jinja_env
+from grading.paths import ASSIGNMENTS, TEMPLATES, layout
 
-COURSE_NAME = "Nyskapende arbeidsgivere"
 WHOLE_COURSE = "Hele kurset"
 NOT_IN_ROSTER = "(ikke i deltakerlisten)"
 
@@ -52,23 +56,6 @@ STATUS_DONE = "Fullført"
 RESULT_COLUMNS = ["id", "navn", "enhet", "assignment", "title", "submitted", "late",
                   "seconds_late", "timestamp", "score", "max_score", "needs_manual_grade",
                   "completed", "status"]
-
-MONTHS = ("januar", "februar", "mars", "april", "mai", "juni", "juli", "august", "september",
-          "oktober", "november", "desember")
-
-
-def norwegian_date(day: dt.date) -> str:
-    """28. november 2026"""
-    return f"{day.day}. {MONTHS[day.month - 1]} {day.year}"
-
-
-def too_few_text(min_group: int) -> str:
-    return f"for få deltakere til å vise tall (under {min_group})"
-
-
-#: Note on a unit hidden only so that a small unit cannot be worked out by subtraction.
-SUBTRACTION_TEXT = "skjult for å hindre at små enheter kan regnes ut"
-
 
 def is_completed(submitted: bool, needs_manual_grade: bool, score: float | None) -> bool:
     """The one completion rule: submitted, fully graded, and more than 0 points."""
@@ -100,18 +87,6 @@ def course_assignments(course_dir: Path | str) -> list[str]:
     return sorted(names, key=lambda n: (order.get(n, len(order)), n))
 
 
-def _timestamp_from_folder(folder: Path):
-    from nbgrader.utils import parse_utc
-
-    stamp = folder / "timestamp.txt"
-    if not stamp.exists():
-        return None
-    try:
-        return parse_utc(stamp.read_text(encoding="utf-8").strip())
-    except Exception:  # unreadable timestamp: treat as unknown
-        return None
-
-
 def collect_results(course_dir: Path, *, roster: pd.DataFrame | None = None) -> pd.DataFrame:
     """One row per learner × assignment, from the gradebook, joined with the roster.
 
@@ -124,7 +99,7 @@ def collect_results(course_dir: Path, *, roster: pd.DataFrame | None = None) -> 
     from nbgrader.api import SubmittedAssignment
     from nbgrader.utils import parse_utc
 
-    from grading._nbgrader import gradebook
+    from grading._nbgrader import gradebook, read_timestamp
     from grading.guide import assignment_title
     from grading.roster import load_roster
 
@@ -179,7 +154,7 @@ def collect_results(course_dir: Path, *, roster: pd.DataFrame | None = None) -> 
             else:
                 folder = lay.submitted_dir(learner_id, a)
                 waiting = folder.is_dir() and any(folder.glob("*.ipynb"))
-                stamp = _timestamp_from_folder(folder) if waiting else None
+                stamp = read_timestamp(folder / "timestamp.txt") if waiting else None
                 due = duedates.get(a)
                 late_s = 0.0
                 if stamp is not None and due is not None:
@@ -204,11 +179,12 @@ def collect_results(course_dir: Path, *, roster: pd.DataFrame | None = None) -> 
 # ---------------------------------------------------------------------------
 # Aggregates (privacy rule enforced here, where the data is read)
 # ---------------------------------------------------------------------------
-def _group_stats(group: pd.DataFrame, assignments: list[str], min_group: int) -> dict:
+def _group_stats(group: pd.DataFrame, assignments: list[str], rule: Personvernregel) -> dict:
+    min_group = rule.minimum
     n = group["id"].nunique()
-    stats: dict = {"n": n, "shown": n >= min_group, "per_assignment": {}, "note": ""}
+    stats: dict = {"n": n, "shown": rule.vises(n), "per_assignment": {}, "note": ""}
     if not stats["shown"]:
-        stats["note"] = too_few_text(min_group)
+        stats["note"] = for_faa_tekst(min_group)
         return stats
     per_learner = group.groupby("id")["completed"].all()
     stats["all_done_pct"] = round(100.0 * per_learner.sum() / n, 1)
@@ -217,7 +193,7 @@ def _group_stats(group: pd.DataFrame, assignments: list[str], min_group: int) ->
         rows = group[group["assignment"] == a]
         done = int(rows["completed"].sum())
         graded = rows[rows["submitted"] & ~rows["needs_manual_grade"] & rows["score"].notna()]
-        mean = round(float(graded["score"].mean()), 2) if len(graded) >= min_group else None
+        mean = round(float(graded["score"].mean()), 2) if rule.vises(len(graded)) else None
         if mean is None and len(graded) > 0:
             held_back = True
         stats["per_assignment"][a] = {
@@ -234,46 +210,35 @@ def _hide(stats: dict, note: str) -> dict:
     return {"n": stats["n"], "shown": False, "per_assignment": {}, "note": note}
 
 
-def secondary_suppression(total: int, sizes: dict[str, int], min_group: int = 5) -> set[str]:
-    """Units to hide as well, so no group under ``min_group`` follows by subtraction.
-
-    ``total`` is the whole course (shown when ``total >= min_group``) and
-    ``sizes`` the learners per unit (a unit is shown when it has at least
-    ``min_group``). If the total minus the shown units leaves 1 to
-    ``min_group`` − 1 learners, the smallest shown unit (ties: first in
-    Norwegian alphabetical order) is hidden too: the remainder then holds at
-    least ``min_group`` + 1. Returns the names to hide besides the small units.
-    """
-    if total < min_group:
-        return set()  # the total is hidden itself: nothing to subtract from
-    shown = [u for u, n in sizes.items() if n >= min_group]
-    rest = total - sum(sizes[u] for u in shown)
-    if not 0 < rest < min_group or not shown:
-        return set()
-    smallest = min(shown, key=lambda u: (sizes[u], _norwegian_sort_key(u), u))
-    return {smallest}
+def _rule(min_group: int | None) -> Personvernregel:
+    """The course's privacy rule, or the same rule with another minimum (``--min-gruppe``)."""
+    base = regel()
+    if min_group is None:
+        return base
+    if min_group < 1:
+        raise ValueError("min_group må være minst 1")
+    return Personvernregel(minimum=min_group, lagringsdager=base.lagringsdager)
 
 
-def suppressed_groups(results: pd.DataFrame, min_group: int = 5) -> list[tuple[str, dict]]:
+def suppressed_groups(results: pd.DataFrame, min_group: int | None = None) -> list[tuple[str, dict]]:
     """Figures of the whole course (first) and each unit, with every privacy rule applied.
 
     The one data path behind :func:`unit_summary`, :func:`assignment_summary`
     and so every report (CSV, Excel, HTML). A hidden group keeps only its note.
     """
-    if min_group < 1:
-        raise ValueError("min_group må være minst 1")
+    rule = _rule(min_group)
     assignments = list(dict.fromkeys(results["assignment"])) if not results.empty else []
     units = sorted(results["enhet"].unique(), key=_norwegian_sort_key) if not results.empty else []
     groups = [(WHOLE_COURSE, results)] + [(u, results[results["enhet"] == u]) for u in units]
-    stats = [(name, _group_stats(group, assignments, min_group)) for name, group in groups]
+    stats = [(name, _group_stats(group, assignments, rule)) for name, group in groups]
     total = stats[0][1]["n"]
     sizes = {name: st["n"] for name, st in stats[1:]}
-    extra = secondary_suppression(total, sizes, min_group)
+    extra = rule.sekundaer_skjuling(total, sizes, _norwegian_sort_key)
     return [(name, _hide(st, SUBTRACTION_TEXT) if i and name in extra else st)
             for i, (name, st) in enumerate(stats)]
 
 
-def unit_summary(results: pd.DataFrame, min_group: int = 5) -> pd.DataFrame:
+def unit_summary(results: pd.DataFrame, min_group: int | None = None) -> pd.DataFrame:
     """Per-unit table (first row: the whole course), with display headers.
 
     Units with fewer than ``min_group`` learners get only their name and the
@@ -307,7 +272,7 @@ def unit_summary(results: pd.DataFrame, min_group: int = 5) -> pd.DataFrame:
     return out
 
 
-def assignment_summary(results: pd.DataFrame, min_group: int = 5) -> pd.DataFrame:
+def assignment_summary(results: pd.DataFrame, min_group: int | None = None) -> pd.DataFrame:
     """Whole-course figures per assignment (empty when the «Hele kurset» row is hidden)."""
     if results.empty:
         return pd.DataFrame(columns=["assignment", "title", "done_pct", "mean", "max"])
@@ -373,22 +338,12 @@ def learner_overview_table(results: pd.DataFrame) -> pd.DataFrame:
 # ---------------------------------------------------------------------------
 # Writers
 # ---------------------------------------------------------------------------
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _csv_safe(value):
-    """Neutralise spreadsheet formulas in text (CSV injection): prefix with '."""
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
-    return value
-
-
 def _write_csv(df: pd.DataFrame, path: Path) -> Path:
     safe = df.copy()
     for col in safe.columns:
         if safe[col].dtype == object or pd.api.types.is_string_dtype(safe[col]):
-            safe[col] = safe[col].map(_csv_safe)
-    safe.columns = [_csv_safe(c) for c in safe.columns]
+            safe[col] = safe[col].map(csv_safe)
+    safe.columns = [csv_safe(c) for c in safe.columns]
     # Semicolon and decimal comma: what Norwegian Excel opens without a wizard.
     safe.to_csv(path, sep=";", decimal=",", index=False, encoding="utf-8-sig")
     return path
@@ -438,11 +393,11 @@ def _xl_sheet(wb, title: str, df: pd.DataFrame, formats: dict[str, str] | None =
 def _about_rows(min_group: int, today: dt.date) -> list[tuple[str, str]]:
     return [
         ("Kurs", COURSE_NAME),
-        ("Laget", norwegian_date(today)),
+        ("Laget", norsk_dato(today)),
         ("Fullført betyr", "Levert, ferdig vurdert (ingen celler venter på manuell vurdering) "
                            "og mer enn 0 poeng."),
         ("Enheter", f"Tall per enhet vises bare for enheter med minst {min_group} deltakere. "
-                    f"Mindre enheter står med teksten «{too_few_text(min_group)}». Hvis «{WHOLE_COURSE}» "
+                    f"Mindre enheter står med teksten «{for_faa_tekst(min_group)}». Hvis «{WHOLE_COURSE}» "
                     f"minus enhetene som vises ville gitt tallene for færre enn {min_group} personer, "
                     f"er også den minste enheten skjult, med teksten «{SUBTRACTION_TEXT}»."),
         ("Snittpoeng", f"Gjennomsnitt for dem som er vurdert, og bare når minst {min_group} "
@@ -494,7 +449,7 @@ def _bar_chart_png(labels: list[str], values: list[float], xlabel: str) -> str:
     ax.set_xlim(0, 100)
     ax.set_xlabel(xlabel)
     for pos, value in zip(positions, values):
-        text = f"{value:.1f}".replace(".", ",") + " %"
+        text = prosent(value)
         inside = value > 80
         ax.text(value - 1 if inside else value + 1, pos, text, va="center",
                 ha="right" if inside else "left", color="white" if inside else "#1a1a1a")
@@ -505,20 +460,8 @@ def _bar_chart_png(labels: list[str], values: list[float], xlabel: str) -> str:
     return base64.b64encode(buf.getvalue()).decode("ascii")
 
 
-def _fmt_num(value, decimals: int = 1, strip: bool = False) -> str:
-    """Norwegian number text: 66.7 -> '66,7'; with strip, 3.0 -> '3'."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return ""
-    text = f"{float(value):.{decimals}f}"
-    if strip and "." in text:
-        text = text.rstrip("0").rstrip(".")
-    return text.replace(".", ",")
-
-
 def _write_html(path: Path, results: pd.DataFrame, units: pd.DataFrame, min_group: int,
                 today: dt.date) -> Path:
-    from grading.feedback import _jinja_env, harden_html
-
     per_assignment = assignment_summary(results, min_group)
     course_chart = None
     if not per_assignment.empty:
@@ -532,9 +475,9 @@ def _write_html(path: Path, results: pd.DataFrame, units: pd.DataFrame, min_grou
                                     list(shown_units["Fullført hele kurset (%)"]),
                                     "Andel som har fullført hele kurset (%)")
     assignment_rows = [
-        {"tittel": r["title"], "pct": _fmt_num(r["done_pct"]),
-         "snitt": _fmt_num(r["mean"], 2, strip=True),
-         "maks": _fmt_num(r["max"], 2, strip=True)}
+        {"tittel": r["title"], "pct": desimaltall(r["done_pct"]),
+         "snitt": desimaltall(r["mean"], 2, strip=True),
+         "maks": desimaltall(r["max"], 2, strip=True)}
         for _, r in per_assignment.iterrows()
     ]
     titles = list(dict.fromkeys(results["title"])) if not results.empty else []
@@ -544,16 +487,16 @@ def _write_html(path: Path, results: pd.DataFrame, units: pd.DataFrame, min_grou
         unit_rows.append({
             "navn": r["Enhet"],
             "vist": shown,
-            "n": _fmt_num(r["Antall deltakere"], 0),
-            "alle": _fmt_num(r["Fullført hele kurset (%)"]),
-            "per": [_fmt_num(r[f"{t}: fullført (%)"]) for t in titles],
+            "n": desimaltall(r["Antall deltakere"], 0),
+            "alle": desimaltall(r["Fullført hele kurset (%)"]),
+            "per": [desimaltall(r[f"{t}: fullført (%)"]) for t in titles],
             "merknad": r["Merknad"],
         })
-    html = _jinja_env().get_template("fullforing.html.j2").render(
+    html = jinja_env(TEMPLATES).get_template("fullforing.html.j2").render(
         kurs=COURSE_NAME,
-        dato=norwegian_date(today),
+        dato=norsk_dato(today),
         min_gruppe=min_group,
-        for_faa=too_few_text(min_group),
+        for_faa=for_faa_tekst(min_group),
         hele_kurset=WHOLE_COURSE,
         regnes_ut=SUBTRACTION_TEXT,
         kurs_vist=not per_assignment.empty,
@@ -562,14 +505,14 @@ def _write_html(path: Path, results: pd.DataFrame, units: pd.DataFrame, min_grou
         titler=titles,
         enheter=unit_rows,
         enhetsfigur=unit_chart,
-        vist_enheter=[{"navn": r["Enhet"], "pct": _fmt_num(r["Fullført hele kurset (%)"])}
+        vist_enheter=[{"navn": r["Enhet"], "pct": desimaltall(r["Fullført hele kurset (%)"])}
                       for _, r in shown_units.iterrows()],
     )
     path.write_text(harden_html(html, f"Fullføring – {COURSE_NAME}"), encoding="utf-8")
     return path
 
 
-def write_reports(course_dir: Path, out_dir: Path, min_group: int = 5, *,
+def write_reports(course_dir: Path, out_dir: Path, min_group: int | None = None, *,
                   today: dt.date | None = None, roster: pd.DataFrame | None = None
                   ) -> dict[str, Path]:
     """Write the course leader's reports to ``out_dir`` and return their paths.
@@ -585,6 +528,7 @@ def write_reports(course_dir: Path, out_dir: Path, min_group: int = 5, *,
     results = collect_results(course_dir, roster=roster)
     long = learner_results_table(results)
     overview = learner_overview_table(results)
+    min_group = _rule(min_group).minimum
     units = unit_summary(results, min_group)
     paths = {
         "resultater_csv": _write_csv(long, out_dir / "resultater.csv"),
