@@ -251,7 +251,6 @@ class NbgraderError(RuntimeError):
 # Autograde preprocessors (configured in exercises/nbgrader_config.py)
 # --------------------------------------------------------------------------
 from nbgrader.preprocessors import NbGraderPreprocessor, OverwriteCells  # noqa: E402
-from nbgrader import utils as _nbutils  # noqa: E402
 
 
 def _release_notebook_for(pp, resources) -> "NotebookNode | None":  # noqa: F821

@@ -33,7 +33,7 @@ import csv
 import datetime as dt
 import html
 import json
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from fellesregler.formatering import oslo_tid as fmt_time
@@ -138,7 +138,7 @@ def inspect_notebook(data: bytes, released: dict, *, student: str = "", assignme
 
     try:
         text = data.decode("utf-8")
-        nb = json.loads(text)
+        json.loads(text)
     except UnicodeDecodeError:
         add("ugyldig_notatbok", "Filen er ikke tekst i UTF-8, så den kan ikke leses som en notatbok.",
             "Innleveringen kan ikke rettes automatisk. Originalen er tatt vare på i arkivet.")

@@ -5,7 +5,6 @@ Run ``kursleder --hjelp`` or ``kursleder <kommando> -h``.
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import logging
 import os
 import sys

@@ -18,8 +18,10 @@ from .._common import InputError, esc, feedback_html
 from . import views
 from ._storeview import StoreView
 from .instrument import Instrument, load_instrument
-from .scoring import change, score, weakest
-from .store import Store, StorageError, normalise_key
+from .scoring import change, weakest
+from .codes import normalise_key
+from .errors import StorageError
+from .store import Store
 
 NOT_ANSWERED = ""
 DONT_KNOW = "vet_ikke"
