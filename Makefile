@@ -53,6 +53,7 @@ start: venv vendor book course
 	$(PY) tools/serve.py
 
 test: venv vendor chromium postgres
+	$(VENV)/bin/ruff check .
 	$(PY) -m pytest
 
 bench: venv vendor chromium

@@ -6,8 +6,10 @@ The modules are those of the packages ``fellesregler``, ``grading``, ``widgets``
 from __future__ import annotations
 
 import ast
+import re
 import subprocess
 import sys
+import tomllib
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -151,3 +153,54 @@ def test_no_import_cycles():
 def test_grading_feature_modules_do_not_import_the_cli(feature):
     """Shared helpers → the nbgrader adapter → feature modules → the CLI, never back."""
     assert "grading.cli" not in _edges(feature)
+
+
+def _normalise_dist(name: str) -> str:
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def test_pyproject_declares_every_library_imported_directly():
+    """A library our code imports must be in pyproject.toml, not only come along with another package."""
+    from importlib.metadata import packages_distributions
+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    wanted = project["dependencies"] + [d for group in project["optional-dependencies"].values() for d in group]
+    declared = {_normalise_dist(re.split(r"[<>=!~\[;\s]", d, maxsplit=1)[0]) for d in wanted}
+    local = {p.stem for folder in ("tests", "_ext", "bench") for p in (ROOT / folder).glob("*.py")}
+    local |= set(PACKAGES)
+    imported: dict[str, str] = {}
+    for folder in (*PACKAGES, "tests", "bench", "_ext"):
+        for path in sorted((ROOT / folder).rglob("*.py")):
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+                if isinstance(node, ast.Import):
+                    names = [a.name for a in node.names]
+                elif isinstance(node, ast.ImportFrom) and not node.level and node.module:
+                    names = [node.module]
+                else:
+                    continue
+                for name in names:
+                    top = name.split(".")[0]
+                    if top not in sys.stdlib_module_names and top not in local:
+                        imported.setdefault(top, str(path.relative_to(ROOT)))
+    dists = packages_distributions()
+    missing = {top: where for top, where in imported.items()
+               if not any(_normalise_dist(d) in declared for d in dists.get(top, [top]))}
+    assert missing == {}
+
+
+CHAPTER_WIDGETS = sorted(name for name in MODULES
+                         if name.startswith("widgets.") and name.count(".") == 1 and not name.startswith("widgets._")
+                         and not _is_package(name))
+
+
+def test_chapter_widgets_stay_light_for_the_browser():
+    """Chapter widgets (also run in Pyodide) import only the standard library, ipywidgets and traitlets
+    from outside: not the grading stack, the storage or pandas, also not through fellesregler."""
+    heavy = ("pandas", "sqlalchemy", "jinja2", "bleach", "mistune", "bs4", "numpy", "matplotlib", "nbgrader")
+    code = ("import importlib, sys\n"
+            f"for m in {CHAPTER_WIDGETS!r}: importlib.import_module(m)\n"
+            f"print(sorted(n for n in {heavy!r} if n in sys.modules))")
+    proc = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    assert len(CHAPTER_WIDGETS) >= 8
+    assert proc.stdout.strip() == "[]"
