@@ -176,7 +176,7 @@ def _feedback(course: CourseLayout, args: argparse.Namespace, progress: bool) ->
 
 
 def _reports(course: CourseLayout, args: argparse.Namespace, progress: bool) -> int:
-    from grading.reports import write_reports
+    from grading.report_files import write_reports
 
     if args.min_gruppe is not None and args.min_gruppe < 1:
         raise UserError("--min-gruppe må være minst 1.")

@@ -27,7 +27,8 @@ from openpyxl import load_workbook
 from fellesregler.personvern import for_faa_tekst
 from grading import reports
 from fellesregler.sanitise import find_external_resources
-from grading.reports import collect_results, is_completed, unit_summary, write_reports
+from grading.report_files import write_reports
+from grading.reports import collect_results, is_completed, unit_summary
 
 ROOT = Path(__file__).resolve().parents[1]
 SMALL_UNIT = "Kultur <script>alert('x')</script>"
