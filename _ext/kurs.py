@@ -8,8 +8,9 @@ It provides
 - the directive ``selvtest``: a self-check (counts for nothing) written as YAML,
   validated at build time and rendered as an accessible form that gives
   feedback in the browser with ``book_static/kurs.js`` (no kernel);
-- the role ``live``: a link to the live Voila version of a chapter widget,
-  served by ``make start`` under ``kurs_live_base``;
+- the role ``live``: «Start oppgaven», which runs the chapter's widgets live in the
+  reader's browser (Pyodide, ``book_static/kurs-live.js``, no server), plus a link
+  to the Voila version only when a live server is configured (``kurs_live_base``);
 - offline and accessibility fixes: sphinx-thebe (which names a CDN) is
   switched off, every page's scripts and styles are checked to be local, and
   the theme's interface strings get bokmål message catalogs from ``locale/``.
@@ -20,6 +21,8 @@ strict build (``-W``) fails with a clear reason.
 from __future__ import annotations
 
 import html
+import json
+import os
 import re
 from pathlib import Path
 from typing import Any
@@ -29,6 +32,7 @@ import yaml
 from docutils import nodes
 from docutils.parsers.rst import directives
 from sphinx.application import Sphinx
+from sphinx.locale import get_translation
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective, SphinxRole
 
@@ -36,9 +40,40 @@ __all__ = ["FilmDataError", "SelvtestError", "load_film", "parse_selvtest", "set
 
 logger = logging.getLogger(__name__)
 
-LIVE_BASE_DEFAULT = "http://127.0.0.1:8866/voila/render"
-LIVE_TEXT = "Åpne den levende versjonen av oppgaven"
-SELVTEST_LABEL = "Selvtest – teller ikke med i vurderingen"
+#: The message catalog of the texts this extension writes itself
+#: (locale/<lang>/LC_MESSAGES/kurs.po; the msgids are the bokmål texts).
+MESSAGE_CATALOG = "kurs"
+_translate = get_translation(MESSAGE_CATALOG)
+
+
+def _(message: str) -> str:
+    """The message in the book's language (the bokmål msgid if the catalog lacks it)."""
+    return str(_translate(message))
+
+#: No live server by default: a published book never points at one machine. `make start`'s
+#: Voila apps are at LIVE_BASE_LOCAL; opt in with `kurs_live_base` or KURS_LIVE_BASE.
+LIVE_BASE_DEFAULT = ""
+LIVE_BASE_LOCAL = "http://127.0.0.1:8866/voila/render"
+
+
+def N_(text: str) -> str:
+    """Mark a text for the catalog (pybabel extracts it); translate it where it is used."""
+    return text
+
+
+LIVE_TEXT = N_("Åpne den levende versjonen av oppgaven")
+LIVE_START = N_("Start oppgaven")
+SELVTEST_LABEL = N_("Selvtest – teller ikke med i vurderingen")
+FOKUS_LABEL = "Fokus i dette kapittelet:"
+#: Texts of book_static/kurs.js, written into every page as ``window.kursTekst``.
+JS_TEXTS = {
+    "velg": N_("Velg et svar først."),
+    "riktig": N_("Riktig svar."),
+    "feil": N_("Ikke riktig."),
+    "prov": N_("Prøv et annet svar."),
+    "glidebryter": N_("Glidebryter"),
+    "verdi": N_("verdi"),
+}
 LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1"}
 _ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 
@@ -94,7 +129,7 @@ def load_film(path: Path) -> dict:
         raise FilmDataError(f"{where}: filen må være en YAML-tabell med nøkler.")
     film: dict[str, Any] = {
         "tittel": _need_text(data, "tittel", where),
-        "utgiver": _need_text(data, "utgiver", where),
+        "vist_hos": _need_text(data, "vist_hos", where),
         "merknad": _need_text(data, "merknad", where),
     }
     if data.get("lenke") not in (None, ""):
@@ -189,8 +224,17 @@ def _noop(self, node) -> None:  # other builders render the children as they are
     pass
 
 
+def _texts_of(node: nodes.Element, cls: str) -> list[str]:
+    return [p.astext() for p in node.findall(nodes.paragraph) if cls in p.get("classes", [])]
+
+
 def visit_selvtest_html(self, node: kurs_selvtest) -> None:
-    self.body.append(render_selvtest_html(node["kurs_id"], node["sporsmal"], node["alternativer"]))
+    # The texts are read from the child paragraphs: in a translated edition the
+    # i18n transform has replaced them with the translation.
+    question = _texts_of(node, "kurs-selvtest-q")[0]
+    options = [{"tekst": t, "riktig": r, "forklaring": f} for t, r, f in zip(
+        _texts_of(node, "kurs-selvtest-tekst"), node["riktig"], _texts_of(node, "kurs-selvtest-forklaring"))]
+    self.body.append(render_selvtest_html(node["kurs_id"], question, options))
     raise nodes.SkipNode
 
 
@@ -208,6 +252,16 @@ class _KursDirective(SphinxDirective):
     def _fail(self, message: str) -> list[nodes.Node]:
         logger.warning(message, location=self.get_location(), type="kurs", subtype=self.subtype)
         return []
+
+    def _text(self, text: str, cls: str | None = None, *, children: bool = True) -> nodes.paragraph:
+        """A paragraph the gettext builder extracts into the chapter's catalog (it has a source).
+
+        `text` is the message (MyST); with children=False the caller adds the content.
+        The i18n transform replaces the content with the translation.
+        """
+        para = nodes.paragraph(text, text if children else "", classes=[cls] if cls else [])
+        self.set_source_info(para)
+        return para
 
 
 class FilmBlokk(_KursDirective):
@@ -242,43 +296,48 @@ class FilmBlokk(_KursDirective):
         head_id = f"filmblokk-{serial}"
         aside = kurs_aside(classes=["kurs-filmblokk"], labelledby=head_id)
         self.set_source_info(aside)
-        aside += kurs_heading("", "Film: ", nodes.emphasis("", film["tittel"]), ids=[head_id], classes=["kurs-filmblokk-tittel"])
+        # The block's own texts come from the catalog `kurs`. Texts from data/film.yaml
+        # get this directive's source, so the gettext builder puts them in the
+        # chapter's catalog; the title, names and quotes keep their original form.
+        title = nodes.emphasis("", film["tittel"], translatable=False)
+        aside += kurs_heading("", _("Film: "), title, ids=[head_id], classes=["kurs-filmblokk-tittel"])
 
         publisher = nodes.paragraph(classes=["kurs-filmblokk-utgiver"])
-        publisher += nodes.Text(f"Filmen er utgitt av {film['utgiver']}.")
+        publisher += nodes.Text(_("Filmen er vist på {vist_hos}.").format(vist_hos=film["vist_hos"]))
         if film.get("lenke"):
             publisher += nodes.Text(" ")
-            publisher += nodes.reference("", "Se filmen hos utgiveren", refuri=film["lenke"])
+            publisher += nodes.reference("", _("Se filmen der"), refuri=film["lenke"])
         aside += publisher
-        aside += nodes.paragraph("", film["merknad"], classes=["kurs-filmblokk-merknad"])
+        aside += self._text(film["merknad"], "kurs-filmblokk-merknad")
 
-        aside += kurs_heading("", "Disse er med i filmen", offset=1)
+        aside += kurs_heading("", _("Disse er med i filmen"), offset=1)
         people = nodes.definition_list(classes=["kurs-filmblokk-medvirkende"])
         for person in film["medvirkende"]:
             item = nodes.definition_list_item()
-            item += nodes.term("", person["navn"])
-            item += nodes.definition("", nodes.paragraph("", person["rolle"]))
+            item += nodes.term("", person["navn"], translatable=False)
+            item += nodes.definition("", self._text(person["rolle"]))
             people += item
         aside += people
 
-        aside += kurs_heading("", "Tema", offset=1)
-        aside += _bullets(film["temaer"], "kurs-filmblokk-temaer")
+        aside += kurs_heading("", _("Tema"), offset=1)
+        aside += _bullets(film["temaer"], "kurs-filmblokk-temaer", self._text)
         if film["utviklingstrekk"]:
-            aside += nodes.paragraph("", "Kildeteksten nevner disse utviklingstrekkene sammen med filmen:")
-            aside += _bullets(film["utviklingstrekk"], "kurs-filmblokk-trekk")
+            aside += nodes.paragraph("", _("Kildeteksten nevner disse utviklingstrekkene sammen med filmen:"))
+            aside += _bullets(film["utviklingstrekk"], "kurs-filmblokk-trekk", self._text)
 
         if film["sitater"]:
-            aside += kurs_heading("", "Sitert i kildeteksten", offset=1)
+            aside += kurs_heading("", _("Sitert i kildeteksten"), offset=1)
             for q in film["sitater"]:
                 quote_node = nodes.block_quote(classes=["kurs-filmblokk-sitat"])
-                quote_node += nodes.paragraph("", f"«{q['tekst']}»")
-                quote_node += nodes.attribution("", q["av"])
+                quote_node += nodes.paragraph("", f"«{q['tekst']}»", translatable=False)
+                quote_node += nodes.attribution("", q["av"], translatable=False)
                 aside += quote_node
-            aside += nodes.paragraph("", film["sitatkilde"], classes=["kurs-filmblokk-sitatkilde"])
+            aside += self._text(film["sitatkilde"], "kurs-filmblokk-sitatkilde")
 
-        aside += kurs_heading("", "Til diskusjon", offset=1)
-        focus = nodes.paragraph(classes=["kurs-filmblokk-fokus"])
-        focus += nodes.strong("", "Fokus i dette kapitlet: ")
+        aside += kurs_heading("", _("Til diskusjon"), offset=1)
+        # One message per chapter (label and focus together), translated in the chapter's catalog.
+        focus = self._text(f"**{FOKUS_LABEL}** {fokus}", "kurs-filmblokk-fokus", children=False)
+        focus += nodes.strong("", FOKUS_LABEL + " ")
         focus += nodes.Text(fokus)
         aside += focus
         prompts["classes"].append("kurs-filmblokk-sporsmal")
@@ -286,10 +345,10 @@ class FilmBlokk(_KursDirective):
         return [aside]
 
 
-def _bullets(items: list[str], cls: str) -> nodes.bullet_list:
+def _bullets(items: list[str], cls: str, make=None) -> nodes.bullet_list:
     lst = nodes.bullet_list(classes=[cls])
     for text in items:
-        lst += nodes.list_item("", nodes.paragraph("", text))
+        lst += nodes.list_item("", make(text) if make else nodes.paragraph("", text))
     return lst
 
 
@@ -352,7 +411,7 @@ def render_selvtest_html(test_id: str, question: str, options: list[dict]) -> st
     base = f"selvtest-{test_id}"
     out = [
         f'<div class="kurs-selvtest" id="{esc(base)}" data-kurs-selvtest="{esc(test_id)}">\n',
-        f'<p class="kurs-selvtest-merke">{esc(SELVTEST_LABEL)}</p>\n',
+        f'<p class="kurs-selvtest-merke">{esc(_(SELVTEST_LABEL))}</p>\n',
         '<fieldset class="kurs-selvtest-sett">\n',
         f'<legend class="kurs-selvtest-sporsmal">{esc(question)}</legend>\n',
     ]
@@ -366,15 +425,15 @@ def render_selvtest_html(test_id: str, question: str, options: list[dict]) -> st
         )
     out.append("</fieldset>\n")
     # The button is shown by kurs.js; without JavaScript the answer is in <details>.
-    out.append('<button type="button" class="kurs-selvtest-sjekk" hidden>Sjekk svaret</button>\n')
+    check = _("Sjekk svaret")
+    out.append(f'<button type="button" class="kurs-selvtest-sjekk" hidden>{esc(check)}</button>\n')
     out.append(f'<div class="kurs-selvtest-svar" id="{esc(base)}-svar" aria-live="polite"></div>\n')
-    out.append(
-        '<noscript><p class="kurs-selvtest-noscript">JavaScript er slått av, så du får ikke svar med en gang. '
-        "Åpne «Vis svaret og forklaringene» nedenfor.</p></noscript>\n"
-    )
-    out.append('<details class="kurs-selvtest-fasit"><summary>Vis svaret og forklaringene</summary>\n<ul>\n')
+    show = _("Vis svaret og forklaringene")
+    noscript = _("JavaScript er slått av, så du får ikke svar med en gang. Åpne «{vis}» nedenfor.").format(vis=show)
+    out.append(f'<noscript><p class="kurs-selvtest-noscript">{esc(noscript)}</p></noscript>\n')
+    out.append(f'<details class="kurs-selvtest-fasit"><summary>{esc(show)}</summary>\n<ul>\n')
     for opt in options:
-        verdict = "Riktig" if opt["riktig"] else "Ikke riktig"
+        verdict = _("Riktig") if opt["riktig"] else _("Ikke riktig")
         out.append(f"<li><strong>{verdict}:</strong> {esc(opt['tekst'])}. {esc(opt['forklaring'])}</li>\n")
     out.append("</ul>\n</details>\n</div>\n")
     return "".join(out)
@@ -409,14 +468,20 @@ class Selvtest(_KursDirective):
         here.add(test_id)
         seen[test_id] = self.env.docname
 
-        node = kurs_selvtest(kurs_id=test_id, sporsmal=question, alternativer=options, classes=["kurs-selvtest"])
+        # support_smartquotes=False: the texts are shown exactly as written, as before.
+        node = kurs_selvtest(kurs_id=test_id, riktig=[o["riktig"] for o in options], classes=["kurs-selvtest"],
+                             support_smartquotes=False)
         self.set_source_info(node)
-        # Plain fallback: read by the search index and by non-HTML builders.
-        node += nodes.paragraph("", SELVTEST_LABEL)
-        node += nodes.paragraph("", question)
-        node += _bullets([o["tekst"] for o in options], "kurs-selvtest-alternativer")
-        right = "; ".join(o["tekst"] for o in options if o["riktig"])
-        node += nodes.paragraph("", f"Svar: {right}.")
+        # The texts are child paragraphs with a source, so that the gettext builder
+        # extracts them and a translated edition gets them translated; the HTML
+        # visitor reads them from here. Other builders and the search index see them as text.
+        node += nodes.paragraph("", _(SELVTEST_LABEL))
+        node += self._text(question, "kurs-selvtest-q")
+        items = nodes.bullet_list(classes=["kurs-selvtest-alternativer"])
+        for opt in options:
+            items += nodes.list_item("", self._text(opt["tekst"], "kurs-selvtest-tekst"),
+                                     self._text(opt["forklaring"], "kurs-selvtest-forklaring"))
+        node += items
         return [node]
 
 
@@ -448,8 +513,35 @@ def _merge_info(app: Sphinx, env, docnames, other) -> None:
 # ---------------------------------------------------------------------------
 
 
+class kurs_live_start(nodes.Inline, nodes.Element):
+    """«Start oppgaven»: starts the page's widgets in the browser (book_static/kurs-live.js)."""
+
+
+def visit_live_start_html(self, node: kurs_live_start) -> None:
+    # Hidden until kurs-live.js shows it; without WebAssembly the status says why it cannot run.
+    self.body.append(
+        '<span class="kurs-live-start">'
+        f'<button type="button" class="kurs-live-knapp" hidden>{esc(_(LIVE_START))}</button> '
+        '<span class="kurs-live-status" role="status"></span></span>'
+    )
+    raise nodes.SkipNode
+
+
+def _is_in_page_widget(target: str) -> bool:
+    """Chapter widgets (apps/widgets/*.ipynb) run in the page; the other apps need a server."""
+    return target.startswith("widgets/")
+
+
 class LiveRole(SphinxRole):
-    """``{live}`widgets/vage.ipynb``: a link to the live widget (Voila, ``make start``)."""
+    """``{live}`widgets/vage.ipynb```: start the chapter's widgets live, in the reader's browser.
+
+    Chapter widgets (``widgets/…``) get a «Start oppgaven» button: Python runs in the
+    page (Pyodide), with no server. Only when a live server is configured
+    (``kurs_live_base``, or the environment variable ``KURS_LIVE_BASE`` at build
+    time) is there also a link to the Voila version; a published build therefore
+    never points at this machine. Apps that need a server (the self-assessment)
+    get no link when no live server is configured; the chapter says where they run.
+    """
 
     def run(self) -> tuple[list[nodes.Node], list[nodes.system_message]]:
         fil = _relpath(self.env)
@@ -465,13 +557,148 @@ class LiveRole(SphinxRole):
             logger.warning(f"live-lenken «{target}» i {fil}: {problem}.", location=self.get_location(),
                            type="kurs", subtype="live")
             return [], []
-        url = f"{self.config.kurs_live_base.rstrip('/')}/{quote(target)}"
-        link = nodes.reference("", LIVE_TEXT, refuri=url, classes=["kurs-live"])
-        note = nodes.inline("", "", classes=["kurs-live-merknad"])
-        note += nodes.Text(" (krever at kurset kjører på maskinen din: ")
-        note += nodes.literal("", "make start")
-        note += nodes.Text(")")
-        return [link, note], []
+        out: list[nodes.Node] = []
+        if _is_in_page_widget(target):
+            out.append(kurs_live_start())
+        base = live_base(self.config)
+        if base:
+            if out:
+                out.append(nodes.Text(" "))
+            url = f"{base.rstrip('/')}/{quote(target)}"
+            out.append(nodes.reference("", _(LIVE_TEXT), refuri=url, classes=["kurs-live"]))
+        # An app that needs a server, in a book without one: the chapter's text says where it runs.
+        return out, []
+
+
+def live_base(config) -> str:
+    """The configured live server (Voila), or "" when the book has none (the default)."""
+    return (config.kurs_live_base or os.environ.get("KURS_LIVE_BASE", "")).strip()
+
+
+# ---------------------------------------------------------------------------
+# Live widgets in the page (Pyodide): which cells to run, and the files they need
+# ---------------------------------------------------------------------------
+
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+LIVE_JS = "kurs-live.js"
+LIVE_WORKER_JS = "kurs-live-worker.js"  # started by kurs-live.js
+LIVE_STATIC = "kurs-live"  # wheels under _static/kurs-live/wheels/
+PYODIDE_STATIC = "vendor/pyodide/"
+
+
+def _notebook_code_cells(path: Path) -> list[list]:
+    """``[[cell index, source], …]`` of every code cell, as myst-nb numbers the cells."""
+    text = path.read_text(encoding="utf-8")
+    if path.suffix == ".ipynb":
+        import nbformat
+
+        nb = nbformat.reads(text, as_version=4)
+    else:
+        from myst_nb.core.read import read_myst_markdown_notebook
+
+        nb = read_myst_markdown_notebook(text, path=path)
+    return [[i, cell.source] for i, cell in enumerate(nb.cells) if cell.cell_type == "code"]
+
+
+def _live_pages(env) -> dict[str, list]:
+    if not hasattr(env, "kurs_live_pages"):
+        env.kurs_live_pages = {}
+    return env.kurs_live_pages
+
+
+def _collect_live_cells(app: Sphinx, doctree: nodes.document) -> None:
+    """Mark the cells with a widget, and keep the page's code cells to run in the browser."""
+    pages = _live_pages(app.env)
+    pages.pop(app.env.docname, None)
+    if app.builder.format != "html":
+        return  # e.g. the gettext builder: it runs no notebooks, so no cell has a widget
+    if next(iter(doctree.findall(kurs_live_start)), None) is None:
+        return
+    marked = 0
+    for cell in doctree.findall(nodes.container):
+        if cell.get("nb_element") != "cell_code":
+            continue
+        if any(WIDGET_VIEW in raw.astext() for raw in cell.findall(nodes.raw)):
+            cell["classes"].append(f"kurs-celle-{cell['cell_index']}")
+            marked += 1
+    if not marked:
+        logger.warning(f"{_relpath(app.env)} har «Start oppgaven», men ingen oppgave (ingen widget i en kodecelle).",
+                       location=app.env.docname, type="kurs", subtype="live")
+        return
+    pages[app.env.docname] = _notebook_code_cells(Path(app.env.doc2path(app.env.docname)))
+
+
+def _pyodide_problems(app: Sphinx) -> list[str]:
+    """What the vendored Pyodide and wheels lack (made by `make vendor`)."""
+    static = Path(app.srcdir) / "_vendor_static"
+    problems = []
+    if not (static / PYODIDE_STATIC / "pyodide.mjs").is_file():
+        problems.append("Pyodide")
+    names = {w.name.split("-")[0] for w in (static / LIVE_STATIC / "wheels").glob("*.whl")}
+    if not {"ipywidgets", "traitlets", "comm"} <= names:
+        problems.append("hjulene til ipywidgets, traitlets og comm")
+    return problems
+
+
+def _build_widgets_wheel(app: Sphinx) -> None:
+    """Build the wheel of widgets/ from the tree now, so the book ships the current code.
+
+    The list of wheels goes to ``_static/kurs-live/wheels.json``, which the page
+    asks for each time (it is tiny): a page that was not rewritten still gets the
+    current wheel, whose name carries a hash of its code.
+    """
+    if app.builder.format != "html" or not (Path(app.srcdir) / "widgets").is_dir():
+        return  # no widgets to run (another builder, or a small test book)
+    import importlib.util
+
+    here = Path(__file__).resolve().parent
+    tool = here.parent / "tools" / "build_wheels.py"
+    spec = importlib.util.spec_from_file_location("kurs_build_wheels", tool)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    out = Path(app.outdir) / "_static" / LIVE_STATIC
+    ours = module.build_widgets_wheel(out / "wheels", Path(app.srcdir), here / "kurs_live.py")
+    vendored = sorted((Path(app.srcdir) / "_vendor_static" / LIVE_STATIC / "wheels").glob("*.whl"))
+    names = [w.name for w in vendored] + [ours.name]
+    (out / "wheels.json").write_text(json.dumps({"wheels": [f"wheels/{n}" for n in names]}), encoding="utf-8")
+    loaders = [Path(app.srcdir) / "book_static" / name for name in (LIVE_JS, LIVE_WORKER_JS)]
+    app.env.kurs_live_stamp_now = "|".join([*names, *(str(f.stat().st_mtime_ns) for f in loaders if f.exists())])
+
+
+def _outdated_on_live_change(app: Sphinx, env, added, changed, removed) -> list[str]:
+    """Sphinx writes nothing, static files included, when no page is outdated. A new
+    loader or new wheels must still reach the book, so the live pages are rewritten."""
+    now = getattr(env, "kurs_live_stamp_now", None)
+    if now is None or getattr(env, "kurs_live_stamp", None) == now:
+        return []
+    env.kurs_live_stamp = now
+    return sorted(set(_live_pages(env)) - set(added) - set(changed))
+
+
+def _add_live_page_data(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
+    cells = _live_pages(app.env).get(pagename)
+    if not cells:
+        return
+    problems = _pyodide_problems(app)
+    if problems:
+        logger.warning(f"Siden {pagename} har levende oppgaver, men mangler {' og '.join(problems)}. "
+                       "Kjør `make vendor`.", type="kurs", subtype="live")
+        return
+    data = {"pyodide": PYODIDE_STATIC, "wheels": f"{LIVE_STATIC}/wheels.json", "cells": cells}
+    body = json.dumps(data, ensure_ascii=False).replace("</", "<\\/")
+    app.add_js_file(None, body=body, type="application/json", id="kurs-live-data")
+    app.add_js_file(LIVE_JS)
+
+
+def _purge_live(app: Sphinx, env, docname: str) -> None:
+    _live_pages(env).pop(docname, None)
+
+
+def _merge_live(app: Sphinx, env, docnames, other) -> None:
+    pages = _live_pages(env)
+    for docname, cells in _live_pages(other).items():
+        if docname in docnames:
+            pages[docname] = cells
 
 
 # ---------------------------------------------------------------------------
@@ -517,25 +744,35 @@ def _check_assets(app: Sphinx, pagename: str, templatename: str, context: dict, 
             if _is_external(str(url or "")) or _names_external_url(body):
                 logger.warning(
                     f"Siden {pagename} laster {url or 'et innebygd skript'} fra en annen maskin. "
-                    "Boka skal virke uten internett: legg fila i vendor/ (make vendor).",
+                    "Boken skal virke uten internett: legg fila i vendor/ (make vendor).",
                     type="kurs", subtype="offline",
                 )
 
 
 # ---------------------------------------------------------------------------
-# Bokmål for the theme's interface strings
+# Interface strings in bokmål and nynorsk, and the language switch
 # ---------------------------------------------------------------------------
 
 
-def _add_catalogs(app: Sphinx) -> None:
-    """Compile locale/<lang>/LC_MESSAGES/*.po and register them as fallback catalogs.
+def _add_catalogs(app: Sphinx, config=None) -> None:
+    """Compile locale/<lang>/LC_MESSAGES/*.po and register them as message catalogs.
 
-    The themes ship no Norwegian; these catalogs fill the gaps. They are
-    compiled into the doctree folder, so the source tree stays clean.
+    The themes ship no bokmål or nynorsk for some strings (and Sphinx none for
+    nynorsk); the domains ``sphinx`` and ``booktheme`` fill the gaps, and the
+    domain ``kurs`` holds this extension's own texts. They are compiled into the
+    doctree folder, so the source tree stays clean. For the domain ``sphinx``,
+    the JavaScript catalog (``sphinx.js``, the search page's texts) is written
+    too, and the folder is added to ``locale_dirs`` so the HTML builder finds it.
+    The chapters' catalogs (``locale/<lang>/LC_MESSAGES/chapters/``) are
+    Sphinx's own business (``locale_dirs``). This runs at ``config-inited``:
+    the HTML builder decides whether a page loads ``translations.js`` when it
+    starts, before ``builder-inited``.
     """
     src = Path(app.srcdir) / app.config.kurs_locale_dir
     if not app.config.language or not src.is_dir():
         return
+    import json
+
     from babel.messages.mofile import write_mo
     from babel.messages.pofile import read_po
 
@@ -549,16 +786,87 @@ def _add_catalogs(app: Sphinx) -> None:
                 catalog = read_po(f, locale=lang)
             with mo.open("wb") as f:
                 write_mo(f, catalog)
+            if po.stem == "sphinx":
+                messages = {m.id: m.string for m in catalog if m.id and m.string and not m.fuzzy
+                            and isinstance(m.id, str)}
+                js = {"messages": messages, "plural_expr": "(n != 1)", "locale": lang}
+                mo.with_suffix(".js").write_text(
+                    f"Documentation.addTranslations({json.dumps(js, ensure_ascii=False, sort_keys=True)});\n",
+                    encoding="utf-8")
     for domain in sorted({p.stem for p in src.glob("*/LC_MESSAGES/*.po")}):
         app.add_message_catalog(domain, str(out))
+    if str(out) not in app.config.locale_dirs:
+        app.config.locale_dirs = [*app.config.locale_dirs, str(out)]
+
+
+def _add_js_texts(app: Sphinx, config=None) -> None:
+    """The texts of book_static/kurs.js, in the edition's language, as ``window.kursTekst``."""
+    import json
+
+    texts = {key: _(msgid) for key, msgid in JS_TEXTS.items()}
+    app.add_js_file(None, body=f"window.kursTekst = {json.dumps(texts, ensure_ascii=False)};", priority=400)
+
+
+def _translate_toc_captions(app: Sphinx, doctree: nodes.document) -> None:
+    """Translate the part captions of _toc.yml («De fem prinsippene» …) in a translated edition.
+
+    sphinx-external-toc inserts the toctrees after Sphinx's i18n transform, so
+    their captions (which the gettext builder does extract, into the root
+    chapter's catalog) would stay in bokmål in the sidebar. This runs before the
+    toctree collector reads them.
+    """
+    if not app.config.language or not app.config.locale_dirs:
+        return
+    from sphinx import addnodes
+    from sphinx.locale import init as init_locale
+    from sphinx.util.i18n import docname_to_domain
+
+    toctrees = [t for t in doctree.findall(addnodes.toctree) if t.get("caption")]
+    if not toctrees:
+        return
+    domain = docname_to_domain(app.env.docname, app.config.gettext_compact)
+    dirs = [str(Path(app.srcdir) / d) for d in app.config.locale_dirs]
+    catalog, found = init_locale(dirs, app.config.language, domain)
+    if not found:
+        return
+    for toctree in toctrees:
+        toctree["caption"] = catalog.gettext(toctree["caption"])
+
+
+def edition_links(editions: dict, language: str, pagename: str, suffix: str = ".html") -> list[dict]:
+    """Links from one page to the same page in every other edition of the book.
+
+    `editions` maps a language code to its name and its folder under the
+    bokmål edition's root (config ``kurs_editions``). The link is relative, so
+    it works wherever the book is served.
+    """
+    here = editions.get(language)
+    if here is None:
+        return []
+    up = "../" * (pagename.count("/") + len([p for p in here["mappe"].split("/") if p]))
+    links = []
+    for lang, other in editions.items():
+        if lang == language:
+            continue
+        folder = other["mappe"].strip("/")
+        href = f"{up}{folder + '/' if folder else ''}{pagename}{suffix}"
+        links.append({"href": href, "lang": lang, "navn": other["navn"]})
+    return links
+
+
+def _language_switch(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
+    context["kurs_sprakvalg"] = edition_links(
+        app.config.kurs_editions, app.config.language, pagename, app.builder.out_suffix
+        if hasattr(app.builder, "out_suffix") else ".html")
 
 
 # ---------------------------------------------------------------- widget code changes
 # myst-nb's execution cache is keyed on the code in a chapter's cells, and Sphinx
-# re-reads only changed chapters. A change in widgets/ or data/ changes what the
-# cells output without changing the cells, so it must invalidate both.
+# re-reads only changed chapters. A change in widgets/, the shared rules they import
+# (fellesregler/) or data/ changes what the cells output without changing the cells,
+# so it must invalidate both.
 
-WATCHED = ("widgets", "data")
+WATCHED = ("widgets", "fellesregler", "data")
 
 
 def _watched_hash(srcdir: Path) -> str:
@@ -589,7 +897,7 @@ def _invalidate_on_widget_change(app: Sphinx) -> None:
         cache_dir = Path(cache) if Path(cache).is_absolute() else Path(app.srcdir) / cache
         if cache and cache_dir.is_dir():
             shutil.rmtree(cache_dir)
-        logger.info("kurs: widgets/ eller data/ er endret – kjører kapitlene på nytt.")
+        logger.info("kurs: widgets/, fellesregler/ eller data/ er endret – kjører kapitlene på nytt.")
 
 
 def _outdated_on_widget_change(app: Sphinx, env, added, changed, removed) -> list[str]:
@@ -641,6 +949,8 @@ def setup(app: Sphinx) -> dict:
     app.add_config_value("kurs_live_dir", "apps", "env", [str])
     app.add_config_value("kurs_film_data", "data/film.yaml", "env", [str])
     app.add_config_value("kurs_locale_dir", "locale", "html", [str])
+    app.add_config_value("kurs_editions", {"nb": {"navn": "Bokmål", "mappe": ""},
+                                           "nn": {"navn": "Nynorsk", "mappe": "nn"}}, "html", [dict])
 
     app.add_node(kurs_aside, html=(visit_aside_html, depart_aside_html),
                  latex=(_noop, _noop), text=(_noop, _noop), man=(_noop, _noop), texinfo=(_noop, _noop))
@@ -651,9 +961,20 @@ def setup(app: Sphinx) -> dict:
     app.add_directive("filmblokk", FilmBlokk)
     app.add_directive("selvtest", Selvtest)
     app.add_role("live", LiveRole())
+    app.add_node(kurs_live_start, html=(visit_live_start_html, None),
+                 latex=(_noop, _noop), text=(_noop, _noop), man=(_noop, _noop), texinfo=(_noop, _noop))
+    app.connect("doctree-read", _collect_live_cells)
+    app.connect("env-purge-doc", _purge_live)
+    app.connect("env-merge-info", _merge_live)
+    app.connect("builder-inited", _build_widgets_wheel)
+    app.connect("env-get-outdated", _outdated_on_live_change)
+    app.connect("html-page-context", _add_live_page_data)
 
     app.connect("config-inited", _drop_thebe)
-    app.connect("builder-inited", _add_catalogs)
+    app.connect("config-inited", _add_catalogs)
+    app.connect("config-inited", _add_js_texts)
+    app.connect("html-page-context", _language_switch)
+    app.connect("doctree-read", _translate_toc_captions, priority=400)
     app.connect("env-purge-doc", _purge_doc)
     app.connect("env-merge-info", _merge_info)
     app.connect("html-page-context", _check_assets, priority=900)

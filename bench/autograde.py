@@ -12,8 +12,14 @@ RSS of the whole process tree, sampled with psutil every 50 ms, and the
 largest single process) and whether the grades in the two gradebooks are
 identical. Writes JSON to bench/results/autograde.json.
 
+The toolkit runs with its sandbox on (every kernel in bubblewrap, see
+grading/sandbox.py), as it does by default; plain nbgrader runs without it
+(``KURSLEDER_SANDKASSE=av``, nbgrader's own behaviour). A third run, the
+toolkit with the sandbox off, shows what the sandbox costs (skip it with
+``--no-unsandboxed``).
+
 Usage: .venv/bin/python bench/autograde.py [--n 200] [--workers N] [--order plain-first|toolkit-first]
-Target: toolkit ≤ 0.5 × plain per submission, with identical grades.
+Target: toolkit (sandbox on) ≤ 0.5 × plain per submission, with identical grades.
 """
 from __future__ import annotations
 
@@ -97,12 +103,13 @@ def build(tmp: Path, n: int) -> tuple[Path, Path]:
         (d / "timestamp.txt").write_text("2026-11-20 10:00:00.000000 UTC")
     toolkit = tmp / "toolkit"
     shutil.copytree(plain, toolkit)
-    # the copied config points at its own folder (it uses __file__), so both are independent
+    shutil.copytree(plain, tmp / "toolkit-uten")
+    # the copied config points at its own folder (it uses __file__), so all are independent
     return plain, toolkit
 
 
-def timed(cmd: list[str], cwd: Path) -> dict:
-    env = dict(os.environ, PYTHONWARNINGS="ignore")
+def timed(cmd: list[str], cwd: Path, sandbox: bool = True) -> dict:
+    env = dict(os.environ, PYTHONWARNINGS="ignore", KURSLEDER_SANDKASSE="på" if sandbox else "av")
     env["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), env.get("PATH", "")])
     start = time.perf_counter()
     proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
@@ -130,6 +137,8 @@ def main() -> int:
     ap.add_argument("--workers", type=int, default=None, help="toolkit worker processes (default cores + 1)")
     ap.add_argument("--order", choices=["plain-first", "toolkit-first"], default="plain-first")
     ap.add_argument("--keep", action="store_true", help="keep the temporary course folders")
+    ap.add_argument("--no-unsandboxed", action="store_true",
+                    help="skip the third run (the toolkit with the sandbox off)")
     args = ap.parse_args()
 
     import warnings
@@ -148,17 +157,22 @@ def main() -> int:
               f"prosesser i verktøyet: {workers}.", flush=True)
         runs = {}
         order = ["plain", "toolkit"] if args.order == "plain-first" else ["toolkit", "plain"]
+        if not args.no_unsandboxed:
+            order.append("toolkit-uten")
         for name in order:
             if name == "plain":
-                print("Kjører vanlig «nbgrader autograde» …", flush=True)
-                runs["plain"] = timed(nbgrader_cmd() + ["autograde", A], plain)
+                print("Kjører vanlig «nbgrader autograde» (uten sandkasse) …", flush=True)
+                runs["plain"] = timed(nbgrader_cmd() + ["autograde", A], plain, sandbox=False)
             else:
-                print("Kjører verktøyets parallelle retting …", flush=True)
+                course = tmp / name
+                sandbox = name == "toolkit"
+                print(f"Kjører verktøyets parallelle retting ({'med' if sandbox else 'uten'} sandkasse) …",
+                      flush=True)
                 code = ("import sys, warnings; warnings.simplefilter('ignore');"
                         "from grading.autograde import autograde;"
-                        f"r = autograde({str(toolkit)!r}, {A!r}, workers={workers}, progress=False);"
+                        f"r = autograde({str(course)!r}, {A!r}, workers={workers}, progress=False);"
                         "sys.exit(0 if not r.failed else 1)")
-                runs["toolkit"] = timed([sys.executable, "-c", code], toolkit)
+                runs[name] = timed([sys.executable, "-c", code], course, sandbox=sandbox)
         same = grades(plain) == grades(toolkit)
         n_grades = len(grades(plain))
     finally:
@@ -176,8 +190,12 @@ def main() -> int:
     print(f"{'topp minne, én prosess':24}{runs['plain']['peak_rss_single_mb']:>18.0f}"
           f"{runs['toolkit']['peak_rss_single_mb']:>14.0f}")
     print(f"{'prosesser samtidig':24}{runs['plain']['peak_processes']:>18}{runs['toolkit']['peak_processes']:>14}")
-    print(f"\nForhold verktøy/vanlig per innlevering: {ratio:.2f} (mål ≤ {TARGET}) "
+    print(f"\nForhold verktøy (med sandkasse)/vanlig per innlevering: {ratio:.2f} (mål ≤ {TARGET}) "
           f"{'– nådd' if ratio <= TARGET else '– IKKE nådd'}")
+    ratio_uten = None
+    if "toolkit-uten" in runs:
+        ratio_uten = runs["toolkit-uten"]["wall_s"] / args.n / per_plain
+        print(f"Forhold verktøy (uten sandkasse)/vanlig per innlevering: {ratio_uten:.2f}")
     print(f"Like karakterer i begge karakterbøkene ({n_grades} celler): {'ja' if same else 'NEI'}")
     try:
         load = os.getloadavg()
@@ -190,14 +208,15 @@ def main() -> int:
         "cpu_count": os.cpu_count(), "loadavg_after": load, "python": platform.python_version(),
         "plain": runs["plain"], "toolkit": runs["toolkit"],
         "per_submission_s": {"plain": per_plain, "toolkit": per_tool},
-        "ratio": ratio, "target_ratio": TARGET, "target_met": ratio <= TARGET,
+        "toolkit_unsandboxed": runs.get("toolkit-uten"), "sandbox": "bubblewrap",
+        "ratio": ratio, "ratio_unsandboxed": ratio_uten, "target_ratio": TARGET, "target_met": ratio <= TARGET,
         "grades_identical": same, "grades_compared": n_grades,
     }
     out = ROOT / "bench" / "results"
     out.mkdir(parents=True, exist_ok=True)
     (out / "autograde.json").write_text(json.dumps(result, indent=2, ensure_ascii=False), encoding="utf-8")
     print(f"Skrev {out / 'autograde.json'}")
-    ok = same and runs["plain"]["exit_code"] == 0 and runs["toolkit"]["exit_code"] == 0
+    ok = same and all(r["exit_code"] == 0 for r in runs.values())
     return 0 if ok else 1
 
 

@@ -1,11 +1,15 @@
 """Benchmark: wall time to build the whole course book on this machine.
 
-Three figures, each a strict build (`jupyter-book build . -W -n --keep-going`)
-in a private copy of the tree, so nobody else's _build/ is touched:
+Figures for strict builds in a private copy of the tree, so nobody else's
+_build/ is touched. Bokmål is `jupyter-book build . -W -n --keep-going`; the
+nynorsk edition is `tools/i18n.py build --lang nn` (as `make book` runs them):
 
-1. cold: a fresh copy with no _build/ and no execution cache;
-2. no change: the same copy built again;
-3. one chapter edited: a blank line appended to chapters/vage.md, then built.
+1. cold, bokmål alone: a fresh copy with no _build/ and no execution cache;
+2. cold, nynorsk after it: the second edition (same execution cache), and the
+   ratio both editions / bokmål alone (target: at most 2);
+3. no change: both editions built again;
+4. one chapter edited: a sentence changed in chapters/vage.md, then both
+   editions built (target: at most 10 s).
 
 Prints a small table and writes JSON to bench/results/book_build-<time>.json.
 Usage: .venv/bin/python bench/book_build.py [--keep]
@@ -39,15 +43,42 @@ def copy_tree(dst: Path) -> None:
     shutil.copytree(ROOT, dst, ignore=ignore, symlinks=True)
 
 
-def build(src: Path, env: dict[str, str]) -> float:
-    exe = Path(sys.executable).parent / "jupyter-book"
+def build(src: Path, env: dict[str, str], edition: str = "nb") -> float:
+    if edition == "nb":
+        cmd = [str(Path(sys.executable).parent / "jupyter-book"), "build", ".", "-W", "-n", "--keep-going"]
+    else:
+        cmd = [sys.executable, "tools/i18n.py", "build", "--lang", edition]
     start = time.perf_counter()
-    proc = subprocess.run([str(exe), "build", ".", "-W", "-n", "--keep-going"], cwd=src, env=env,
-                          capture_output=True, text=True)
+    before = _child_cpu()
+    proc = subprocess.run(cmd, cwd=src, env=env, capture_output=True, text=True)
     seconds = time.perf_counter() - start
+    CPU[edition] = CPU.get(edition, 0.0) + _child_cpu() - before
     if proc.returncode != 0:
-        sys.exit(f"Byggingen feilet i {src}:\n{(proc.stdout + proc.stderr)[-4000:]}")
+        sys.exit(f"Byggingen ({edition}) feilet i {src}:\n{(proc.stdout + proc.stderr)[-4000:]}")
     return seconds
+
+
+#: CPU seconds (user + system) used by the builds, per edition. On a shared machine the wall
+#: time depends on the others' load; the CPU time much less.
+CPU: dict[str, float] = {}
+
+
+def _child_cpu() -> float:
+    import resource
+
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def cpu_of(step) -> tuple[float, float]:
+    """Run a step; return (wall seconds, CPU seconds of its builds)."""
+    before = sum(CPU.values())
+    wall = step()
+    return wall, sum(CPU.values()) - before
+
+
+def both(src: Path, env: dict[str, str]) -> float:
+    return build(src, env, "nb") + build(src, env, "nn")
 
 
 def main() -> None:
@@ -64,23 +95,31 @@ def main() -> None:
         env[var] = str(work / "state" / var.lower())
     try:
         pages = len(list(src.glob("chapters/*.md")))
-        cold = build(src, env)
-        unchanged = build(src, env)
-        with open(src / EDITED, "a", encoding="utf-8") as fh:
-            fh.write("\n")
-        edited = build(src, env)
+        cold, cold_cpu = cpu_of(lambda: build(src, env))
+        cold_nn, cold_nn_cpu = cpu_of(lambda: build(src, env, "nn"))
+        unchanged, unchanged_cpu = cpu_of(lambda: both(src, env))
+        chapter = src / EDITED
+        text = chapter.read_text(encoding="utf-8")
+        changed = text.replace("De er\nvaner.", "De er\ngamle vaner.", 1)
+        chapter.write_text(changed if changed != text else text + "\nEn ny setning.\n", encoding="utf-8")
+        edited, edited_cpu = cpu_of(lambda: both(src, env))
+        load = os.getloadavg()[0]
     finally:
         if not args.keep:
             shutil.rmtree(work, ignore_errors=True)
 
-    rows = [("kald bygging (ingen _build, ingen cache)", cold),
-            ("ny bygging uten endringer", unchanged),
-            (f"ny bygging etter endring i {EDITED}", edited)]
+    ratio = (cold + cold_nn) / cold
+    rows = [("kald bygging, bokmål alene (ingen _build, ingen cache)", cold, cold_cpu),
+            ("kald bygging, nynorsk etter bokmål", cold_nn, cold_nn_cpu),
+            ("begge utgavene, kaldt", cold + cold_nn, cold_cpu + cold_nn_cpu),
+            ("begge utgavene på nytt uten endringer", unchanged, unchanged_cpu),
+            (f"begge utgavene etter endret setning i {EDITED}", edited, edited_cpu)]
     width = max(len(r[0]) for r in rows)
-    print(f"Byggetid for hele boka ({pages} kapitler), {os.cpu_count()} kjerner:")
-    print(f"{'måling'.ljust(width)}  sekunder")
-    for label, seconds in rows:
-        print(f"{label.ljust(width)}  {seconds:8.1f}")
+    print(f"Byggetid for hele boka ({pages} kapitler), {os.cpu_count()} kjerner, last {load:.1f}:")
+    print(f"{'måling'.ljust(width)}  sekunder  CPU-sekunder")
+    for label, seconds, cpu in rows:
+        print(f"{label.ljust(width)}  {seconds:8.1f}  {cpu:12.1f}")
+    print(f"begge utgavene / bokmål alene: {ratio:.2f} (mål: høyst 2)")
 
     RESULTS.mkdir(parents=True, exist_ok=True)
     stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
@@ -90,8 +129,14 @@ def main() -> None:
         "when": stamp,
         "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform()},
         "chapters": pages,
-        "command": "jupyter-book build . -W -n --keep-going",
-        "seconds": {"cold": round(cold, 2), "no_change": round(unchanged, 2), "one_chapter_edited": round(edited, 2)},
+        "command": "jupyter-book build . -W -n --keep-going; tools/i18n.py build --lang nn",
+        "seconds": {"cold_nb": round(cold, 2), "cold_nn_after_nb": round(cold_nn, 2),
+                    "cold_both": round(cold + cold_nn, 2), "no_change_both": round(unchanged, 2),
+                    "one_chapter_edited_both": round(edited, 2)},
+        "cpu_seconds": {"cold_nb": round(cold_cpu, 2), "cold_nn_after_nb": round(cold_nn_cpu, 2),
+                        "no_change_both": round(unchanged_cpu, 2), "one_chapter_edited_both": round(edited_cpu, 2)},
+        "load_average_1min": round(load, 2),
+        "ratio_both_to_nb": round(ratio, 2),
         "edited_file": EDITED,
     }, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     print(f"Skrev {out.relative_to(ROOT)}")

@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-SCRIPTS = ["book_build.py", "autograde.py", "aggregate.py", "app_latency.py"]
+SCRIPTS = ["book_build.py", "autograde.py", "aggregate.py", "app_latency.py", "pyodide.py"]
 
 
 def main() -> int:

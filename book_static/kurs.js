@@ -11,10 +11,17 @@
  *    a piece of each hit's page; the print-only table of contents and the
  *    film block (the same in five chapters) are left out of that text.
  *
- * Plain ES5, no dependencies; it is loaded on every page.
+ * Plain ES5, no dependencies; it is loaded on every page. Its texts come from
+ * `window.kursTekst`, which _ext/kurs.py writes into every page in the
+ * edition's language (message catalog `kurs`, locale/<lang>/LC_MESSAGES/).
  */
 (function () {
   "use strict";
+
+  var TEKST = window.kursTekst || {};
+  function t(key) {
+    return TEKST[key] || key;
+  }
 
   // ---------------------------------------------------------------- selvtest
 
@@ -39,15 +46,15 @@
     button.addEventListener("click", function () {
       var chosen = root.querySelector("input[type=radio]:checked");
       if (!chosen) {
-        showFeedback(box, "info", "Velg et svar først.", "");
+        showFeedback(box, "info", t("velg"), "");
         return;
       }
       var right = chosen.getAttribute("data-riktig") === "true";
       var why = chosen.getAttribute("data-forklaring") || "";
       if (right) {
-        showFeedback(box, "ok", "Riktig svar.", why);
+        showFeedback(box, "ok", t("riktig"), why);
       } else {
-        showFeedback(box, "feil", "Ikke riktig.", why + " Prøv et annet svar.");
+        showFeedback(box, "feil", t("feil"), why + " " + t("prov"));
       }
     });
   }
@@ -96,7 +103,7 @@
       if (label) {
         el.setAttribute("aria-labelledby", labelId(label));
       } else {
-        el.setAttribute("aria-label", "Glidebryter");
+        el.setAttribute("aria-label", t("glidebryter"));
       }
     }
     var readouts = scope.querySelectorAll(".widget-readout[contenteditable]");
@@ -105,7 +112,7 @@
       if (hasName(el)) continue;
       label = widgetLabel(el);
       el.setAttribute("role", "textbox");
-      el.setAttribute("aria-label", (label ? visibleText(label) + ": " : "") + "verdi");
+      el.setAttribute("aria-label", (label ? visibleText(label) + ": " : "") + t("verdi"));
     }
     // Groups of radio buttons and toggle buttons get their label as group name.
     var groups = scope.querySelectorAll(".widget-radio-box, .widget-toggle-buttons > div");

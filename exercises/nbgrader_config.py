@@ -63,10 +63,21 @@ except ImportError:  # pragma: no cover - project not installed
 else:
     c.Autograde.sanitize_preprocessors = [
         "nbgrader.preprocessors.ClearOutput",
-        "nbgrader.preprocessors.DeduplicateIds",
+        "grading._nbgrader.ResolveDuplicates",
         "nbgrader.preprocessors.OverwriteKernelspec",
         "grading._nbgrader.RestoreMetadata",
         "grading._nbgrader.SafeOverwriteCells",
+        "nbgrader.preprocessors.CheckCellMetadata",
+    ]
+    # Learner code runs only inside the sandbox (bubblewrap): no course files, no network,
+    # limits on time, memory and output. See grading/sandbox.py and docs/drift.md.
+    c.Autograde.autograde_preprocessors = [
+        "grading.sandbox.SandboxedExecute",
+        "nbgrader.preprocessors.IgnorePattern",
+        "nbconvert.preprocessors.ClearMetadataPreprocessor",
+        "nbgrader.preprocessors.LimitOutput",
+        "nbgrader.preprocessors.SaveAutoGrades",
+        "nbgrader.preprocessors.AssignLatePenalties",
         "nbgrader.preprocessors.CheckCellMetadata",
     ]
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 import base64
 import html
 
-__all__ = ["csv_safe", "download_link", "esc"]
+__all__ = ["csv_safe", "csv_unsafe", "download_link", "esc"]
 
 #: Text starting with one of these is read as a formula by spreadsheet programs (CSV injection).
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -16,9 +16,19 @@ def esc(text: object) -> str:
 
 
 def csv_safe(value):
-    """Neutralise spreadsheet formulas in text (CSV injection): prefix with '."""
+    """Neutralise spreadsheet formulas in text (CSV injection): prefix with '.
+
+    Every CSV the toolkit writes goes through this one helper.
+    """
     if isinstance(value, str) and value.startswith(_FORMULA_START):
         return "'" + value
+    return value
+
+
+def csv_unsafe(value):
+    """The inverse of :func:`csv_safe`, for a CSV the toolkit reads back (``deltakere.csv``)."""
+    if isinstance(value, str) and value.startswith("'") and value[1:].startswith(_FORMULA_START):
+        return value[1:]
     return value
 
 

@@ -271,6 +271,59 @@ def _release_notebook_for(pp, resources) -> "NotebookNode | None":  # noqa: F821
         return None
 
 
+class ResolveDuplicates(NbGraderPreprocessor):
+    """Replaces nbgrader's ``DeduplicateIds``: one graded copy per grade id, and no empty metadata.
+
+    ``DeduplicateIds`` keeps the last copy and leaves ``nbgrader: {}`` on the
+    others, which ``CheckCellMetadata`` then rejects (``SchemaTooOldError``), so
+    a learner who copied a cell got 0 automatic points. Here the graded copy is
+    chosen by :func:`grading.cells.graded_copy` (nbgrader's last copy, or
+    the last answered one when the last is the released stub); the other
+    copies lose their nbgrader metadata entirely and become ordinary cells, and
+    an unanswered code copy becomes a raw cell so it cannot undo the answer.
+    """
+
+    def preprocess(self, nb, resources):
+        from grading.cells import cell_source as _source_text, graded_copy
+
+        release = _release_notebook_for(self, resources)
+        released = {} if release is None else {
+            c.metadata["nbgrader"]["grade_id"]: c for c in release.cells
+            if c.get("metadata", {}).get("nbgrader", {}).get("grade_id")}
+        copies: dict[str, list[int]] = {}
+        for i, cell in enumerate(nb.cells):
+            meta = cell.get("metadata", {}).get("nbgrader")
+            if isinstance(meta, dict) and not meta:
+                del cell.metadata["nbgrader"]  # empty metadata: an ordinary cell
+            elif isinstance(meta, dict) and meta.get("grade_id"):
+                copies.setdefault(meta["grade_id"], []).append(i)
+        for gid, idx in copies.items():
+            if len(idx) < 2:
+                continue
+            rel = released.get(gid)
+            keep = idx[graded_copy([nb.cells[i] for i in idx], rel)]
+            self.log.warning("Cell with id '%s' exists %d times; grading copy at position %d",
+                             gid, len(idx), keep)
+            stub = _source_text(rel) if rel is not None else None
+            for i in idx:
+                if i == keep:
+                    continue
+                cell = nb.cells[i]
+                del cell.metadata["nbgrader"]
+                if cell.cell_type == "code" and stub is not None and _source_text(cell).strip() == stub.strip():
+                    nb.cells[i] = _as_raw(cell)
+        return nb, resources
+
+
+def _as_raw(cell):
+    from nbformat.v4 import new_raw_cell
+
+    raw = new_raw_cell(cell.source, metadata=_copy(cell.metadata))
+    if cell.get("id"):
+        raw["id"] = cell["id"]
+    return raw
+
+
 class RestoreMetadata(NbGraderPreprocessor):
     """Put nbgrader metadata back on cells that lost it.
 
@@ -288,12 +341,17 @@ class RestoreMetadata(NbGraderPreprocessor):
         by_id = {c.get("id"): c for c in release.cells
                  if c.get("id") and "nbgrader" in c.get("metadata", {})}
         restored = 0
+        present = {c.metadata["nbgrader"].get("grade_id") for c in nb.cells
+                   if isinstance(c.get("metadata", {}).get("nbgrader"), dict)}
         for cell in nb.cells:
             if "nbgrader" in cell.get("metadata", {}):
                 continue
             ref = by_id.get(cell.get("id"))
             if ref is None or ref.cell_type != cell.cell_type:
                 continue
+            if ref.metadata["nbgrader"].get("grade_id") in present:
+                continue  # an extra copy of a cell that is graded elsewhere (ResolveDuplicates)
+            present.add(ref.metadata["nbgrader"].get("grade_id"))
             cell.metadata["nbgrader"] = _copy(ref.metadata["nbgrader"])
             for key in ("editable", "deletable"):
                 if key in ref.metadata:

@@ -21,6 +21,8 @@ Findings:
 * ``ukjent_deltaker``    a submission from someone not in the roster
 * ``for_sen``            submitted after the due date
 * ``retting_feilet``     nbgrader could not grade the submission
+* ``sandkasse``          learner code tried something the sandbox stops (files, network, …)
+* ``sandkasse_grense``   learner code reached a sandbox limit (time, memory, output)
 * ``ikke_levert``        a learner in the roster has no submission
 * plus the events of the collection log (``ukjent_fil``, ``flere_filer``, …)
 
@@ -36,7 +38,9 @@ import json
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from fellesregler.escaping import csv_safe
 from fellesregler.formatering import oslo_tid as fmt_time
+from grading.cells import cell_source as _source, graded_copy, nbgrader_meta as _nbg
 from grading.paths import layout
 
 # kind -> (Norwegian title, severity)
@@ -53,6 +57,8 @@ KINDS: dict[str, tuple[str, str]] = {
     "endret_poeng": ("Endret poeng i metadata", "høy"),
     "manglende_metadata": ("Fjernet metadata", "høy"),
     "dobbel_celle": ("Dobbel celle", "middels"),
+    "sandkasse": ("Koden prøvde å gå ut av sandkassen", "høy"),
+    "sandkasse_grense": ("Koden nådde en grense i sandkassen", "middels"),
     "for_sen": ("Levert for sent", "middels"),
     "flere_filer": ("Flere filer for samme notatbok", "middels"),
     "ukjent_fil": ("Fil som ikke kunne knyttes til en deltaker", "middels"),
@@ -90,18 +96,6 @@ class Anomaly:
 # --------------------------------------------------------------------------
 # Notebook inspection
 # --------------------------------------------------------------------------
-def _nbg(cell: dict) -> dict:
-    meta = cell.get("metadata") or {}
-    nbg = meta.get("nbgrader") if isinstance(meta, dict) else None
-    return nbg if isinstance(nbg, dict) else {}
-
-
-def _source(cell: dict) -> str:
-    src = cell.get("source", "")
-    text = "".join(src) if isinstance(src, list) else str(src)
-    return text.replace("\r\n", "\n")
-
-
 def _role(meta: dict) -> str:
     """'test', 'manual' (graded answer), 'answer', 'task', 'locked' or ''."""
     if meta.get("task"):
@@ -164,15 +158,14 @@ def inspect_notebook(data: bytes, released: dict, *, student: str = "", assignme
     rel_by_cellid = {c.get("id"): c for c in rel_cells if c.get("id")}
     sub_cells = node.get("cells", [])
 
-    by_gid: dict[str, dict] = {}
-    dup: set[str] = set()
+    copies: dict[str, list[dict]] = {}
     for c in sub_cells:
         gid = _nbg(c).get("grade_id")
         if gid:
-            if gid in by_gid:
-                dup.add(gid)
-            else:
-                by_gid[gid] = c
+            copies.setdefault(gid, []).append(c)
+    dup = {gid for gid, cs in copies.items() if len(cs) > 1}
+    chosen = {gid: graded_copy(cs, rel_by_gid.get(gid)) for gid, cs in copies.items()}
+    by_gid = {gid: cs[chosen[gid]] for gid, cs in copies.items()}
     # cells that lost their nbgrader metadata, matched by nbformat cell id
     stripped: dict[str, dict] = {}
     for c in sub_cells:
@@ -208,8 +201,15 @@ def inspect_notebook(data: bytes, released: dict, *, student: str = "", assignme
                       "originalen er tatt vare på i arkivet.")
         add("manglende_metadata", description, action)
     for gid in sorted(dup):
-        add("dobbel_celle", f"Cellen «{gid}» finnes flere ganger i innleveringen.",
-            "nbgrader bruker den første og gir de andre nye id-er.", gid)
+        n, k = len(copies[gid]), chosen[gid] + 1
+        cell_id = copies[gid][chosen[gid]].get("id")
+        which = "den siste" if k == n else f"nr. {k} (den siste som er besvart; de senere er lik utdelt mal)"
+        add("dobbel_celle",
+            f"Cellen «{gid}» finnes {n} ganger i innleveringen. Kopien som er rettet, er {which} av {n}"
+            + (f" (celle-id «{cell_id}»)." if cell_id else "."),
+            "nbgrader retter bare én kopi: den siste, eller den siste som er besvart når den siste er "
+            "lik utdelt mal. De andre kopiene kjøres som vanlige celler uten poeng (ubesvarte kopier "
+            "kjøres ikke). Sjekk at det er riktig svar som er rettet.", gid)
 
     for gid, rel in rel_by_gid.items():
         meta = _nbg(rel)
@@ -356,6 +356,8 @@ def scan(course_dir: Path | str, assignment: str, students: list[str] | None = N
                                      f"{fmt_time(due)}.",
                                      "Innleveringen er rettet som vanlig. Vurder selv om den skal godtas."))
 
+    found += sandbox_findings(lay.root, assignment, students)
+
     for student, error in (autograde_failures or {}).items():
         found.append(Anomaly(student, assignment, "retting_feilet",
                              "nbgrader kunne ikke rette innleveringen" + (f": {error}" if error else "."),
@@ -386,6 +388,36 @@ def scan(course_dir: Path | str, assignment: str, students: list[str] | None = N
     return dedupe(found)
 
 
+def sandbox_findings(course_dir: Path, assignment: str, students: list[str] | None = None) -> list[Anomaly]:
+    """Findings from the sandbox log of the last autograde (``rapporter/sandkasse-<a>.jsonl``)."""
+    from grading.sandbox import EVENT_TEXT, LIMIT_KINDS, read_records
+
+    found = []
+    for (student, notebook), rec in sorted(read_records(course_dir, assignment).items()):
+        if students is not None and student not in students:
+            continue
+        events = [e for e in rec.get("events", []) if isinstance(e, dict) and e.get("kind") in EVENT_TEXT]
+        tried = [e for e in events if e["kind"] not in LIMIT_KINDS]
+        limits = [e for e in events if e["kind"] in LIMIT_KINDS]
+        where = f"notatboken «{notebook}.ipynb»" if notebook else "innleveringen"
+        if tried:
+            kinds = list(dict.fromkeys(e["kind"] for e in tried))
+            details = [e["detail"] for e in tried if e.get("detail")][:5]
+            found.append(Anomaly(
+                student, assignment, "sandkasse",
+                f"Koden i {where} " + "; ".join(EVENT_TEXT[k] for k in kinds) + "."
+                + (" Det gjaldt: " + ", ".join(f"«{d}»" for d in details) + "." if details else ""),
+                "Sandkassen stoppet forsøket: koden kunne ikke se eller endre kursmappen, karakterboken, "
+                "deltakerlisten, andre innleveringer eller nettverket. Resten er rettet som vanlig. "
+                "Snakk gjerne med deltakeren.", file=notebook))
+        if limits:
+            found.append(Anomaly(
+                student, assignment, "sandkasse_grense",
+                f"Koden i {where} " + "; ".join(EVENT_TEXT[e["kind"]] for e in limits) + ".",
+                "Cellene som ble ferdige, er rettet som vanlig. Se over poengene for hånd.", file=notebook))
+    return found
+
+
 def dedupe(items: list[Anomaly]) -> list[Anomaly]:
     seen, out = set(), []
     for a in items:
@@ -409,7 +441,6 @@ def _sorted(items: list[Anomaly]) -> list[Anomaly]:
 def write_report(course_dir: Path | str, assignment: str, anomalies: list[Anomaly],
                  out_dir: Path | str | None = None) -> dict[str, Path]:
     """Write ``avvik-<assignment>.html`` and ``.csv``; returns {'html': …, 'csv': …}."""
-    from fellesregler.escaping import csv_safe as _csv_safe
     from grading.roster import load_roster
 
     lay = layout(course_dir)
@@ -426,7 +457,7 @@ def write_report(course_dir: Path | str, assignment: str, anomalies: list[Anomal
         for a in items:
             navn, enhet = info.get(a.student, ("", ""))
             # learner text (file names from a zip, …) must not run as an Excel formula
-            w.writerow([_csv_safe(str(v)) for v in (a.student, navn, enhet, a.assignment, a.kind,
+            w.writerow([csv_safe(str(v)) for v in (a.student, navn, enhet, a.assignment, a.kind,
                                                     a.title, a.severity, a.cell, a.description,
                                                     a.action, a.file)])
 

@@ -180,8 +180,12 @@ def autograde(course_dir: Path | str, assignment: str, students: list[str] | Non
     """Autograde the submissions of ``assignment`` (default: every submitted learner)."""
     import warnings
 
+    from grading import sandbox
+
     lay = layout(course_dir)
     students = submitted_students(lay.root, assignment) if students is None else list(students)
+    if students and sandbox.enabled():
+        sandbox.check_available()  # never run learner code outside the sandbox: stop before the first
     workers = default_workers() if workers is None else max(1, workers)
     workers = min(workers, max(1, len(students)))
     result = AutogradeResult(assignment, workers=workers)

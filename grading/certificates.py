@@ -1,9 +1,12 @@
-"""Kursbevis (course certificates) as PDF, made with fpdf2.
+"""Kursbevis (course certificates) as tagged PDF/UA, rendered from HTML with WeasyPrint.
 
-Who gets one: a learner who has **completed every assignment of the
-course**. "Completed" is the rule in :func:`grading.reports.is_completed`:
-the submission is in the gradebook, nothing in it waits for manual grading,
-and it scored more than 0 points. The course's assignments are those of
+Who gets one: a learner who has **completed every assignment the
+completion rule asks for** (``data/fullforing.yaml``, read by
+:mod:`grading.completion`; today: every assignment of the course). "Completed"
+is :func:`grading.completion.is_completed`: the submission is in the
+gradebook, nothing in it waits for manual grading, and it scored more than
+``poeng_over`` (0) points. «Min side» shows the kursbevis by the same rule.
+The course's assignments are those of
 :func:`grading.reports.course_assignments` (gradebook plus source folders),
 so a module that has not been released yet also blocks certificates.
 
@@ -15,10 +18,11 @@ everything completed. Such learners are not dropped silently: they are in
 output of ``kursleder kursbevis``.
 
 Each PDF carries the learner's name, the course name «Nyskapende
-arbeidsgivere», the list of modules (assignment titles) and the date. It uses
-DejaVu Sans from matplotlib's bundled fonts (so æ, ø and å work), sets the
-document title, subject, author, language (``nb``) and shows the title in the
-viewer, and tags the heading in the structure tree and outline.
+arbeidsgivere», the list of modules (assignment titles) and the date. It is
+rendered from ``templates/kursbevis.html.j2`` by :func:`grading.pdf.write_pdf`:
+PDF/UA-1 with a structure tree (H1, H2, P, L), the language ``nb``, title,
+subject and author, the title shown in the viewer, and DejaVu Sans from
+matplotlib's bundled fonts (so æ, ø and å work).
 
 File names are ``kursbevis-<id>-<navn>.pdf`` with only a–z, 0–9 and ``-``.
 """
@@ -31,7 +35,7 @@ import warnings
 from pathlib import Path
 
 from fellesregler.formatering import COURSE_NAME
-from grading.paths import layout
+from grading.paths import TEMPLATES, layout
 
 
 
@@ -88,7 +92,13 @@ def sort_learners(course_dir: Path | str) -> tuple[list[dict], list[dict], list[
     if results.empty:
         return [], [], [], roster.empty
     titles = [module_title(t) for t in dict.fromkeys(results["title"])]
-    done = results.groupby("id", sort=False)["completed"].all()
+    from grading.completion import required_assignments
+
+    required = required_assignments(list(dict.fromkeys(results["assignment"])))
+    if not set(required) <= set(results["assignment"]):
+        return [], [], titles, roster.empty  # the rule names an assignment the course lacks
+    wanted = results[results["assignment"].isin(required)]
+    done = wanted.groupby("id", sort=False)["completed"].all()
     names = results.drop_duplicates("id").set_index("id")["navn"]
     completers = [{"id": str(i), "navn": str(names[i])} for i, ok in done.items() if ok]
     inside = [ln for ln in completers if ln["id"] in known]
@@ -121,77 +131,18 @@ class Certificates(list):
 
 def render_certificate(path: Path, name: str, modules: list[str], date: dt.date,
                        issuer: str | None = None) -> Path:
-    """Write one kursbevis PDF."""
-    from fpdf import TextStyle
-    from fpdf.enums import Align, XPos, YPos
-
-    from grading.guide import new_pdf
+    """Write one kursbevis as a tagged PDF/UA file (template ``kursbevis.html.j2``)."""
     from fellesregler.formatering import norsk_dato as norwegian_date
+    from fellesregler.sanitise import jinja_env
+    from grading.pdf import font_css, write_pdf
 
-    pdf = new_pdf(f"Kursbevis – {name} – {COURSE_NAME}", f"Kursbevis for {name}",
-                  author=issuer or COURSE_NAME)
-    pdf.set_keywords(f"kursbevis, {COURSE_NAME}")
-    pdf.set_creation_date(dt.datetime.combine(date, dt.time(12, 0), tzinfo=dt.timezone.utc))
-    pdf.set_section_title_styles(
-        TextStyle(font_family="DejaVu", font_style="B", font_size_pt=30, color=(31, 78, 121),
-                  l_margin=Align.C, t_margin=0, b_margin=6),
-    )
-    pdf.set_auto_page_break(False)
-    pdf.set_margins(22, 20, 22)
-    pdf.add_page()
-    # Frame: a dark blue band at the top and a thin line at the bottom.
-    pdf.set_fill_color(31, 78, 121)
-    pdf.rect(0, 0, pdf.w, 12, style="F")
-    pdf.set_draw_color(31, 78, 121)
-    pdf.set_line_width(0.6)
-    pdf.line(22, pdf.h - 18, pdf.w - 22, pdf.h - 18)
-
-    pdf.set_y(38)
-    pdf.start_section("Kursbevis", level=0)
-    pdf.set_text_color(26, 26, 26)
-    pdf.set_font("DejaVu", size=13)
-    pdf.ln(4)
-    pdf.cell(0, 8, "Dette bekrefter at", align="C", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-    pdf.ln(3)
-    size = 26 if len(name) <= 30 else 20 if len(name) <= 45 else 16
-    pdf.set_font("DejaVu", style="B", size=size)
-    pdf.multi_cell(0, size * 0.5, name, align="C", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-    pdf.ln(3)
-    pdf.set_font("DejaVu", size=13)
-    pdf.cell(0, 8, "har fullført kurset", align="C", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-    pdf.ln(2)
-    pdf.set_font("DejaVu", style="B", size=20)
-    pdf.cell(0, 11, f"«{COURSE_NAME}»", align="C", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-    pdf.set_font("DejaVu", size=11)
-    pdf.cell(0, 7, "et kurs i arbeidsgiverpolitikk for kommuner og fylkeskommuner",
-             align="C", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-
-    pdf.ln(10)
-    pdf.set_font("DejaVu", style="B", size=12)
-    pdf.cell(0, 7, "Kurset har disse modulene:", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-    pdf.set_font("DejaVu", size=12)
-    for i, title in enumerate(modules, start=1):
-        pdf.set_x(pdf.l_margin + 4)
-        pdf.multi_cell(pdf.epw - 4, 7, f"{i}. {title}", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-
-    pdf.set_y(max(pdf.get_y() + 14, pdf.h - 70))
-    pdf.set_font("DejaVu", size=12)
-    pdf.cell(0, 7, f"Dato: {norwegian_date(date)}", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-    if issuer:
-        pdf.cell(0, 7, f"Utstedt av: {issuer}", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-    pdf.ln(max(4.0, min(16.0, (pdf.h - 28) - pdf.get_y())))  # keep clear of the footer
-    pdf.set_line_width(0.3)
-    pdf.line(pdf.l_margin, pdf.get_y(), pdf.l_margin + 75, pdf.get_y())
-    pdf.ln(1.5)
-    pdf.set_font("DejaVu", size=10)
-    pdf.cell(0, 6, "Kursleder", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-    pdf.set_y(pdf.h - 16)
-    pdf.set_font("DejaVu", size=8)
-    pdf.set_text_color(74, 74, 74)
-    pdf.cell(0, 5, f"{COURSE_NAME} – kursbevis", align="C")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    pdf.output(str(path))
-    return path
+    html = jinja_env(TEMPLATES).get_template("kursbevis.html.j2").render(
+        kurs=COURSE_NAME, navn=name, moduler=modules, dato=norwegian_date(date),
+        utsteder=issuer or COURSE_NAME, utsteder_vist=issuer,
+        navnestorrelse=26 if len(name) <= 30 else 20 if len(name) <= 45 else 16,
+        skrift=font_css())
+    return write_pdf(html, path, created=dt.datetime.combine(date, dt.time(12, 0),
+                                                             tzinfo=dt.timezone.utc))
 
 
 def make_certificates(course_dir: Path, out_dir: Path, date: dt.date | None = None, *,

@@ -229,13 +229,14 @@ def main(argv: list[str] | None = None) -> int:
         args.stille = False
     from grading._nbgrader import GradebookDamaged, NbgraderError, is_damage_error
     from grading.roster import RosterError
+    from grading.sandbox import SandboxUnavailable
 
     try:
         return run(args)
     except RosterError as exc:
         print(str(exc), file=sys.stderr)
         return 1
-    except (UserError, NbgraderError, GradebookDamaged) as exc:
+    except (UserError, NbgraderError, GradebookDamaged, SandboxUnavailable) as exc:
         print(f"Feil: {exc}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:

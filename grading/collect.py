@@ -22,6 +22,7 @@ import os
 import re
 import stat
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
@@ -106,6 +107,33 @@ def safe_name(text: str) -> str:
     return (cleaned or "uten-navn")[:80]
 
 
+_UNSAFE_FILE = re.compile(r"[^\w.-]+")
+MAX_NAME_BYTES = 100
+
+
+def archive_name(filename: str) -> str:
+    """A safe, short file name for the archive (the original name is kept in KILDE.txt and the log).
+
+    Letters (æøå too), digits, ``.``, ``_`` and ``-`` are kept; a name longer than
+    :data:`MAX_NAME_BYTES` bytes is cut and gets a short hash of the original, so
+    two long names stay apart.
+    """
+    name = PurePosixPath(filename.replace("\\", "/")).name
+    stem, suffix = os.path.splitext(name)
+    if not re.fullmatch(r"\.[A-Za-z0-9]{1,10}", suffix or "."):
+        stem, suffix = name, ""
+    stem = _UNSAFE_FILE.sub("_", stem).strip("._-") or "uten-navn"
+    if len((stem + suffix).encode("utf-8")) > MAX_NAME_BYTES:
+        short = stem.encode("utf-8")[: MAX_NAME_BYTES - 30].decode("utf-8", "ignore").rstrip("._-")
+        stem = f"{short}-{sha256_bytes(filename.encode('utf-8', 'surrogateescape'))[:10]}"
+    return stem + suffix
+
+
+def _shown(text: str, limit: int = 160) -> str:
+    """An untrusted name, cut for a message (the whole name is in the log's «file» field)."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 # --------------------------------------------------------------------------
 # Archive and log
 # --------------------------------------------------------------------------
@@ -119,7 +147,7 @@ def archive_bytes(course_dir: Path | str, assignment: str, student: str, filenam
     digest = sha256_bytes(data)
     folder = lay.archive_dir(assignment, student) / _stamp_dir(timestamp)
     folder.mkdir(parents=True, exist_ok=True)
-    name = PurePosixPath(filename).name
+    name = archive_name(filename)
     target = folder / name
     if target.exists():
         if sha256_file(target) == digest:
@@ -195,7 +223,15 @@ def _iter_zip(zf: zipfile.ZipFile, label: str):
             continue
         name = info.filename.replace("\\", "/")
         parts = tuple(p for p in PurePosixPath(name).parts if p not in ("", "/"))
-        if not parts or any(p.startswith(".") or p == "__MACOSX" for p in parts) or ".." in parts:
+        if ".." in parts:
+            yield ("skip", parts, f"{label}:{name}",
+                   "har «..» i stien (kunne ha havnet utenfor mappen), og er ikke pakket ut")
+            continue
+        if not parts or any(p.startswith(".") or p == "__MACOSX" for p in parts):
+            continue
+        if info.flag_bits & 0x1:
+            yield ("skip", parts, f"{label}:{name}",
+                   "er kryptert (passordbeskyttet) og kan ikke leses. Be deltakeren levere uten passord")
             continue
         if stat.S_ISLNK(info.external_attr >> 16):
             yield ("symlink", parts, f"{label}:{name}")
@@ -271,88 +307,111 @@ def collect_folder(course_dir: Path | str, assignment: str, source: Path | str, 
         raise ValueError(f"{source} er verken en mappe eller en zip-fil.")
 
     candidates: dict[tuple[str, str], list[tuple[_Item, bytes, dt.datetime, str]]] = {}
+
+    def collect_item(item) -> None:
+        if isinstance(item, tuple) and item[0] == "symlink":
+            event("ukjent_fil", f"«{_shown(item[2])}» er en snarvei (symlink) og er ikke samlet inn.",
+                  file=item[2])
+            return
+        if isinstance(item, tuple):  # a member that is not unpacked, with the reason
+            event("ukjent_fil", f"«{_shown(item[2])}» {item[3]}.", file=item[2],
+                  action="Filen er ikke samlet inn. Den er nevnt her og i innsamlingsloggen.")
+            return
+        shown = _shown("/".join(item.parts))
+        original = "/".join(item.parts)
+        if not item.parts[-1].lower().endswith(".ipynb"):
+            if item.parts[-1] not in ("timestamp.txt",):
+                event("ukjent_fil", f"«{shown}» er ikke en notatbok (.ipynb) og er ikke samlet inn.",
+                      file=original)
+            return
+        if item.size > MAX_FILE_BYTES:
+            event("ukjent_fil", f"«{shown}» er større enn {MAX_FILE_BYTES // 2**20} MB og er ikke samlet inn.",
+                  file=original)
+            return
+        try:
+            data = item.read()
+        except (zipfile.BadZipFile, OSError, RuntimeError, NotImplementedError, EOFError, zlib.error) as exc:
+            event("ukjent_fil", f"«{shown}» kan ikke leses (skadet eller ukjent format: {_shown(str(exc), 200)}) "
+                  "og er ikke samlet inn.", file=original)
+            return
+        digest = sha256_bytes(data)
+        ts = utc(when) if when else item.mtime
+        student, notebook, status = match(item.parts, assignment, notebooks, others)
+        if status == "other":
+            event("annen_oppgave", f"«{shown}» ser ut til å høre til en annen oppgave og er hoppet over.",
+                  student=student, file=original, sha=digest)
+            return
+        if student not in roster:
+            folder_id = safe_name(student)
+            path, _ = archive_bytes(lay.root, assignment, f"{UNKNOWN_DIR}/{folder_id}", item.parts[-1],
+                                    data, ts, item.source)
+            event("ukjent_deltaker",
+                  f"Filen «{shown}» kan ikke knyttes til noen i deltakerlisten (id «{_shown(student, 80)}»).",
+                  student=student, file=original, sha=digest,
+                  action=f"Filen er arkivert i {path.relative_to(lay.root)}, men ikke rettet.")
+            return
+        if notebook is None:
+            path, _ = archive_bytes(lay.root, assignment, student, item.parts[-1], data, ts, item.source)
+            event("ukjent_notatbok",
+                  f"Kan ikke avgjøre hvilken notatbok «{shown}» er (oppgaven har flere notatbøker).",
+                  student=student, file=original, sha=digest,
+                  action=f"Filen er arkivert i {path.relative_to(lay.root)}, men ikke rettet.")
+            return
+        if notebook not in notebooks:
+            event("ukjent_notatbok", f"«{shown}»: notatboken «{_shown(notebook, 80)}» hører ikke til oppgaven.",
+                  student=student, file=original, sha=digest, action="Filen er arkivert, men ikke rettet.")
+            archive_bytes(lay.root, assignment, student, item.parts[-1], data, ts, item.source)
+            return
+        candidates.setdefault((student, notebook), []).append((item, data, ts, digest))
+
+    def archive_candidate(student: str, notebook: str, versions: list) -> None:
+        versions.sort(key=lambda v: v[2])
+        if len(versions) > 1 and len({v[3] for v in versions}) > 1:
+            event("flere_filer",
+                  f"{student} har {len(versions)} ulike filer for «{notebook}.ipynb» "
+                  f"({', '.join(_shown('/'.join(v[0].parts)) for v in versions)}). Den nyeste er brukt.",
+                  student=student, file="/".join(versions[-1][0].parts),
+                  action="Alle versjonene er arkivert.")
+        archived = []
+        for item, data, ts, digest in versions:
+            path, _ = archive_bytes(lay.root, assignment, student, f"{notebook}.ipynb", data, ts,
+                                    item.source)
+            archived.append(path)
+        item, data, ts, digest = versions[-1]
+        used = _install(lay.root, assignment, student, notebook, data, ts)
+        if not used:
+            event("eldre_innlevering",
+                  f"{student}: «{_shown('/'.join(item.parts))}» er eldre enn innleveringen som er samlet inn "
+                  "fra før, og er ikke brukt.", student=student, file="/".join(item.parts), sha=digest,
+                  action="Filen er arkivert.")
+        for (it, _d, t, dg), path in zip(versions, archived):
+            result.collected.append(Collected(student, notebook, it.source, path, dg, t,
+                                              used and it is item))
+            log_event(lay.root, assignment, {"kind": "samlet_inn", "student": student,
+                                             "file": "/".join(it.parts), "sha256": dg,
+                                             "archive": str(path.relative_to(lay.root)),
+                                             "timestamp": nbgrader_timestamp(t),
+                                             "used": used and it is item})
+
     try:
         for item in tqdm(items, desc=f"Leser innleveringer til «{assignment}»", unit="fil",
                          disable=not progress):
-            if isinstance(item, tuple):  # symlink
-                event("ukjent_fil", f"«{item[2]}» er en snarvei (symlink) og er ikke samlet inn.",
-                      file=item[2])
-                continue
-            shown = "/".join(item.parts)
-            if not item.parts[-1].lower().endswith(".ipynb"):
-                if item.parts[-1] not in ("timestamp.txt",):
-                    event("ukjent_fil", f"«{shown}» er ikke en notatbok (.ipynb) og er ikke samlet inn.",
-                          file=shown)
-                continue
-            if item.size > MAX_FILE_BYTES:
-                event("ukjent_fil", f"«{shown}» er større enn {MAX_FILE_BYTES // 2**20} MB og er ikke samlet inn.",
-                      file=shown)
-                continue
             try:
-                data = item.read()
-            except (zipfile.BadZipFile, OSError) as exc:
-                event("ukjent_fil", f"«{shown}» kan ikke leses (skadet fil: {exc}) og er ikke samlet inn.",
-                      file=shown)
-                continue
-            digest = sha256_bytes(data)
-            ts = utc(when) if when else item.mtime
-            student, notebook, status = match(item.parts, assignment, notebooks, others)
-            if status == "other":
-                event("annen_oppgave", f"«{shown}» ser ut til å høre til en annen oppgave og er hoppet over.",
-                      student=student, file=shown, sha=digest)
-                continue
-            if student not in roster:
-                folder_id = safe_name(student)
-                path, _ = archive_bytes(lay.root, assignment, f"{UNKNOWN_DIR}/{folder_id}", item.parts[-1],
-                                        data, ts, item.source)
-                event("ukjent_deltaker",
-                      f"Filen «{shown}» kan ikke knyttes til noen i deltakerlisten (id «{student}»).",
-                      student=student, file=shown, sha=digest,
-                      action=f"Filen er arkivert i {path.relative_to(lay.root)}, men ikke rettet.")
-                continue
-            if notebook is None:
-                path, _ = archive_bytes(lay.root, assignment, student, item.parts[-1], data, ts, item.source)
-                event("ukjent_notatbok",
-                      f"Kan ikke avgjøre hvilken notatbok «{shown}» er (oppgaven har flere notatbøker).",
-                      student=student, file=shown, sha=digest,
-                      action=f"Filen er arkivert i {path.relative_to(lay.root)}, men ikke rettet.")
-                continue
-            if notebook not in notebooks:
-                event("ukjent_notatbok", f"«{shown}»: notatboken «{notebook}» hører ikke til oppgaven.",
-                      student=student, file=shown, sha=digest, action="Filen er arkivert, men ikke rettet.")
-                archive_bytes(lay.root, assignment, student, item.parts[-1], data, ts, item.source)
-                continue
-            candidates.setdefault((student, notebook), []).append((item, data, ts, digest))
-
+                collect_item(item)
+            except Exception as exc:  # one bad member never stops the collection
+                where = item[2] if isinstance(item, tuple) else item.source
+                event("ukjent_fil", f"«{_shown(where)}» kunne ikke samles inn ({type(exc).__name__}: "
+                      f"{_shown(str(exc), 200)}). De andre filene er samlet inn som vanlig.", file=where,
+                      action="Filen er ikke arkivert eller rettet. Be deltakeren levere den på nytt.")
         for (student, notebook), versions in tqdm(sorted(candidates.items()), desc="Arkiverer",
                                                   unit="notatbok", disable=not progress):
-            versions.sort(key=lambda v: v[2])
-            if len(versions) > 1 and len({v[3] for v in versions}) > 1:
-                event("flere_filer",
-                      f"{student} har {len(versions)} ulike filer for «{notebook}.ipynb» "
-                      f"({', '.join('/'.join(v[0].parts) for v in versions)}). Den nyeste er brukt.",
-                      student=student, file="/".join(versions[-1][0].parts),
-                      action="Alle versjonene er arkivert.")
-            archived = []
-            for item, data, ts, digest in versions:
-                path, _ = archive_bytes(lay.root, assignment, student, f"{notebook}.ipynb", data, ts,
-                                        item.source)
-                archived.append(path)
-            item, data, ts, digest = versions[-1]
-            used = _install(lay.root, assignment, student, notebook, data, ts)
-            if not used:
-                event("eldre_innlevering",
-                      f"{student}: «{'/'.join(item.parts)}» er eldre enn innleveringen som er samlet inn fra før, "
-                      "og er ikke brukt.", student=student, file="/".join(item.parts), sha=digest,
-                      action="Filen er arkivert.")
-            for (it, _d, t, dg), path in zip(versions, archived):
-                result.collected.append(Collected(student, notebook, it.source, path, dg, t,
-                                                  used and it is item))
-                log_event(lay.root, assignment, {"kind": "samlet_inn", "student": student,
-                                                 "file": "/".join(it.parts), "sha256": dg,
-                                                 "archive": str(path.relative_to(lay.root)),
-                                                 "timestamp": nbgrader_timestamp(t),
-                                                 "used": used and it is item})
+            try:
+                archive_candidate(student, notebook, versions)
+            except Exception as exc:
+                event("ukjent_fil", f"{student}: «{notebook}.ipynb» kunne ikke arkiveres "
+                      f"({type(exc).__name__}: {_shown(str(exc), 200)}).", student=student,
+                      file=versions[-1][0].source,
+                      action="Innleveringen er ikke samlet inn. Originalen er ikke endret.")
     finally:
         if zf is not None:
             zf.close()

@@ -327,137 +327,19 @@ def render_guide_html(course_dir: Path | str, assignment: str, questions: list[Q
     )
 
 
-def _pdf_font_paths() -> dict[str, Path]:
-    import matplotlib
-
-    base = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
-    return {"": base / "DejaVuSans.ttf", "B": base / "DejaVuSans-Bold.ttf",
-            "I": base / "DejaVuSans-Oblique.ttf", "BI": base / "DejaVuSans-BoldOblique.ttf"}
-
-
-def new_pdf(title: str, subject: str, author: str = COURSE_NAME):
-    """An A4 fpdf2 document with DejaVu Sans (æøå), metadata, language and outline styles."""
-    from fpdf import FPDF, TextStyle
-    from fpdf.prefs import ViewerPreferences
-
-    pdf = FPDF(format="A4")
-    for style, path in _pdf_font_paths().items():
-        if not path.exists():
-            raise FileNotFoundError(
-                f"Fant ikke skriften {path}. Den følger med matplotlib; installer matplotlib på nytt.")
-        pdf.add_font("DejaVu", style=style, fname=str(path))
-    pdf.set_font("DejaVu", size=11)
-    pdf.set_title(title)
-    pdf.set_subject(subject)
-    pdf.set_author(author)
-    pdf.set_creator(f"{COURSE_NAME} – kursleders verktøy")
-    pdf.set_keywords(f"{COURSE_NAME}, kurs")
-    pdf.set_lang("nb")
-    pdf.viewer_preferences = ViewerPreferences(display_doc_title=True)
-    pdf.set_section_title_styles(
-        TextStyle(font_family="DejaVu", font_style="B", font_size_pt=18, t_margin=2, b_margin=3),
-        TextStyle(font_family="DejaVu", font_style="B", font_size_pt=14, t_margin=5, b_margin=2),
-        TextStyle(font_family="DejaVu", font_style="B", font_size_pt=12, t_margin=3, b_margin=1),
-    )
-    return pdf
-
-
-def _pdf_table(pdf, rows: list[list[str]]) -> None:
-    from fellesregler.sanitise import plain_text
-
-    width = max(len(r) for r in rows)
-    rows = [r + [""] * (width - len(r)) for r in rows]
-    pdf.set_font("DejaVu", size=9)
-    with pdf.table(text_align="LEFT", first_row_as_headings=True) as table:
-        for r in rows:
-            row = table.row()
-            for value in r:
-                row.cell(plain_text(value))
-    pdf.set_font("DejaVu", size=11)
-    pdf.ln(2)
-
-
-def _pdf_text(pdf, markdown_text: str) -> None:
-    """Write markdown as simple text (paragraphs, list items, tables) with fpdf2."""
-    from fpdf.enums import XPos, YPos
-
-    from fellesregler.sanitise import plain_text
-
-    for block in re.split(r"\n\s*\n", markdown_text.strip()):
-        lines = [ln for ln in block.splitlines() if ln.strip()]
-        if lines and all(ln.strip().startswith("|") for ln in lines):
-            rows = [[c.strip() for c in ln.strip().strip("|").split("|")] for ln in lines
-                    if not re.fullmatch(r"\|?[\s:|-]+\|?", ln.strip())]
-            if rows:
-                _pdf_table(pdf, rows)
-                continue
-        for line in lines:
-            stripped = line.strip()
-            bullet = re.match(r"^([-*+]|\d+[.)])\s+(.*)$", stripped)
-            text = plain_text(bullet.group(2) if bullet else stripped)
-            if bullet:
-                mark = "•" if bullet.group(1) in "-*+" else bullet.group(1)
-                pdf.set_x(pdf.l_margin + 4)
-                pdf.multi_cell(pdf.epw - 4, 5.5, f"{mark} {text}", align="L", new_x=XPos.LMARGIN,
-                               new_y=YPos.NEXT)
-            else:
-                pdf.multi_cell(pdf.epw, 5.5, text, align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-        pdf.ln(2)
-
-
 def render_guide_pdf(course_dir: Path | str, assignment: str, questions: list[Question],
                      path: Path) -> Path:
-    from fpdf.enums import XPos, YPos
+    """The guide as a tagged PDF/UA file, rendered from the same HTML as the web version."""
+    from grading.pdf import font_css, write_pdf
 
-    title = assignment_title(course_dir, assignment)
-    pdf = new_pdf(f"Rettehjelp: {title} – {COURSE_NAME}", f"Rettehjelp for oppgaven {assignment}")
-    pdf.set_auto_page_break(True, margin=15)
-    pdf.add_page()
-    pdf.set_font("DejaVu", size=10)
-    pdf.cell(0, 6, COURSE_NAME, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-    pdf.start_section(f"Rettehjelp: {title}", level=0)
-    pdf.set_font("DejaVu", size=11)
-    total = sum(q.points or 0 for q in questions)
-    pdf.multi_cell(0, 5.5, (
-        f"Oppgave: {assignment}. {len(questions)} manuelt vurderte spørsmål, til sammen "
-        f"{poeng(total)} poeng. Gi poeng og kommentar i formgrader. Bruk kriteriene under, "
-        "og vurder innholdet, ikke språket."), align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-    if not questions:
-        pdf.ln(3)
-        pdf.multi_cell(0, 5.5, "Oppgaven har ingen manuelt vurderte spørsmål.",
-                       new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-    for q in questions:
-        points = _level_points(q)
-        pdf.start_section(q.title, level=1)
-        pdf.set_font("DejaVu", size=9)
-        pdf.cell(0, 5, f"Poeng: {poeng(q.points) if q.points is not None else 'ukjent'}   "
-                       f"ID: {q.grade_id}   Notatbok: {q.notebook}",
-                 new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-        pdf.set_font("DejaVu", size=11)
-        if q.missing:
-            pdf.set_text_color(140, 0, 0)
-            pdf.multi_cell(0, 5.5, "Mangler: " + "; ".join(q.missing) + ".",
-                           new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-            pdf.set_text_color(0, 0, 0)
-        pdf.start_section("Oppgavetekst", level=2)
-        _pdf_text(pdf, _strip_prompt_heading(q.prompt) or "(mangler)")
-        pdf.start_section("Vurderingskriterier", level=2)
-        pdf.set_font("DejaVu", size=10)
-        with pdf.table(col_widths=(30, 25, 105), text_align="LEFT", first_row_as_headings=True) as table:
-            head = table.row()
-            for text in ("Nivå", "Poeng", "Kjennetegn"):
-                head.cell(text)
-            for key, label in LEVELS:
-                row = table.row()
-                row.cell(label)
-                row.cell(points[key])
-                row.cell(_plain(q.rubric.get(key)) or "Mangler i kildenotatboka.")
-        pdf.set_font("DejaVu", size=11)
-        pdf.start_section("Modellsvar", level=2)
-        _pdf_text(pdf, q.model_answer or "(mangler)")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    pdf.output(str(path))
-    return path
+    html = render_guide_html(course_dir, assignment, questions)
+    # Same page, printed: our font (æøå) and the PDF's description; the print CSS does the rest.
+    html = html.replace("</style>", f"{font_css()}\nbody {{ font-family: \"Kurs\", sans-serif; }}\n"
+                                    "</style>", 1)
+    html = html.replace("</title>", "</title>\n<meta name=\"description\" content=\"Rettehjelp "
+                                    f"for oppgaven {assignment}\">\n<meta name=\"author\" "
+                                    f"content=\"{COURSE_NAME}\">", 1)
+    return write_pdf(html, path)
 
 
 def _plain(text: str | None) -> str:

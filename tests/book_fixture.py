@@ -1,4 +1,4 @@
-"""Build the whole course book strictly, once per test session, into _build/.
+"""Build the whole course book strictly, both editions, once per test session, into _build/.
 
 The fixture `built_book` in conftest.py calls `build_book()`; the browser tests
 and the build tests share its result. `toc_pages()` lists every page in
@@ -6,8 +6,12 @@ _toc.yml order, so tests cover each page the book publishes.
 """
 from __future__ import annotations
 
+import contextlib
+import functools
+import http.server
 import os
 import subprocess
+import threading
 import sys
 import time
 from dataclasses import dataclass
@@ -51,12 +55,39 @@ def jupyter_book() -> str:
     return str(exe) if exe.exists() else "jupyter-book"
 
 
+#: The translated editions, built after bokmål into _build/html/<lang> (tools/i18n.py).
+EDITIONS = ("nn",)
+
+
 def build_book(root: Path = ROOT, timeout: int = 1800) -> BookBuild:
-    """Run `jupyter-book build . -W -n --keep-going` in `root`; never raises on failure."""
+    """Build both editions, as `make book` does: `jupyter-book build . -W -n --keep-going` in
+    `root`, then each translated edition with `tools/i18n.py build`. Never raises on failure."""
     start = time.perf_counter()
-    proc = subprocess.run(
-        [jupyter_book(), *BUILD_CMD], cwd=root, capture_output=True, text=True,
-        timeout=timeout, env={**os.environ, "NO_COLOR": "1"},
-    )
-    return BookBuild(proc.returncode, proc.stdout + proc.stderr, root / "_build" / "html",
-                     time.perf_counter() - start)
+    env = {**os.environ, "NO_COLOR": "1"}
+    proc = subprocess.run([jupyter_book(), *BUILD_CMD], cwd=root, capture_output=True, text=True,
+                          timeout=timeout, env=env)
+    returncode, output = proc.returncode, proc.stdout + proc.stderr
+    for lang in EDITIONS if returncode == 0 else ():
+        proc = subprocess.run([sys.executable, str(root / "tools" / "i18n.py"), "build", "--lang", lang],
+                              cwd=root, capture_output=True, text=True, timeout=timeout, env=env)
+        returncode, output = proc.returncode, output + proc.stdout + proc.stderr
+    return BookBuild(returncode, output, root / "_build" / "html", time.perf_counter() - start)
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):  # keep pytest output clean
+        pass
+
+
+@contextlib.contextmanager
+def serve_static(directory: Path):
+    """Serve a folder with a plain static server on 127.0.0.1 (free port); yield its base URL."""
+    handler = functools.partial(_QuietHandler, directory=str(directory))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()

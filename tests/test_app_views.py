@@ -53,7 +53,7 @@ def test_full_flow_profile_plan_and_retake_shows_change(store):
     assert "Endring siden sist" not in app.profile_html.value
     # The plan starts from a template naming the two weakest dimensions.
     for s in weakest(first[0].scores, 2):
-        assert f"Område: {s.dimension} {s.name}" in app.plan_area.value
+        assert f"Dimensjon: {s.dimension} {s.name}" in app.plan_area.value
     app.plan_area.value = "Mål: <script>alert(1)</script>"
     app.plan_button.click()
     assert store.latest_plan(app.key) == "Mål: <script>alert(1)</script>"
@@ -301,11 +301,11 @@ def test_app_texts_follow_the_instrument_not_fixed_numbers(store):
     ins = load_instrument()
     small = dataclasses.replace(ins, min_group=7, dimensions=ins.dimensions[:3])
     app = EgenvurderingApp(store=Store(store.url, instrument=small), instrument=small)
-    assert "profil over 3 områder" in app.start_intro.value
+    assert "profil over 3 dimensjoner" in app.start_intro.value
     app.consent.value = True
     app.new_button.click()
     fill(app, "3")
     app.screen = "profil"
     page = "".join(c.value for c in app._profile.children if hasattr(c, "value") and isinstance(c.value, str))
     assert "minst 7 har svart" in page and "minst 5 har svart" not in page
-    assert "Radardiagram over de 3 områdene" in views.radar_svg(score(ins, {})[:3])
+    assert "Edderkoppdiagram over de 3 dimensjonene" in views.radar_svg(score(ins, {})[:3])

@@ -98,7 +98,7 @@ def test_keyboard_assessment_profile_reload_retake_and_delete(page, voila, db_ur
     expect(page.get_by_role("heading", name="Profilen din")).to_be_visible()
     expect(page.locator("figure.kurs-radar svg")).to_be_visible()
     expect(page.get_by_text("Du har tatt vurderingen 1 gang")).to_be_visible()
-    expect(page.get_by_role("link", name="les kapitlet om dette i boka").first).to_be_visible()
+    expect(page.get_by_role("link", name="les kapittelet om dette i boken").first).to_be_visible()
     assert_accessible(page, "profil")
 
     # Reload: a new kernel; the code brings the profile back.

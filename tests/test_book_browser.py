@@ -1,6 +1,7 @@
 """Every page of the built book in real Chromium: offline, widgets, axe.
 
-For each page in _toc.yml (served from _build/html on 127.0.0.1):
+For each page in _toc.yml, in both editions (served from _build/html and
+_build/html/nn on 127.0.0.1):
 - it makes no request that leaves the machine;
 - where the page has saved widget state, every widget view renders and shows text;
 - axe-core finds no WCAG 2.1 A/AA violation;
@@ -9,13 +10,9 @@ The search page must also work offline.
 """
 from __future__ import annotations
 
-import functools
-import http.server
-import threading
-
 import pytest
 
-from book_fixture import toc_pages
+from book_fixture import serve_static, toc_pages
 from browser import format_violations, run_axe, watch_requests
 
 pytestmark = [pytest.mark.browser, pytest.mark.book, pytest.mark.slow]
@@ -25,21 +22,11 @@ WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 
 
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):  # keep pytest output clean
-        pass
-
-
 @pytest.fixture(scope="module")
 def site(built_book):
     assert built_book.returncode == 0, "Boka bygde ikke; se test_book_build.py"
-    handler = functools.partial(_QuietHandler, directory=str(built_book.html))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    server.server_close()
+    with serve_static(built_book.html) as url:
+        yield url
 
 
 def _open(browser, url):
@@ -53,10 +40,16 @@ def _open(browser, url):
     return page, log, errors
 
 
+#: Both editions: the folder under _build/html and the self-check's answer to a right choice.
+EDITIONS = {"nb": ("", "Riktig svar."), "nn": ("nn/", "Rett svar.")}
+
+
+@pytest.mark.parametrize("edition", sorted(EDITIONS))
 @pytest.mark.parametrize("docname", PAGES)
-def test_page_offline_widgets_and_axe(site, browser, built_book, docname):
-    source = (built_book.html / f"{docname}.html").read_text(encoding="utf-8")
-    page, log, errors = _open(browser, f"{site}/{docname}.html")
+def test_page_offline_widgets_and_axe(site, browser, built_book, docname, edition):
+    folder, right_answer = EDITIONS[edition]
+    source = (built_book.html / f"{folder}{docname}.html").read_text(encoding="utf-8")
+    page, log, errors = _open(browser, f"{site}/{folder}{docname}.html")
     try:
         if WIDGET_STATE in source:
             views = source.count(WIDGET_VIEW)
@@ -83,7 +76,7 @@ def test_page_offline_widgets_and_axe(site, browser, built_book, docname):
             test.locator("input[data-riktig=true]").first.check()
             test.get_by_role("button", name="Sjekk svaret").click()
             feedback = test.locator(".kurs-selvtest-svar")
-            assert feedback.inner_text().startswith("Riktig svar."), f"{docname}: selvtest nr. {i + 1}"
+            assert feedback.inner_text().startswith(right_answer), f"{docname}: selvtest nr. {i + 1}"
         violations = run_axe(page)
         assert not violations, f"{docname}: axe fant brudd på WCAG:\n{format_violations(violations)}"
         assert log.external == [], f"{docname}: forespørsler ut av maskinen: {log.external}"
@@ -92,13 +85,45 @@ def test_page_offline_widgets_and_axe(site, browser, built_book, docname):
         page.close()
 
 
-def test_search_works_offline(site, browser):
-    page, log, errors = _open(browser, f"{site}/search.html?q=handlingsrom")
+def test_language_switch_goes_to_the_same_chapter_and_back(site, browser):
+    """Bokmål → nynorsk → bokmål on a chapter page, by the visible links, with the keyboard too."""
+    page, log, errors = _open(browser, f"{site}/chapters/lede.html")
+    try:
+        assert page.locator("html").get_attribute("lang") == "nb"
+        switch = page.get_by_role("navigation", name="Målform").get_by_role("link", name="Nynorsk")
+        assert switch.get_attribute("hreflang") == "nn" and switch.get_attribute("lang") == "nn"
+        switch.click()
+        page.wait_for_url(f"{site}/nn/chapters/lede.html")
+        page.wait_for_load_state("networkidle")
+        assert page.locator("html").get_attribute("lang") == "nn"
+        assert "Å leie" in page.locator("article h1").first.inner_text()
+        back = page.get_by_role("navigation", name="Målform").get_by_role("link", name="Bokmål")
+        back.focus()
+        page.keyboard.press("Enter")
+        page.wait_for_url(f"{site}/chapters/lede.html")
+        assert page.locator("html").get_attribute("lang") == "nb"
+        assert log.external == [], log.external
+        assert not errors, errors
+    finally:
+        page.close()
+
+
+@pytest.mark.parametrize("folder, query, summary", [
+    ("", "handlingsrom", None),
+    # The nynorsk edition has Sphinx's search texts in nynorsk (translations.js from locale/nn).
+    ("nn/", "tillitsvalde", "Søket er ferdig"),
+])
+def test_search_works_offline(site, browser, folder, query, summary):
+    page, log, errors = _open(browser, f"{site}/{folder}search.html?q={query}")
     try:
         results = page.locator("#search-results ul.search li")
         results.first.wait_for(timeout=20_000)
         assert results.count() > 0
-        assert "handlingsrom" in page.locator("#search-results").inner_text().lower()
+        assert query in page.locator("#search-results").inner_text().lower()
+        if summary:
+            page.wait_for_function("() => /\\d/.test(document.querySelector('#search-results p.search-summary')"
+                                   "?.textContent || '')", timeout=20_000)
+            assert summary in page.locator("#search-results").inner_text()
         violations = run_axe(page)
         assert not violations, format_violations(violations)
         assert log.external == [], log.external
@@ -132,7 +157,7 @@ def test_search_finds_chapters_by_their_own_text(site, browser):
     assert any("Kilder" in t for t in _search_titles(browser, site, "Porsanger"))
     # Snippets come from the chapter's own text: no film block, no print-only table of contents.
     for title, snippet in _search(browser, site, "våge"):
-        assert "Filmen er utgitt av" not in snippet and "Disse er med i filmen" not in snippet, (title, snippet)
+        assert "Filmen er vist på" not in snippet and "Disse er med i filmen" not in snippet, (title, snippet)
         assert "På denne siden" not in snippet, (title, snippet)
 
 

@@ -12,7 +12,7 @@ from bs4 import BeautifulSoup
 
 from fellesregler.sanitise import find_external_resources
 from grading.guide import GuideError, read_questions, split_solution, write_guide
-from test_certificates import pdf_info, pdf_text
+from test_certificates import check_tagged, pdf_info, pdf_text
 
 ROOT = Path(__file__).resolve().parents[1]
 REAL_ASSIGNMENTS = sorted(p.parent.name for p in (ROOT / "exercises" / "source").glob("*/*.ipynb"))
@@ -142,10 +142,10 @@ def test_pdf_guide(written):
     for expected in ("Rettehjelp: Å våge – refleksjonsoppgave", "Spørsmål 4 (4 poeng)",
                      "Full uttelling", "1–2", "Forsøket er konkret og avgrenset.",
                      "Vi prøver en kort morgensamling i åtte uker.",
-                     "Mangler: rubrikk"):
+                     "Mangler i kildenotatboka:", "rubrikk (metadata.kurs.rubrikk"):
         assert expected in text, expected
     assert pdf_info(data)["Title"] == "Rettehjelp: Å våge – refleksjonsoppgave – Nyskapende arbeidsgivere"
-    assert b"/Lang (nb)" in data and b"/StructTreeRoot" in data
+    check_tagged(data, ("/H1", "/H2", "/H3", "/Table", "/TH", "/TD"))
 
 
 def test_strict_and_missing_source(course, tmp_path):

@@ -1,7 +1,8 @@
 """The live version of a chapter widget runs its Python callbacks under Voila.
 
-The book's widgets are static (no kernel). The role {live} links to the same
-widget served by Voila (`make start`). This test starts Voila the way
+In the book the widgets run in the page (Pyodide, test_pyodide_widgets.py); a book
+built with a live server configured also links to the same widget served by Voila
+(`make start`). This test starts Voila the way
 `make start` does (tools.voila_server), opens the page the chapter «Å våge»
 links to, chooses a level for the first case in Chromium, and checks that the
 feedback computed by the Python callback appears: the same text the teaching
@@ -41,8 +42,8 @@ def test_chapter_links_to_this_notebook():
     text = (ROOT / "chapters" / "vage.md").read_text(encoding="utf-8")
     assert f"{{live}}`{NOTEBOOK}`" in text
     assert (ROOT / "apps" / NOTEBOOK).is_file()
-    # The link the book renders is the URL `make start` serves (port 8866).
-    assert f"{kurs.LIVE_BASE_DEFAULT}/{NOTEBOOK}" == voila_server.url(8866, NOTEBOOK)
+    # A book built with KURS_LIVE_BASE=kurs.LIVE_BASE_LOCAL links to the URL `make start` serves.
+    assert f"{kurs.LIVE_BASE_LOCAL}/{NOTEBOOK}" == voila_server.url(8866, NOTEBOOK)
 
 
 def test_live_widget_runs_the_python_callback(voila):

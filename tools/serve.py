@@ -119,6 +119,7 @@ def main() -> int:
 Nyskapende arbeidsgivere kjører nå på denne maskinen:
 
   Boka:                   http://127.0.0.1:{BOOK_PORT}/
+  Boka på nynorsk:        http://127.0.0.1:{BOOK_PORT}/nn/
   Egenvurdering (app):    {voila_server.url(VOILA_PORT, 'egenvurdering.ipynb')}
   Teamvisning (app):      {voila_server.url(VOILA_PORT, 'team.ipynb')}
   JupyterLab for kursledere (oppgaver og retting):

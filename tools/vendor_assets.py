@@ -19,6 +19,9 @@ NODE = ROOT / "vendor" / "node_modules"
 OUT = ROOT / "_vendor_static" / "vendor"
 APP_BUILD = ROOT / "apps" / "jupyter" / "voila" / "templates" / "kurs" / "static" / "build"
 
+# What loadPyodide() fetches: the loader, the runtime, the standard library, the lock file.
+PYODIDE_FILES = ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_stdlib.zip", "pyodide-lock.json")
+
 WIDGETS_CONFIG = """\
 // Point require.js at the vendored widget manager, so that its fonts and
 // modules load from this site and never from a CDN.
@@ -65,6 +68,9 @@ def main() -> None:
     copy(fa / "css" / "all.min.css", OUT / "fontawesome" / "css" / "all.min.css")
     copy(fa / "webfonts", OUT / "fontawesome" / "webfonts")
     copy(NODE / "axe-core" / "axe.min.js", OUT / "axe-core" / "axe.min.js")
+    # Pyodide's core for the live widgets in the book (the wheels: tools/build_wheels.py).
+    for name in PYODIDE_FILES:
+        copy(NODE / "pyodide" / name, OUT / "pyodide" / name)
     (OUT / "widgets-config.js").write_text(WIDGETS_CONFIG, encoding="utf-8")
     print(f"Kopierte nettleserfiler til {OUT.relative_to(ROOT)}")
     bundle_app_front_end()

@@ -409,7 +409,7 @@ class Fremtidsovelse(widgets.VBox):
 
     aarsverk = traitlets.Unicode(EKSEMPEL["aarsverk"], help="Årsverk i kommunen i dag, slik det er skrevet inn.")
     vekst = traitlets.Unicode(EKSEMPEL["vekst"], help="Forventet vekst i behovet for tjenester til 2040, i prosent.")
-    avgang = traitlets.Unicode(EKSEMPEL["avgang"], help="Forventet avgang (pensjon og turnover) i årsverk per år.")
+    avgang = traitlets.Unicode(EKSEMPEL["avgang"], help="Forventet avgang (pensjon og andre som slutter) i årsverk per år.")
     rekruttering = traitlets.Unicode(EKSEMPEL["rekruttering"], help="Forventet rekruttering i årsverk per år.")
     digitalisering = traitlets.Int(0, help="Spak: andel av behovet som løses med teknologi i 2040, i prosent.")
     heltid = traitlets.Int(0, help="Spak: flere årsverk fra de samme ansatte i 2040, i prosent.")
@@ -432,7 +432,7 @@ class Fremtidsovelse(widgets.VBox):
                 layout=rad,
             ),
             "avgang": widgets.Text(
-                description="Avgang per år (årsverk)", placeholder="pensjon og turnover", style=bredde, layout=rad
+                description="Avgang per år (årsverk)", placeholder="pensjon og andre som slutter", style=bredde, layout=rad
             ),
             "rekruttering": widgets.Text(
                 description="Rekruttering per år (årsverk)", placeholder="for eksempel 60", style=bredde, layout=rad
@@ -462,7 +462,7 @@ class Fremtidsovelse(widgets.VBox):
         self._eksempelknapp.on_click(self._bruk_eksempel)
         self.children = [
             widgets.HTML(
-                "<p><strong>Kursets egen fremtidsøvelse.</strong> Dette er ikke Fremtidsverktøyet "
+                "<p><strong>Kursets egen framtidsøvelse.</strong> Dette er ikke Fremtidsverktøyet "
                 "Norge 2040 fra KS. Tallene under er eksempeltall for en tenkt kommune. Bytt dem ut med tall for "
                 "din kommune.</p>"
             ),

@@ -44,7 +44,7 @@ class Modell:
 MODELLER: dict[str, Modell] = {
     "1.0": Modell(
         "1.0",
-        "Formynderkommunen",
+        "Myndighetskommunen",
         "undersått som mottar det kommunen bestemmer",
         "Kommunen og fagfolkene vet best. Regler, vedtak og kontroll styrer.",
     ),
@@ -112,7 +112,7 @@ PRAKSISER: tuple[Praksis, ...] = (
         "En saksbehandler vurderer hva en eldre innbygger trenger, og sender et vedtak. "
         "Ingen har spurt innbyggeren hva som er viktig for henne.",
         "1.0",
-        "Fagpersonen avgjør behovet uten å snakke med innbyggeren. Det er typisk for formynderkommunen.",
+        "Fagpersonen avgjør behovet uten å snakke med innbyggeren. Det er typisk for myndighetskommunen.",
     ),
     Praksis(
         "hva-er-viktig",

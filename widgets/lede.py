@@ -79,8 +79,9 @@ AKTIVITETER: tuple[Aktivitet, ...] = (
         "informere",
         "Informere de tillitsvalgte om at kommunen vurderer et nytt digitalt system",
         frozenset({"ide"}),
-        "Informasjon skal komme så tidlig som mulig, før noe er bestemt. Digitalisering "
-        "regnes som omstilling, så de tillitsvalgte skal vite om planene fra starten.",
+        "Informasjon skal komme så tidlig som mulig, før noe er bestemt. Protokollen til "
+        "Hovedavtalen for 2024–2025 regner digitalisering som omstilling, så de tillitsvalgte "
+        "skal vite om planene fra starten.",
         involvering=True,
     ),
     Aktivitet(

@@ -91,7 +91,7 @@ FASER: tuple[Fase, ...] = (
         (
             "Resultater fra 10-FAKTOR",
             "Tall for sykefravær og rekruttering",
-            "Fremtidsbildet mot 2040",
+            "Framtidsbildet mot 2040",
         ),
         frozenset({"tillitsvalgte", "hr"}),
         "Et felles bilde av utfordringene krever at partene tolker tallene sammen.",

@@ -144,7 +144,8 @@ SAKER: tuple[Sak, ...] = (
         "partssamarbeid",
         frozenset({"administrasjon", "tillitsvalgte"}),
         frozenset({"verneombud", "ansatte"}),
-        "Fra 2024 regnes digitalisering og ny teknologi som omstilling etter Hovedavtalen. Da skal "
+        "Protokollen fra forhandlingene om Hovedavtalen i desember 2023 regner digitalisering og "
+        "ny teknologi som omstilling i perioden 2024–2025 (sjekk avtalen som gjelder nå). Da skal "
         "tillitsvalgte informeres, tas med på drøfting og høres tidlig. En partssammensatt "
         "arbeidsgruppe er en vanlig arena for dette.",
     ),

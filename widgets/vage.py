@@ -129,7 +129,8 @@ SAKER: tuple[Sak, ...] = (
         "og drøfte saken tidlig.",
         "avtale",
         "Hovedavtalen sier at ansatte og organisasjonene deres skal involveres tidlig i "
-        "omstilling. Fra 2024 regnes digitalisering og ny teknologi som omstilling.",
+        "omstilling. Protokollen fra forhandlingene i desember 2023 regner digitalisering og "
+        "ny teknologi som omstilling i perioden 2024–2025. Sjekk avtalen som gjelder nå.",
     ),
     Sak(
         "heltid",
@@ -172,7 +173,7 @@ SAKER: tuple[Sak, ...] = (
     ),
     Sak(
         "personalmote",
-        "Personalmøtet er alltid tirsdag klokka 14 og varer i to timer. Slik har det vært i "
+        "Personalmøtet er alltid tirsdag klokken 14 og varer i to timer. Slik har det vært i "
         "mange år.",
         "vane",
         "Tid og lengde på møtet er en vane. Teamet kan prøve et kortere møte eller en annen "

@@ -99,8 +99,8 @@ class EgenvurderingApp(StoreView, w.VBox):
         ins = self.instrument
         self.start_intro = w.HTML(
             "<h1>Egenvurdering: Nyskapende arbeidsgivere</h1>"
-            f"<p>Du svarer på {len(ins.items)} utsagn om arbeidsplassen din. Det tar 10–15 minutter. "
-            f"Resultatet er en profil over {len(ins.dimensions)} områder, ikke en karakter.</p>"
+            f"<p>Du svarer på {len(ins.items)} påstander om arbeidsplassen din. Det tar 10–15 minutter. "
+            f"Resultatet er en profil over {len(ins.dimensions)} dimensjoner, ikke en karakter.</p>"
             "<h2>Før du starter: dette lagrer vi</h2>"
             f"<div class='kurs-personvern'>{esc(ins.privacy_text)}</div>")
         self.consent = w.Checkbox(value=False, description="Jeg har lest hva som lagres, og vil fortsette",
@@ -206,7 +206,7 @@ class EgenvurderingApp(StoreView, w.VBox):
 
     def _update_count(self, _=None) -> None:
         answered = sum(1 for v in self.raw_answers().values() if v != NOT_ANSWERED)
-        self.progress.value = f"<p>Du har svart på {answered} av {len(self.instrument.items)} utsagn.</p>"
+        self.progress.value = f"<p>Du har svart på {answered} av {len(self.instrument.items)} påstander.</p>"
 
     def _show_page(self) -> None:
         dim = self.dimensions[self._page]
@@ -217,7 +217,7 @@ class EgenvurderingApp(StoreView, w.VBox):
             f"<p class='kurs-kode'>Koden din er <strong>{esc(self.key)}</strong>. Skriv den ned. "
             "Uten koden finner verken du eller andre svarene igjen.</p>"
             f"<h2>Del {self._page + 1} av {n}: {esc(dim.id)} {esc(dim.name)}</h2>"
-            f"<p>{esc(dim.text)}</p><p>Hvor enig er du i utsagnene?</p>")
+            f"<p>{esc(dim.text)}</p><p>Hvor enig er du i påstandene?</p>")
         self.prev_button.disabled = self._page == 0
         last = self._page == n - 1
         self.next_button.layout.display = "none" if last else None
@@ -261,12 +261,13 @@ class EgenvurderingApp(StoreView, w.VBox):
         self.confirm_button.on_click(self._on_confirm_delete)
         self._profile = w.VBox([
             self.profile_html,
-            w.HTML("<h2>Handlingsplan</h2><p>Skriv hva du vil gjøre med de svakeste områdene. "
+            w.HTML("<h2>Handlingsplan</h2><p>Skriv hva du vil gjøre med de svakeste dimensjonene. "
                    "Planen lagres med koden din.</p>"),
             self.plan_area, self.plan_button, self.plan_message,
             w.HTML("<h2>Last ned</h2>"), self.downloads,
             w.HTML("<h2>Bidra til teamets bilde</h2><p>Vil du, kan du legge svarene dine til i en gruppe. "
-                   f"Kurslederen ser bare samlede tall, og bare når minst {self.instrument.min_group} har svart.</p>"),
+                   f"Alle som har gruppekoden, ser bare samlede tall, og bare når minst {self.instrument.min_group} "
+                   "har svart.</p>"),
             self.group_input, self.group_button, self.group_message,
             w.HTML("<h2>Senere</h2>"), self.retake_button,
             w.HTML("<h2>Slett</h2><p>Du kan slette alt som er lagret med koden din, når som helst.</p>"),

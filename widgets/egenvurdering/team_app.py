@@ -57,7 +57,7 @@ def new_group_html(group: NewGroup) -> str:
 def distribution_table(summary: GroupSummary, instrument: Instrument) -> str:
     """Per dimension: respondents, mean index, level, and how many are in each band."""
     bands = [b.name for b in instrument.bands]
-    head = ("<th scope='col'>Område</th><th scope='col'>Antall svar</th><th scope='col'>Snitt (0–100)</th>"
+    head = ("<th scope='col'>Dimensjon</th><th scope='col'>Antall svar</th><th scope='col'>Snitt (0–100)</th>"
             "<th scope='col'>Nivå</th>" + "".join(f"<th scope='col'>Antall i «{esc(b)}»</th>" for b in bands))
     rows = []
     for d in summary.dimensions:
@@ -84,7 +84,7 @@ def comparison_table(cmp: LeaderComparison) -> str:
         rows.append(f"<tr><th scope='row'>{esc(r.dimension)} {esc(r.name)}</th><td>{views.fmt_index(r.leader_index)}"
                     f"</td><td>{views.fmt_index(r.team_index)}</td><td>{diff}</td></tr>")
     return ("<table class='kurs-tabell'><caption>Din egen profil mot resten av teamet "
-            f"({cmp.team_respondents} andre har svart)</caption><thead><tr><th scope='col'>Område</th>"
+            f"({cmp.team_respondents} andre har svart)</caption><thead><tr><th scope='col'>Dimensjon</th>"
             "<th scope='col'>Deg</th><th scope='col'>Teamet</th><th scope='col'>Forskjell</th></tr></thead>"
             f"<tbody>{''.join(rows)}</tbody></table>")
 
@@ -152,11 +152,12 @@ class TeamApp(StoreView, w.VBox):
         self.confirm_close_button.on_click(self._on_confirm_close)
         self.children = [
             self.intro, self.store_message,
-            w.HTML("<h2>For kursledere: lag en gruppekode</h2><p>Du får to koder. Gruppekoden deler du med "
+            w.HTML("<h2>Lag en gruppekode</h2><p>Gruppen lages av den som leder prosessen, for eksempel "
+                   "kurslederen eller lederen for teamet. Du får to koder. Gruppekoden deler du med "
                    "teamet. De som vil, legger den inn i egenvurderingsappen. Lederkoden beholder du selv. "
                    "Du trenger den for å lukke gruppen.</p>"),
             self.name_input, self.create_button, self.create_message,
-            w.HTML("<h2>Se teamets profil</h2>"),
+            w.HTML("<h2>Se teamets profil</h2><p>Alle som har gruppekoden, kan se teamets samlede tall.</p>"),
             self.code_input, self.leader_input, self.leader_join, self.show_button, self.status, self.result,
             w.HTML("<h2>Lukk gruppen når teamet har svart</h2><p>Når gruppen er lukket, kan ingen nye legge "
                    "svarene sine til i den. Det hindrer at noen legger inn oppdiktede svar for å finne ut hva "

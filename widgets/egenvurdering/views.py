@@ -38,7 +38,7 @@ def fmt_change(value: float | None) -> str:
 
 def profile_table(scores: Sequence[DimensionScore], change: Mapping[str, float | None] | None = None) -> str:
     """An accessible table of all dimensions: index, band and (optionally) change since last time."""
-    head = "<th scope='col'>Område</th><th scope='col'>Indeks (0–100)</th><th scope='col'>Nivå</th>"
+    head = "<th scope='col'>Dimensjon</th><th scope='col'>Indeks (0–100)</th><th scope='col'>Nivå</th>"
     if change is not None:
         head += "<th scope='col'>Endring siden sist</th>"
     rows = []
@@ -50,7 +50,7 @@ def profile_table(scores: Sequence[DimensionScore], change: Mapping[str, float |
         if change is not None:
             row += f"<td>{fmt_change(change.get(s.dimension))}</td>"
         rows.append(f"<tr>{row}</tr>")
-    return (f"<table class='kurs-tabell'><caption>Profilen din, område for område</caption>"
+    return (f"<table class='kurs-tabell'><caption>Profilen din, dimensjon for dimensjon</caption>"
             f"<thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>")
 
 
@@ -91,33 +91,33 @@ def radar_svg(scores: Sequence[DimensionScore], other: Sequence[DimensionScore] 
     svg = buf.getvalue()
     svg = svg[svg.index("<svg"):]
     missing = [s.dimension for s in scores if s.index is None]
-    alt = f"Radardiagram over de {n} områdene. " + "; ".join(
+    alt = f"Edderkoppdiagram over de {n} dimensjonene. " + "; ".join(
         f"{s.dimension} {s.name}: {fmt_index(s.index)}" for s in scores)
-    note = (f" Områder med for få svar vises som 0: {', '.join(missing)}." if missing else "")
+    note = (f" Dimensjoner med for få svar har ingen verdi og er tegnet ved 0: {', '.join(missing)}." if missing else "")
     svg = svg.replace("<svg", f'<svg role="img" aria-label="{esc(alt)}"', 1)
-    return (f"<figure class='kurs-radar'>{svg}<figcaption>Profilen som radardiagram. Jo lenger ut, "
+    return (f"<figure class='kurs-radar'>{svg}<figcaption>Profilen som edderkoppdiagram. Jo lenger ut, "
             f"jo høyere indeks. Tabellen under viser de samme tallene.{esc(note)}</figcaption></figure>")
 
 
 def weakest_links(weakest: Sequence[DimensionScore], instrument: Instrument) -> str:
     if not weakest:
-        return ("<p>Du har for få svar til at vi kan peke ut de svakeste områdene. "
-                "Svar på minst to utsagn i hvert område.</p>")
+        return ("<p>Du har for få svar til at vi kan peke ut de svakeste dimensjonene. "
+                "Svar på minst to påstander i hver dimensjon.</p>")
     items = []
     for s in weakest:
         dim = instrument.dimension(s.dimension)
         items.append(f"<li><strong>{esc(s.dimension)} {esc(s.name)}</strong> (indeks {fmt_index(s.index)}): "
                      f"<a href='{esc(book_url(dim.chapter))}' target='_blank' rel='noopener'>"
-                     f"les kapitlet om dette i boka</a></li>")
-    return ("<h3>Her kan du starte</h3><p>Disse to områdene fikk lavest indeks. "
-            f"Kapitlene i boka gir ideer til tiltak.</p><ul>{''.join(items)}</ul>")
+                     f"les kapittelet om dette i boken</a></li>")
+    return ("<h3>Her kan du starte</h3><p>Disse to dimensjonene fikk lavest indeks. "
+            f"Kapitlene i boken gir ideer til tiltak.</p><ul>{''.join(items)}</ul>")
 
 
 def plan_template(weakest: Sequence[DimensionScore]) -> str:
     """A starting text for the action plan, built from the weakest dimensions (a suggestion to edit)."""
     lines = ["Min handlingsplan (forslag – skriv om med dine egne ord)", ""]
     for s in weakest:
-        lines += [f"Område: {s.dimension} {s.name}",
+        lines += [f"Dimensjon: {s.dimension} {s.name}",
                   "Mål: ",
                   "Tiltak: ",
                   "Hvem gjør hva, og når: ",
@@ -130,7 +130,7 @@ def plan_template(weakest: Sequence[DimensionScore]) -> str:
 def scores_csv(scores: Sequence[DimensionScore], created: datetime | None = None) -> str:
     out = io.StringIO()
     w = csv.writer(out, delimiter=";")
-    w.writerow(["dato", "område", "navn", "antall_svar", "snitt", "indeks", "nivå"])
+    w.writerow(["dato", "dimensjon", "navn", "antall_svar", "snitt", "indeks", "nivå"])
     stamp = created.isoformat(timespec="seconds") if created else ""
     for s in scores:
         w.writerow([stamp, s.dimension, s.name, s.answered,

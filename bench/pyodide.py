@@ -1,0 +1,249 @@
+"""Live widgets in the static book (Pyodide): start-up, bytes and answer round trip.
+
+Measured in Debian's Chromium against the built book (_build/html, built first if
+missing) served by a plain static server on 127.0.0.1:
+
+- «Start oppgaven» → every widget on the page is live (the loader's own
+  performance measure, from the click until the last live view is drawn):
+  cold (a new browser profile, empty cache) and warm (the same browser, a
+  second chapter: Pyodide and the wheels are in the HTTP cache);
+- bytes transferred (Playwright's request sizes, the page and its worker) for
+  the start, cold and warm, and for reading the page before the start;
+- one answer's round trip in the page (choose a level in «Hvem bestemmer?»
+  until Python's feedback text is shown) against the same answer in the
+  Voila app (apps/widgets/vage.ipynb), measured the same way in the page.
+
+The static server is run twice: as Python's http.server (no cache headers, so
+a warm load still asks for every file again, 304) and with
+``Cache-Control: max-age=3600`` on _static/ (a web server set up for the book).
+
+Targets on this 2-core machine: cold ≤ 3 s, warm ≤ 1 s, ≤ 15 MB cold.
+Prints the figures and writes bench/results/pyodide.json.
+"""
+from __future__ import annotations
+
+import contextlib
+import functools
+import http.server
+import json
+import os
+import shutil
+import statistics
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tests"))
+
+from playwright.sync_api import sync_playwright  # noqa: E402
+
+from browser import CHROMIUM, CHROMIUM_ARGS, launch  # noqa: E402
+
+HTML = ROOT / "_build" / "html"
+COLD_RUNS = 3
+ROUND_TRIPS = 7
+TARGETS = {"cold_s": 3.0, "warm_s": 1.0, "cold_mb": 15.0}
+
+# Choose a level for case 1 and wait (in the page) until the expected feedback shows.
+ROUND_TRIP_JS = """async ([select, index, expected]) => {
+  const root = select.closest('.kurs-widget') || document.body;
+  const squeeze = (s) => s.replace(/\\s+/g, '');
+  const want = squeeze(expected);
+  const t0 = performance.now();
+  const done = new Promise((resolve) => {
+    const check = () => { if (squeeze(root.textContent).includes(want)) { obs.disconnect(); resolve(performance.now() - t0); } };
+    const obs = new MutationObserver(check);
+    obs.observe(root, { childList: true, subtree: true, characterData: true });
+  });
+  select.selectedIndex = index;
+  select.dispatchEvent(new Event('change', { bubbles: true }));
+  return await done;
+}"""
+
+
+# Tasks that keep the page's main thread busy for more than 50 ms (the reader cannot scroll).
+LONG_TASKS_JS = """window.__longTasks = [];
+new PerformanceObserver((list) => { for (const e of list.getEntries()) window.__longTasks.push([e.startTime, e.duration]); })
+  .observe({ type: 'longtask', buffered: true });"""
+
+
+class _Handler(http.server.SimpleHTTPRequestHandler):
+    cache_static = False
+
+    def log_message(self, *args):
+        pass
+
+    def end_headers(self):
+        if self.cache_static and "/_static/" in self.path:
+            self.send_header("Cache-Control", "public, max-age=3600")
+        super().end_headers()
+
+
+@contextlib.contextmanager
+def serve(cache_static: bool):
+    handler = type("H", (_Handler,), {"cache_static": cache_static})
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(handler, directory=str(HTML)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+class Bytes:
+    """Bytes on the wire for one page and its worker: Playwright's sizes of each finished
+    request (headers and encoded body; 0 body bytes for a response from the cache)."""
+
+    def __init__(self, page):
+        self.finished = []
+        self.external = []
+        page.on("requestfinished", lambda request: self.finished.append(request))
+        page.on("request", self._check)
+
+    def total(self) -> int:
+        total = 0
+        for request in self.finished:
+            sizes = request.sizes()
+            total += sizes["responseBodySize"] + sizes["responseHeadersSize"]
+        return total
+
+    def _check(self, request):
+        host = request.url.split("/")[2] if "://" in request.url else ""
+        if request.url.startswith("http") and not host.startswith("127.0.0.1"):
+            self.external.append(request.url)
+
+
+def start_page(context, url: str) -> dict:
+    page = context.new_page()
+    page.set_default_timeout(180_000)
+    page.add_init_script(LONG_TASKS_JS)
+    counter = Bytes(page)
+    page.goto(url)
+    page.locator(".cell_output .widget-subarea").first.wait_for()  # the saved widgets are drawn
+    page.wait_for_timeout(500)
+    read_bytes = counter.total()
+    button = page.get_by_role("button", name="Start oppgaven").first
+    button.wait_for(state="visible")
+    wall0 = time.perf_counter()
+    button.click()
+    page.wait_for_function("document.documentElement.dataset.kursLive", timeout=180_000)
+    wall = time.perf_counter() - wall0
+    state = page.evaluate("document.documentElement.dataset.kursLive")
+    if state != "klar":
+        raise RuntimeError(f"Python startet ikke på {url} ({state})")
+    measured = page.evaluate("performance.getEntriesByName('kurs-live-start')[0].duration") / 1000
+    marks = page.evaluate("""() => Object.fromEntries(performance.getEntriesByType('mark')
+        .filter(m => m.name.startsWith('kurs-live')).map(m => [m.name, m.startTime]))""")
+    click = page.evaluate("performance.getEntriesByName('kurs-live-start')[0].startTime")
+    phases = {k: round((v - click) / 1000, 3) for k, v in marks.items()}
+    blocked = page.evaluate("(t0) => window.__longTasks.filter(t => t[0] >= t0).map(t => t[1])", click)
+    return {"page": page, "start_s": measured, "wall_s": wall, "read_bytes": read_bytes,
+            "longest_block_s": max(blocked, default=0) / 1000, "blocked_s": sum(blocked) / 1000,
+            "start_bytes": counter.total() - read_bytes, "external": counter.external, "phases": phases}
+
+
+def round_trips(page, label: str = "Nivå for sak 1:") -> list[float]:
+    from widgets.vage import NIVAER, SAKER, vurder
+
+    select = page.get_by_label(label, exact=True).element_handle()
+    times = []
+    for i in range(ROUND_TRIPS):
+        index = 1 + i % 2  # alternate between two levels, so the feedback changes every time
+        expected = vurder(SAKER[0].id, NIVAER[index - 1].id).tekst
+        times.append(page.evaluate(ROUND_TRIP_JS, [select, index, expected]) / 1000)
+    return times
+
+
+def voila_round_trips(browser) -> list[float]:
+    from voila_process import running_voila
+
+    with running_voila(preheat=False) as (port, _log):
+        page = browser.new_page()
+        page.set_default_timeout(180_000)
+        page.goto(f"http://127.0.0.1:{port}/voila/render/widgets/vage.ipynb")
+        page.get_by_label("Nivå for sak 1:", exact=True).wait_for(timeout=120_000)
+        try:
+            return round_trips(page)
+        finally:
+            page.close()
+
+
+def measure(pw, cache_static: bool) -> dict:
+    """A new browser profile (with a disk cache, as a reader's browser has) per cold run.
+
+    Playwright's default contexts keep their HTTP cache in memory, and that cache
+    refuses files as big as pyodide.asm.wasm, so they cannot show a warm start.
+    """
+    cold, warm = [], []
+    with serve(cache_static) as site:
+        for _ in range(COLD_RUNS):
+            profile = tempfile.mkdtemp(prefix="kurs-bench-profil-")
+            context = pw.chromium.launch_persistent_context(
+                profile, executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+            try:
+                first = start_page(context, f"{site}/chapters/vage.html")
+                cold.append(first)
+                if len(cold) == 1:
+                    first["round_trips"] = round_trips(first["page"])
+                second = start_page(context, f"{site}/chapters/lede.html")
+                warm.append(second)
+            finally:
+                context.close()
+                shutil.rmtree(profile, ignore_errors=True)
+    med = lambda rows, key: statistics.median(r[key] for r in rows)  # noqa: E731
+    return {
+        "cold_s": med(cold, "start_s"), "warm_s": med(warm, "start_s"),
+        "cold_wall_s": med(cold, "wall_s"), "warm_wall_s": med(warm, "wall_s"),
+        "cold_mb": med(cold, "start_bytes") / 1e6, "warm_mb": med(warm, "start_bytes") / 1e6,
+        "page_read_mb": med(cold, "read_bytes") / 1e6,
+        "cold_phases_s": cold[len(cold) // 2]["phases"], "warm_phases_s": warm[len(warm) // 2]["phases"],
+        "answer_round_trip_s": statistics.median(cold[0]["round_trips"]),
+        "cold_longest_block_s": med(cold, "longest_block_s"), "cold_blocked_s": med(cold, "blocked_s"),
+        "external_requests": sum(len(r["external"]) for r in cold + warm),
+    }
+
+
+def main() -> int:
+    if not (HTML / "chapters" / "vage.html").exists():
+        from book_fixture import build_book
+
+        print("Bygger boka først …", flush=True)
+        if build_book().returncode != 0:
+            print("Boka bygde ikke.")
+            return 1
+    with sync_playwright() as pw:
+        browser = launch(pw)
+        try:
+            results = {"plain_http_server": measure(pw, cache_static=False),
+                       "cache_headers": measure(pw, cache_static=True)}
+            results["voila_answer_round_trip_s"] = statistics.median(voila_round_trips(browser))
+            results["load_average_1min"] = os.getloadavg()[0]
+            results["cores"] = os.cpu_count()
+        finally:
+            browser.close()
+    for name, r in ((k, v) for k, v in results.items() if isinstance(v, dict)):
+        print(f"\n{name}:")
+        print(f"  Start → levende, kald:   {r['cold_s']:.2f} s (mål ≤ {TARGETS['cold_s']} s)  {r['cold_phases_s']}")
+        print(f"  Start → levende, varm:   {r['warm_s']:.2f} s (mål ≤ {TARGETS['warm_s']} s, andre kapittel)  "
+              f"{r['warm_phases_s']}")
+        print(f"  byte ved start, kald:    {r['cold_mb']:.2f} MB (mål ≤ {TARGETS['cold_mb']} MB)")
+        print(f"  byte ved start, varm:    {r['warm_mb']:.3f} MB")
+        print(f"  siden før start:         {r['page_read_mb']:.2f} MB")
+        print(f"  ett svar i siden:        {r['answer_round_trip_s'] * 1000:.0f} ms")
+        print(f"  hovedtråden opptatt:     lengst {r['cold_longest_block_s']:.2f} s, til sammen "
+              f"{r['cold_blocked_s']:.2f} s (kald start)")
+        print(f"  forespørsler ut:         {r['external_requests']}")
+    print(f"\nett svar i Voila:          {results['voila_answer_round_trip_s'] * 1000:.0f} ms")
+    print(f"maskinens last (1 min) ved slutt: {results['load_average_1min']:.1f} på {results['cores']} kjerner")
+    out = ROOT / "bench" / "results"
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "pyodide.json").write_text(json.dumps(results, indent=2), encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

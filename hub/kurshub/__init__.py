@@ -1,0 +1,1 @@
+"""The course's JupyterHub: settings, spawner, login, services and `make hub`."""

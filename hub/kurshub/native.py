@@ -1,0 +1,127 @@
+"""The embedded login: NativeAuthenticator, limited to the roster, approved by a course leader.
+
+- Only ids on the roster can sign up: the hub users in the groups `deltakere`
+  (made by `kursleder deltakere importer`) and `kursledere`.
+- A new account waits until a course leader approves it on /hub/authorize.
+- Passwords are stored only as bcrypt hashes (NativeAuthenticator).
+- Every message is in bokmål; the handlers only replace NativeAuthenticator's texts.
+- The first course leaders get a one-time password from `make hub` (stored here
+  only as a bcrypt hash, read once from a root-only file and then deleted).
+"""
+from __future__ import annotations
+
+import json
+import os
+
+from jupyterhub import orm
+from nativeauthenticator import NativeAuthenticator
+from nativeauthenticator import handlers as native_handlers
+from nativeauthenticator.orm import UserInfo
+
+from .settings import DELTAKERE, KURSLEDERE, from_env
+from .spawner import NOT_ON_ROSTER
+
+WRONG_LOGIN = "Feil brukernavn eller passord."
+NOT_APPROVED = "Kontoen din er ikke godkjent ennå."
+
+
+def roster_names(db) -> set[str]:
+    names: set[str] = set()
+    for group in (DELTAKERE, KURSLEDERE):
+        g = orm.Group.find(db, group)
+        if g is not None:
+            names.update(u.name for u in g.users)
+    return names
+
+
+class KursSignUpHandler(native_handlers.SignUpHandler):
+    def get_result_message(self, user, assume_user_is_human, username_already_taken,
+                           confirmation_matches, user_is_admin):
+        name = self.authenticator.normalize_username(self.get_body_argument("username", "", strip=False))
+        if username_already_taken:
+            return "alert-danger", "Det finnes allerede en konto med dette brukernavnet. Logg inn i stedet."
+        if not confirmation_matches:
+            return "alert-danger", "De to passordene er ikke like. Prøv igjen."
+        if user is None and name not in roster_names(self.db):
+            return "alert-danger", NOT_ON_ROSTER
+        if user is None:
+            n = self.authenticator.minimum_password_length
+            return "alert-danger", (f"Passordet må ha minst {n} tegn og kan ikke være et vanlig passord. "
+                                    "Prøv et annet.")
+        if user.is_authorized:
+            return "alert-success", "Kontoen er laget. Du kan logge inn nå."
+        return "alert-info", ("Kontoen er laget. En kursleder må godkjenne den før du kan logge inn. "
+                              "Prøv igjen senere.")
+
+
+class KursLoginHandler(native_handlers.LoginHandler):
+    async def post(self):
+        data = {arg: self.get_argument(arg, strip=False) for arg in self.request.arguments}
+        user = await self.login_user(data)
+        if user:
+            self._jupyterhub_user = user
+            self.redirect(self.get_next_url(user))
+            return
+        username = self.authenticator.normalize_username(data.get("username", ""))
+        info = self.authenticator.get_user(username)
+        valid = info is not None and info.is_valid_password(data.get("password", ""))
+        if valid and username not in roster_names(self.db):
+            self.set_status(403)
+            html = await self.render_template("ikke-paa-listen.html", message=NOT_ON_ROSTER)
+        elif valid and not info.is_authorized:
+            self.set_status(403)
+            html = await self.render_template("ikke-godkjent.html", username=username)
+        else:
+            html = await self._render(login_error=WRONG_LOGIN, username=username)
+        self.finish(html)
+
+
+class KursAuthenticator(NativeAuthenticator):
+    """NativeAuthenticator for the course: sign-up and login only for the roster."""
+
+    def create_user(self, username, password, **kwargs):
+        if self.normalize_username(username) not in roster_names(self.db):
+            return None
+        return super().create_user(username, password, **kwargs)
+
+    def check_allowed(self, username, authentication=None):
+        return username in roster_names(self.db)
+
+    async def refresh_user(self, user, handler=None):
+        # Removed from the roster while logged in: the session ends at the next check.
+        return user.name in roster_names(self.db)
+
+    def add_new_table(self):
+        super().add_new_table()
+        self._load_bootstrap()
+
+    def _load_bootstrap(self) -> None:
+        """Create the first course leaders' accounts from `make hub`'s one-time password hashes."""
+        path = from_env().bootstrap_file
+        if not path.exists():
+            return
+        entries = json.loads(path.read_text(encoding="utf-8"))
+        for name, hashed in entries.items():
+            info = UserInfo.find(self.db, name)
+            if info is None:
+                self.db.add(UserInfo(username=name, password=hashed.encode(), is_authorized=True))
+            else:
+                info.password, info.is_authorized = hashed.encode(), True
+        self.db.commit()
+        os.unlink(path)
+
+    def get_handlers(self, app):
+        replaced = {native_handlers.LoginHandler: KursLoginHandler,
+                    native_handlers.SignUpHandler: KursSignUpHandler}
+        return [(route, replaced.get(handler, handler)) for route, handler in super().get_handlers(app)]
+
+
+def configure(c) -> None:
+    c.JupyterHub.authenticator_class = KursAuthenticator
+    c.KursAuthenticator.enable_signup = True
+    c.KursAuthenticator.open_signup = False
+    c.KursAuthenticator.minimum_password_length = 10
+    c.KursAuthenticator.check_common_password = True
+    c.KursAuthenticator.allowed_failed_logins = 5
+    c.KursAuthenticator.seconds_before_next_try = 300
+    c.KursAuthenticator.ask_email_on_signup = False

@@ -1,0 +1,120 @@
+"""Names, folders and limits of one course hub: one place for the hub config, `make hub` and the tests.
+
+Everything comes from environment variables with safe defaults, so the same
+code serves `make hub` (defaults), the tests (a temporary folder and the Unix
+prefix ``kd-``) and a municipality's server.
+
+=========================  ==================================================
+``$KURS_HUB_DIR/hub/``     JupyterHub's own data (database, cookie secret,
+                           proxy token): root only (0700)
+``$KURS_HUB_DIR/kurs/``    the nbgrader course (source, gradebook, roster,
+                           submissions): the grader account only (0700)
+``$KURS_HUB_DIR/utveksling/``  nbgrader's filesystem exchange (1777, as
+                           nbgrader's JupyterHub docs describe)
+``$KURS_HUB_DIR/apper/``   the apps account: self-assessment database (0700)
+``$KURS_HUB_DIR/hjem/<u>/``  one home per learner Unix user (0700)
+=========================  ==================================================
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[2]
+HUB_FOLDER = REPO / "hub"
+
+#: JupyterHub groups.
+KURSLEDERE = "kursledere"
+DELTAKERE = "deltakere"
+
+#: Hub service names (URLs /services/<name>/).
+SERVICE_BOOK = "boka"
+SERVICE_APPS = "apper"
+SERVICE_GRADER = "retting"
+SERVICE_CULLER = "rydding"
+
+_ID = re.compile(r"^[a-z0-9][a-z0-9._-]{0,63}$")
+
+
+def _bytes(spec: str) -> int:
+    units = {"K": 1 << 10, "M": 1 << 20, "G": 1 << 30}
+    spec = spec.strip().upper()
+    if spec and spec[-1] in units:
+        return int(float(spec[:-1]) * units[spec[-1]])
+    return int(spec)
+
+
+@dataclass(frozen=True)
+class HubSettings:
+    state: Path
+    unix_prefix: str = "kurs-"
+    grader: str = "kursgrader"
+    apps_user: str = "kursapper"
+    port: int = 8800
+    auth: str = "native"
+    mem_limit: int = 1 << 30
+    cull_idle_seconds: int = 3600
+    kursledere: tuple[str, ...] = field(default_factory=tuple)
+
+    # -- folders -----------------------------------------------------------
+    @property
+    def hub_data(self) -> Path:
+        return self.state / "hub"
+
+    @property
+    def course(self) -> Path:
+        return self.state / "kurs"
+
+    @property
+    def exchange(self) -> Path:
+        return self.state / "utveksling"
+
+    @property
+    def apps_data(self) -> Path:
+        return self.state / "apper"
+
+    @property
+    def homes(self) -> Path:
+        return self.state / "hjem"
+
+    @property
+    def sync_token_file(self) -> Path:
+        """The service token `kursleder deltakere importer` uses (0600, grader account)."""
+        return self.state / "synk" / "hub-token"
+
+    @property
+    def bootstrap_file(self) -> Path:
+        """Bcrypt hashes of the first course leaders' one-time passwords (root, 0600)."""
+        return self.hub_data / "kursledere-start.json"
+
+    # -- names -------------------------------------------------------------
+    def unix_name(self, hub_name: str) -> str:
+        """The Unix user of a hub user: prefix + id, shortened with a hash past 32 characters."""
+        if not _ID.match(hub_name):
+            raise ValueError(f"Ugyldig brukernavn «{hub_name}».")
+        name = self.unix_prefix + hub_name
+        if len(name) > 32:
+            digest = hashlib.sha256(hub_name.encode()).hexdigest()[:6]
+            name = f"{name[:25]}-{digest}"
+        if name in (self.grader, self.apps_user):
+            raise ValueError(f"Brukernavnet «{hub_name}» er reservert for kurset selv.")
+        return name
+
+
+def from_env(env: dict[str, str] | None = None) -> HubSettings:
+    env = os.environ if env is None else env
+    leaders = tuple(x.strip() for x in env.get("KURS_HUB_KURSLEDERE", "").split(",") if x.strip())
+    return HubSettings(
+        state=Path(env.get("KURS_HUB_DIR", "/srv/kurs-hub")).resolve(),
+        unix_prefix=env.get("KURS_HUB_UNIX_PREFIX", "kurs-"),
+        grader=env.get("KURS_HUB_GRADER", "kursgrader"),
+        apps_user=env.get("KURS_HUB_APPS_USER", "kursapper"),
+        port=int(env.get("KURS_HUB_PORT", 8800)),
+        auth=env.get("KURS_HUB_AUTH", "native"),
+        mem_limit=_bytes(env.get("KURS_HUB_MEM_LIMIT", "1G")),
+        cull_idle_seconds=int(env.get("KURS_HUB_CULL_IDLE", 3600)),
+        kursledere=leaders,
+    )

@@ -1,0 +1,151 @@
+"""Wheels for the live widgets in the static book (Pyodide in the reader's browser).
+
+Two kinds of wheels end up in the book's static folder, so that a reader's
+browser loads everything from the book's own web server:
+
+- the pure wheels of ipywidgets, traitlets and comm, at the versions pinned in
+  constraints.txt, for the browser's Python (3.14). `make vendor` downloads them
+  once into ``_vendor_static/kurs-live/wheels/`` (``main()``). pip's own cache
+  makes a second download cheap, and a wheel that is already there is kept;
+- our own ``widgets`` package (the teaching logic and its views), the modules of
+  ``fellesregler`` it imports (:data:`SHARED_IN_BROWSER`) and the small comm
+  bridge ``_ext/kurs_live.py``, built as a wheel from whatever is in the
+  tree at book-build time (``build_widgets_wheel``, called by the Sphinx
+  extension, so that every build of the book ships the current code).
+
+ipywidgets' other dependencies (widgetsnbextension, jupyterlab_widgets, IPython)
+are not shipped: the first two are front-end files the book already has, and
+the bridge stands in for the few IPython names ipywidgets imports.
+"""
+from __future__ import annotations
+
+import base64
+import hashlib
+import re
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+WHEEL_DIR = ROOT / "_vendor_static" / "kurs-live" / "wheels"
+#: The pure packages the widgets need in the browser, pinned in constraints.txt.
+PURE = ("comm", "traitlets", "ipywidgets")
+#: The Python of the Pyodide we vendor (npm `pyodide` 314.x is CPython 3.14).
+BROWSER_PYTHON = "3.14"
+#: Modules of widgets/ that make no sense in a browser (they start servers).
+NOT_IN_BROWSER = {"voila_server.py"}
+#: The modules of fellesregler/ the widgets import (escaping, Norwegian formatting). They import only
+#: the standard library, so they run in Pyodide; ``personvern`` (YAML) and ``sanitise`` (bleach,
+#: mistune) are for the server side and stay out of the wheel.
+SHARED_IN_BROWSER = ("__init__.py", "escaping.py", "formatering.py")
+WIDGETS_WHEEL_NAME = "kurs_widgets"
+
+
+def pinned(constraints: Path = ROOT / "constraints.txt") -> dict[str, str]:
+    """The pinned versions of the pure packages, read from constraints.txt."""
+    found: dict[str, str] = {}
+    for line in constraints.read_text(encoding="utf-8").splitlines():
+        m = re.match(r"^([A-Za-z0-9_.-]+)==([^\s;#]+)", line.strip())
+        if m and m.group(1).lower().replace("_", "-") in PURE:
+            found[m.group(1).lower().replace("_", "-")] = m.group(2)
+    missing = [p for p in PURE if p not in found]
+    if missing:
+        sys.exit(f"constraints.txt mangler en låst versjon av {', '.join(missing)}.")
+    return found
+
+
+def wheel_file_prefix(name: str, version: str) -> str:
+    return f"{name.replace('-', '_')}-{version}-"
+
+
+def download_pure_wheels(dest: Path = WHEEL_DIR) -> list[Path]:
+    """Download the pinned pure wheels for the browser's Python; keep those already there."""
+    dest.mkdir(parents=True, exist_ok=True)
+    wanted = pinned()
+    keep = []
+    for name, version in wanted.items():
+        prefix = wheel_file_prefix(name, version)
+        have = [p for p in dest.glob("*.whl") if p.name.startswith(prefix) and p.name.endswith("-py3-none-any.whl")]
+        if not have:
+            done = subprocess.run(
+                [sys.executable, "-m", "pip", "download", "--quiet", "--disable-pip-version-check",
+                 "--no-deps", "--only-binary=:all:", "--python-version", BROWSER_PYTHON,
+                 "--implementation", "py", "--abi", "none", "--platform", "any",
+                 "--dest", str(dest), f"{name}=={version}"],
+            )
+            have = [p for p in dest.glob("*.whl") if p.name.startswith(prefix)]
+            if done.returncode != 0 or not have:
+                sys.exit(f"Klarte ikke å laste ned hjulet {name}=={version} for Pyodide (se feilen over).")
+        keep.extend(have)
+    for stale in set(dest.glob("*.whl")) - set(keep):
+        stale.unlink()  # an older pin
+    return sorted(keep)
+
+
+def _record_line(name: str, data: bytes) -> str:
+    digest = base64.urlsafe_b64encode(hashlib.sha256(data).digest()).rstrip(b"=").decode()
+    return f"{name},sha256={digest},{len(data)}"
+
+
+BRIDGE = ROOT / "_ext" / "kurs_live.py"
+
+
+def widgets_sources(root: Path = ROOT, bridge: Path = BRIDGE) -> dict[str, bytes]:
+    """The files of the widgets wheel: archive name -> bytes, in a stable order."""
+    files: dict[str, bytes] = {}
+    for f in sorted((root / "widgets").glob("*.py")):
+        if f.name not in NOT_IN_BROWSER:
+            files[f"widgets/{f.name}"] = f.read_bytes()
+    for name in SHARED_IN_BROWSER:
+        files[f"fellesregler/{name}"] = (root / "fellesregler" / name).read_bytes()
+    files["kurs_live.py"] = bridge.read_bytes()
+    return files
+
+
+def build_widgets_wheel(outdir: Path, root: Path = ROOT, bridge: Path = BRIDGE) -> Path:
+    """Write ``kurs_widgets-0+<hash>-py3-none-any.whl`` into outdir and return its path.
+
+    The version carries a hash of the sources, so a changed widget gets a new file
+    name and a browser never uses a stale copy from its cache. Older builds of this
+    wheel in outdir are removed.
+    """
+    files = widgets_sources(root, bridge)
+    h = hashlib.sha256()
+    for name, data in files.items():
+        h.update(name.encode() + b"\0" + data)
+    version = f"0+{h.hexdigest()[:12]}"
+    dist = f"{WIDGETS_WHEEL_NAME}-{version}"
+    info = f"{dist}.dist-info"
+    files[f"{info}/METADATA"] = (
+        f"Metadata-Version: 2.1\nName: {WIDGETS_WHEEL_NAME}\nVersion: {version}\n"
+        "Summary: Teaching widgets of «Nyskapende arbeidsgivere», for Pyodide in the static book\n"
+    ).encode()
+    files[f"{info}/WHEEL"] = b"Wheel-Version: 1.0\nGenerator: tools/build_wheels.py\nRoot-Is-Purelib: true\nTag: py3-none-any\n"
+    record = [_record_line(n, d) for n, d in files.items()] + [f"{info}/RECORD,,"]
+    files[f"{info}/RECORD"] = ("\n".join(record) + "\n").encode()
+
+    outdir.mkdir(parents=True, exist_ok=True)
+    path = outdir / f"{dist}-py3-none-any.whl"
+    if not path.exists():
+        tmp = path.with_suffix(".tmp")
+        with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as z:
+            for name, data in files.items():
+                info_ = zipfile.ZipInfo(name, date_time=(2026, 1, 1, 0, 0, 0))
+                info_.compress_type = zipfile.ZIP_DEFLATED
+                info_.external_attr = 0o644 << 16
+                z.writestr(info_, data)
+        tmp.replace(path)
+    for old in outdir.glob(f"{WIDGETS_WHEEL_NAME}-*.whl"):
+        if old != path:
+            old.unlink()
+    return path
+
+
+def main() -> None:
+    wheels = download_pure_wheels()
+    print("Hjul for Pyodide i", WHEEL_DIR.relative_to(ROOT), ":", ", ".join(p.name for p in wheels))
+
+
+if __name__ == "__main__":
+    main()
