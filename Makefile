@@ -133,6 +133,7 @@ hub: hub-deps vendor book
 	cd hub && $(SUDO) ../$(HUB_VENV)/bin/python -m kurshub.run
 
 test: venv vendor chromium postgres hunspell sandkasse pango hub-deps oidc-provider
+	$(VENV)/bin/ruff check .
 	$(PY) -m pytest
 
 bench: venv vendor chromium sandkasse

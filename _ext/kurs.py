@@ -862,10 +862,11 @@ def _language_switch(app: Sphinx, pagename: str, templatename: str, context: dic
 
 # ---------------------------------------------------------------- widget code changes
 # myst-nb's execution cache is keyed on the code in a chapter's cells, and Sphinx
-# re-reads only changed chapters. A change in widgets/ or data/ changes what the
-# cells output without changing the cells, so it must invalidate both.
+# re-reads only changed chapters. A change in widgets/, the shared rules they import
+# (fellesregler/) or data/ changes what the cells output without changing the cells,
+# so it must invalidate both.
 
-WATCHED = ("widgets", "data")
+WATCHED = ("widgets", "fellesregler", "data")
 
 
 def _watched_hash(srcdir: Path) -> str:
@@ -896,7 +897,7 @@ def _invalidate_on_widget_change(app: Sphinx) -> None:
         cache_dir = Path(cache) if Path(cache).is_absolute() else Path(app.srcdir) / cache
         if cache and cache_dir.is_dir():
             shutil.rmtree(cache_dir)
-        logger.info("kurs: widgets/ eller data/ er endret – kjører kapitlene på nytt.")
+        logger.info("kurs: widgets/, fellesregler/ eller data/ er endret – kjører kapitlene på nytt.")
 
 
 def _outdated_on_widget_change(app: Sphinx, env, added, changed, removed) -> list[str]:

@@ -29,6 +29,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from widgets.egenvurdering import load_instrument, score  # noqa: E402
+from widgets.egenvurdering import codes, schema  # noqa: E402
 from widgets.egenvurdering import store as st  # noqa: E402
 
 TARGET_S = 0.5
@@ -53,12 +54,12 @@ def populate(store: st.Store, n: int, groups: int, seed: int = 1) -> tuple[str, 
     all_code = store.create_group("Alle").code
     sub_codes = [store.create_group(f"Enhet {g + 1}").code for g in range(groups)]
     leader_key = store.new_key()
-    now = st._utc_naive(datetime.now(UTC))
+    now = schema.utc_naive(datetime.now(UTC))
     # A pool of distinct random answer sets, scored once by score(); respondents draw from it.
     pool = []
     for _ in range(min(n, 5000)):
         ans = _answers(rng, ins.items, rng.uniform(2.0, 4.5))
-        cells = [(s.dimension, s.answered, s.mean, s.index, s.band, None if s.index is None else st._bin(s.index))
+        cells = [(s.dimension, s.answered, s.mean, s.index, s.band, None if s.index is None else schema.bin_of(s.index))
                  for s in score(ins, ans)]
         pool.append((ans, cells))
     t0 = time.perf_counter()
@@ -68,8 +69,8 @@ def populate(store: st.Store, n: int, groups: int, seed: int = 1) -> tuple[str, 
         for start in range(0, n, batch):
             responses, scores, respondents, members = [], [], [], []
             for i in range(start, min(n, start + batch)):
-                key = leader_key if i == 0 else st._random_code(st.KEY_LENGTH)
-                kh = st._hash_key(key)
+                key = leader_key if i == 0 else codes.random_code(codes.KEY_LENGTH)
+                kh = codes.hash_key(key)
                 ans, cells = pool[rng.randrange(len(pool))]
                 rid = next_id
                 next_id += 1
@@ -81,10 +82,10 @@ def populate(store: st.Store, n: int, groups: int, seed: int = 1) -> tuple[str, 
                 role = "leder" if i == 0 else "medlem"
                 members.append({"group_code": all_code, "key_hash": kh, "role": role, "joined": now})
                 members.append({"group_code": sub_codes[i % groups], "key_hash": kh, "role": role, "joined": now})
-            conn.execute(st.t_response.insert(), responses)
-            conn.execute(st.t_score.insert(), scores)
-            conn.execute(st.t_respondent.insert(), respondents)
-            conn.execute(st.t_member.insert(), members)
+            conn.execute(schema.t_response.insert(), responses)
+            conn.execute(schema.t_score.insert(), scores)
+            conn.execute(schema.t_respondent.insert(), respondents)
+            conn.execute(schema.t_member.insert(), members)
     insert_s = time.perf_counter() - t0
     # The bulk insert bypassed save_response, so build the running totals with one full SQL recount.
     t0 = time.perf_counter()

@@ -22,13 +22,14 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
 
 from playwright.sync_api import sync_playwright  # noqa: E402
 
 from browser import launch  # noqa: E402
 from voila_process import running_voila, wait_for_pool  # noqa: E402
-from widgets import voila_server  # noqa: E402
+from tools import voila_server  # noqa: E402
 
 RUNS = 7
 

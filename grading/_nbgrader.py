@@ -45,6 +45,19 @@ def course_id(course_dir: Path | str) -> str:
     return value if isinstance(value, str) and value else DEFAULT_COURSE_ID
 
 
+def read_timestamp(path: Path):
+    """The time in an nbgrader ``timestamp.txt`` (aware, UTC), or None if missing or unreadable."""
+    from nbgrader.utils import parse_utc
+
+    if not path.exists():
+        return None
+    try:
+        text = path.read_text(encoding="utf-8").strip()
+        return parse_utc(text) if text else None
+    except Exception:  # unreadable timestamp: treat as unknown
+        return None
+
+
 #: Seconds to wait for a gradebook locked by another program (e.g. Formgrader) before
 #: giving up with «database is locked» (SQLite's default is only 5).
 GRADEBOOK_LOCK_WAIT_S = 30
@@ -238,7 +251,6 @@ class NbgraderError(RuntimeError):
 # Autograde preprocessors (configured in exercises/nbgrader_config.py)
 # --------------------------------------------------------------------------
 from nbgrader.preprocessors import NbGraderPreprocessor, OverwriteCells  # noqa: E402
-from nbgrader import utils as _nbutils  # noqa: E402
 
 
 def _release_notebook_for(pp, resources) -> "NotebookNode | None":  # noqa: F821
@@ -265,14 +277,14 @@ class ResolveDuplicates(NbGraderPreprocessor):
     ``DeduplicateIds`` keeps the last copy and leaves ``nbgrader: {}`` on the
     others, which ``CheckCellMetadata`` then rejects (``SchemaTooOldError``), so
     a learner who copied a cell got 0 automatic points. Here the graded copy is
-    chosen by :func:`grading.anomalies.graded_copy` (nbgrader's last copy, or
+    chosen by :func:`grading.cells.graded_copy` (nbgrader's last copy, or
     the last answered one when the last is the released stub); the other
     copies lose their nbgrader metadata entirely and become ordinary cells, and
     an unanswered code copy becomes a raw cell so it cannot undo the answer.
     """
 
     def preprocess(self, nb, resources):
-        from grading.anomalies import _source as _source_text, graded_copy
+        from grading.cells import cell_source as _source_text, graded_copy
 
         release = _release_notebook_for(self, resources)
         released = {} if release is None else {

@@ -35,9 +35,12 @@ import csv
 import datetime as dt
 import html
 import json
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from fellesregler.escaping import csv_safe
+from fellesregler.formatering import oslo_tid as fmt_time
+from grading.cells import cell_source as _source, graded_copy, nbgrader_meta as _nbg
 from grading.paths import layout
 
 # kind -> (Norwegian title, severity)
@@ -93,18 +96,6 @@ class Anomaly:
 # --------------------------------------------------------------------------
 # Notebook inspection
 # --------------------------------------------------------------------------
-def _nbg(cell: dict) -> dict:
-    meta = cell.get("metadata") or {}
-    nbg = meta.get("nbgrader") if isinstance(meta, dict) else None
-    return nbg if isinstance(nbg, dict) else {}
-
-
-def _source(cell: dict) -> str:
-    src = cell.get("source", "")
-    text = "".join(src) if isinstance(src, list) else str(src)
-    return text.replace("\r\n", "\n")
-
-
 def _role(meta: dict) -> str:
     """'test', 'manual' (graded answer), 'answer', 'task', 'locked' or ''."""
     if meta.get("task"):
@@ -118,26 +109,6 @@ def _role(meta: dict) -> str:
     if meta.get("locked"):
         return "locked"
     return ""
-
-
-def graded_copy(copies: list[dict], released: dict | None) -> int:
-    """Which of several cells with the same grade id is graded (index into ``copies``).
-
-    nbgrader's own rule (``DeduplicateIds``) keeps the last copy. An honest
-    learner who copied an answer cell and answered in another copy than the
-    last would then get the stub graded, so for an answer cell whose last copy
-    is still the released stub, the last copy that is answered is graded.
-    The autograde step (``grading._nbgrader.ResolveDuplicates``) and the report
-    both use this rule.
-    """
-    last = len(copies) - 1
-    if released is None or not _nbg(released).get("solution"):
-        return last
-    stub = _source(released)
-    if _source(copies[last]).strip() != stub.strip():
-        return last
-    answered = [i for i, c in enumerate(copies) if _source(c).strip() != stub.strip()]
-    return answered[-1] if answered else last
 
 
 def load_released(course_dir: Path | str, assignment: str) -> dict[str, dict]:
@@ -161,7 +132,7 @@ def inspect_notebook(data: bytes, released: dict, *, student: str = "", assignme
 
     try:
         text = data.decode("utf-8")
-        nb = json.loads(text)
+        json.loads(text)
     except UnicodeDecodeError:
         add("ugyldig_notatbok", "Filen er ikke tekst i UTF-8, så den kan ikke leses som en notatbok.",
             "Innleveringen kan ikke rettes automatisk. Originalen er tatt vare på i arkivet.")
@@ -290,18 +261,6 @@ def inspect_notebook(data: bytes, released: dict, *, student: str = "", assignme
 # --------------------------------------------------------------------------
 # Course-level scan
 # --------------------------------------------------------------------------
-def _read_timestamp(path: Path) -> dt.datetime | None:
-    from nbgrader.utils import parse_utc
-
-    if not path.exists():
-        return None
-    try:
-        text = path.read_text().strip()
-        return parse_utc(text) if text else None
-    except Exception:
-        return None
-
-
 def _duedate(course_dir: Path, assignment: str) -> dt.datetime | None:
     from nbgrader.api import MissingEntry
 
@@ -315,17 +274,6 @@ def _duedate(course_dir: Path, assignment: str) -> dt.datetime | None:
             return gb.find_assignment(assignment).duedate
         except MissingEntry:
             return None
-
-
-def fmt_time(value: dt.datetime | None) -> str:
-    """UTC naive/aware datetime -> Norwegian local time text."""
-    if value is None:
-        return ""
-    from zoneinfo import ZoneInfo
-
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=dt.timezone.utc)
-    return value.astimezone(ZoneInfo("Europe/Oslo")).strftime("%d.%m.%Y kl. %H:%M")
 
 
 def _fmt_delay(seconds: float) -> str:
@@ -359,6 +307,7 @@ def scan(course_dir: Path | str, assignment: str, students: list[str] | None = N
     Looks at ``submitted/*/<assignment>/`` (compared with ``release/``), the
     roster, the due date, the collection log and, if given, autograde failures.
     """
+    from grading._nbgrader import read_timestamp
     from grading.roster import load_roster
 
     lay = layout(course_dir)
@@ -397,7 +346,7 @@ def scan(course_dir: Path | str, assignment: str, students: list[str] | None = N
                 found.append(Anomaly(student, assignment, "ukjent_notatbok",
                                      f"Notatboken «{extra.name}» hører ikke til oppgaven.",
                                      "Den er ikke rettet.", file=str(extra.relative_to(lay.root))))
-        ts = _read_timestamp(sdir / "timestamp.txt")
+        ts = read_timestamp(sdir / "timestamp.txt")
         if due is not None and ts is not None:
             ts_naive = ts.replace(tzinfo=None) if ts.tzinfo else ts
             late = (ts_naive - due).total_seconds()
@@ -492,7 +441,6 @@ def _sorted(items: list[Anomaly]) -> list[Anomaly]:
 def write_report(course_dir: Path | str, assignment: str, anomalies: list[Anomaly],
                  out_dir: Path | str | None = None) -> dict[str, Path]:
     """Write ``avvik-<assignment>.html`` and ``.csv``; returns {'html': …, 'csv': …}."""
-    from grading.reports import csv_safe
     from grading.roster import load_roster
 
     lay = layout(course_dir)

@@ -34,9 +34,9 @@ import unicodedata
 import warnings
 from pathlib import Path
 
-from grading.paths import layout
+from fellesregler.formatering import COURSE_NAME
+from grading.paths import TEMPLATES, layout
 
-COURSE_NAME = "Nyskapende arbeidsgivere"
 
 
 def safe_filename_part(text: str, max_len: int = 40) -> str:
@@ -132,11 +132,11 @@ class Certificates(list):
 def render_certificate(path: Path, name: str, modules: list[str], date: dt.date,
                        issuer: str | None = None) -> Path:
     """Write one kursbevis as a tagged PDF/UA file (template ``kursbevis.html.j2``)."""
-    from grading.feedback import _jinja_env
+    from fellesregler.formatering import norsk_dato as norwegian_date
+    from fellesregler.sanitise import jinja_env
     from grading.pdf import font_css, write_pdf
-    from grading.reports import norwegian_date
 
-    html = _jinja_env().get_template("kursbevis.html.j2").render(
+    html = jinja_env(TEMPLATES).get_template("kursbevis.html.j2").render(
         kurs=COURSE_NAME, navn=name, moduler=modules, dato=norwegian_date(date),
         utsteder=issuer or COURSE_NAME, utsteder_vist=issuer,
         navnestorrelse=26 if len(name) <= 30 else 20 if len(name) <= 45 else 16,

@@ -216,7 +216,7 @@ def _iter_folder(root: Path):
 
 
 def _iter_zip(zf: zipfile.ZipFile, label: str):
-    from zoneinfo import ZoneInfo
+    from fellesregler.formatering import oslo_tz
 
     for info in sorted(zf.infolist(), key=lambda i: i.filename):
         if info.is_dir():
@@ -238,7 +238,7 @@ def _iter_zip(zf: zipfile.ZipFile, label: str):
             continue
         # Zip files store local time without a zone: the learners' time, Europe/Oslo
         # (not the time zone of the machine that collects).
-        mtime = dt.datetime(*info.date_time, tzinfo=ZoneInfo("Europe/Oslo")).astimezone(dt.timezone.utc)
+        mtime = dt.datetime(*info.date_time, tzinfo=oslo_tz()).astimezone(dt.timezone.utc)
         yield _Item(parts, f"{label}:{name}", mtime, info.file_size,
                     lambda info=info: zf.read(info))
 
@@ -421,11 +421,11 @@ def collect_folder(course_dir: Path | str, assignment: str, source: Path | str, 
 def _install(course_dir: Path, assignment: str, student: str, notebook: str, data: bytes,
              ts: dt.datetime) -> bool:
     """Put a submission into submitted/<id>/<assignment>/ unless a newer one is there."""
-    from grading.anomalies import _read_timestamp
+    from grading._nbgrader import read_timestamp
 
     lay = layout(course_dir)
     dest = lay.submitted_dir(student, assignment)
-    existing = _read_timestamp(dest / "timestamp.txt")
+    existing = read_timestamp(dest / "timestamp.txt")
     if existing is not None:
         ex = existing if existing.tzinfo else existing.replace(tzinfo=dt.timezone.utc)
         if ex > ts:
@@ -454,7 +454,7 @@ def collect_exchange(course_dir: Path | str, assignment: str, exchange: Path | s
                      progress: bool = True) -> CollectResult:
     """``nbgrader collect --update`` from the exchange, then archive what was collected."""
     from grading._nbgrader import run_nbgrader
-    from grading.anomalies import _read_timestamp
+    from grading._nbgrader import read_timestamp
     from grading.roster import load_roster
 
     from grading._nbgrader import course_id, load_config
@@ -478,7 +478,7 @@ def collect_exchange(course_dir: Path | str, assignment: str, exchange: Path | s
         if lay.submitted.exists() else []
     for sdir in tqdm(dirs, desc=f"Arkiverer «{assignment}»", unit="deltaker", disable=not progress):
         student = sdir.parent.name
-        ts = _read_timestamp(sdir / "timestamp.txt") or dt.datetime.now(dt.timezone.utc)
+        ts = read_timestamp(sdir / "timestamp.txt") or dt.datetime.now(dt.timezone.utc)
         ts = ts if ts.tzinfo else ts.replace(tzinfo=dt.timezone.utc)
         for nb in sorted(sdir.glob("*.ipynb")):
             data = nb.read_bytes()

@@ -30,11 +30,11 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from grading.paths import ASSIGNMENTS, layout
+from fellesregler.formatering import COURSE_NAME, poeng
+from grading.paths import ASSIGNMENTS, TEMPLATES, layout
 
 log = logging.getLogger(__name__)
 
-COURSE_NAME = "Nyskapende arbeidsgivere"
 LEVELS = (("full", "Full uttelling"), ("delvis", "Delvis uttelling"), ("ingen", "Ingen uttelling"))
 
 #: Used only when a source notebook has no title of its own.
@@ -99,7 +99,7 @@ def _src(cell: dict) -> str:
 
 
 def _first_heading(text: str) -> str | None:
-    from grading.feedback import plain_text
+    from fellesregler.sanitise import plain_text
 
     for line in text.splitlines():
         m = re.match(r"^\s{0,3}#{1,6}\s+(.*?)\s*#*\s*$", line)
@@ -275,19 +275,13 @@ def read_questions(course_dir: Path | str, assignment: str) -> list[Question]:
 # ---------------------------------------------------------------------------
 # Output
 # ---------------------------------------------------------------------------
-def _fmt(x: float | None) -> str:
-    from grading.feedback import _fmt as fmt
-
-    return fmt(x)
-
-
 def _level_points(q: Question) -> dict[str, str]:
     if q.points is None:
         default = {"full": "?", "delvis": "?", "ingen": "0"}
     else:
         default = {
-            "full": _fmt(q.points),
-            "delvis": f"mellom 0 og {_fmt(q.points)}" if q.points > 0 else "–",
+            "full": poeng(q.points),
+            "delvis": f"mellom 0 og {poeng(q.points)}" if q.points > 0 else "–",
             "ingen": "0",
         }
     return {**default, **{k: v for k, v in q.level_points.items() if v}}
@@ -307,14 +301,14 @@ def _strip_prompt_heading(prompt: str) -> str:
 def render_guide_html(course_dir: Path | str, assignment: str, questions: list[Question]) -> str:
     from markupsafe import Markup
 
-    from grading.feedback import _jinja_env, safe_markdown
+    from fellesregler.sanitise import jinja_env, safe_markdown
 
     items = []
     for q in questions:
         points = _level_points(q)
         items.append({
             "q": q,
-            "poeng": _fmt(q.points) if q.points is not None else "ukjent",
+            "poeng": poeng(q.points) if q.points is not None else "ukjent",
             "oppgavetekst": safe_markdown(_strip_prompt_heading(q.prompt), heading_offset=3),
             "modellsvar": safe_markdown(q.model_answer, heading_offset=3) if q.model_answer else None,
             "nivaer": [{"navn": label, "poeng": points[key],
@@ -322,12 +316,12 @@ def render_guide_html(course_dir: Path | str, assignment: str, questions: list[Q
                        for key, label in LEVELS],
         })
     total = sum(q.points or 0 for q in questions)
-    return _jinja_env().get_template("guide.html.j2").render(
+    return jinja_env(TEMPLATES).get_template("guide.html.j2").render(
         kurs=COURSE_NAME,
         oppgave=assignment,
         tittel=assignment_title(course_dir, assignment),
         sporsmal=items,
-        sum_poeng=_fmt(total),
+        sum_poeng=poeng(total),
         mangler=sum(1 for q in questions if q.missing),
         Markup=Markup,
     )
@@ -349,7 +343,7 @@ def render_guide_pdf(course_dir: Path | str, assignment: str, questions: list[Qu
 
 
 def _plain(text: str | None) -> str:
-    from grading.feedback import plain_text
+    from fellesregler.sanitise import plain_text
 
     return plain_text(text) if text else ""
 
@@ -366,7 +360,7 @@ def write_guide(course_dir: Path, assignment: str, out_dir: Path, *,
     Returns the written paths (HTML first). Missing rubrics or model answers
     are flagged in the guide; with ``strict=True`` they raise :class:`GuideError`.
     """
-    from grading.feedback import harden_html
+    from fellesregler.sanitise import harden_html
 
     questions = read_questions(course_dir, assignment)
     incomplete = [q for q in questions if q.missing]

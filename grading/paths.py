@@ -29,6 +29,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
+#: Jinja templates of the pages the toolkit writes (feedback, guide, reports) and the nbconvert template.
+TEMPLATES = Path(__file__).resolve().parent / "templates"
 
 #: The seven assignments of the course, in teaching order.
 ASSIGNMENTS: tuple[str, ...] = (

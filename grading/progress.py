@@ -49,7 +49,9 @@ import yaml
 
 from grading.completion import CompletionRule, is_completed, load_rule, rule_text
 from grading.paths import ASSIGNMENTS, REPO_ROOT, CourseLayout
-from grading.reports import suppressed_groups  # the at-least-5 and subtraction rules
+from grading.results import (NOT_IN_ROSTER, RESULT_COLUMNS, STATUS_DONE, STATUS_MANUAL, STATUS_NOT_GRADED,
+                             STATUS_NOT_SUBMITTED, STATUS_ZERO, course_assignments, norwegian_sort_key,
+                             privacy_rule, suppressed_groups)  # the at-least-5 and subtraction rules
 
 NOT_RELEASED = "ikke_utdelt"
 RELEASED = "utdelt"
@@ -312,7 +314,6 @@ def read_snapshot(course: CourseLayout, students: list[str] | None = None, *,
     from nbgrader.api import Assignment, Student
 
     from grading._nbgrader import gradebook
-    from grading.reports import NOT_IN_ROSTER, course_assignments
 
     now = now or _utcnow()
     if gb is None:
@@ -498,7 +499,7 @@ def _next_step(items: list[AssignmentProgress], earned: bool, in_roster: bool) -
         first = min(open_, key=lambda i: (i.due or far))
         frist = ""
         if first.due:
-            from grading.anomalies import fmt_time
+            from fellesregler.formatering import oslo_tid as fmt_time
 
             frist = (f" Fristen gikk ut {fmt_time(first.due)}, men lever likevel." if first.overdue
                      else f" Fristen er {fmt_time(first.due)}.")
@@ -623,13 +624,10 @@ def results_frame(snap: Snapshot, rule: CompletionRule | None = None):
     """The snapshot as the reports' results table (columns of :func:`grading.reports.collect_results`)."""
     import pandas as pd
 
-    from grading.reports import (RESULT_COLUMNS, STATUS_DONE, STATUS_MANUAL, STATUS_NOT_GRADED,
-                                 STATUS_NOT_SUBMITTED, STATUS_ZERO, _norwegian_sort_key)
-
     rule = rule or load_rule()
     rows = []
     ordered = sorted(snap.learners.items(), key=lambda kv: (
-        _norwegian_sort_key(kv[1]["enhet"]), _norwegian_sort_key(kv[1]["navn"]), kv[0]))
+        norwegian_sort_key(kv[1]["enhet"]), norwegian_sort_key(kv[1]["navn"]), kv[0]))
     for sid, info in ordered:
         for a in snap.assignments:
             sub = snap.gradebook.get((sid, a))
@@ -658,7 +656,7 @@ def results_frame(snap: Snapshot, rule: CompletionRule | None = None):
     return df
 
 
-#: The columns the reports' privacy rules read (see grading.reports.suppressed_groups).
+#: The columns the reports' privacy rules read (see grading.results.suppressed_groups).
 _RULE_COLUMNS = ["id", "enhet", "assignment", "completed", "submitted", "needs_manual_grade",
                  "score", "max_score"]
 
@@ -672,11 +670,10 @@ def _slim(results):
     return slim
 
 
-def course_overview(course: CourseLayout, *, min_group: int = 5, now: dt.datetime | None = None,
+def course_overview(course: CourseLayout, *, min_group: int | None = None, now: dt.datetime | None = None,
                     snapshot: Snapshot | None = None, gb=None) -> CourseOverview:
     """«Kursoversikt»: completion with the privacy rules, the grading queue, and who is behind."""
-    from grading.reports import _norwegian_sort_key
-
+    min_group = privacy_rule(min_group).minimum  # default: the course's rule (data/egenvurdering.yaml)
     rule = load_rule()
     snap = snapshot or read_snapshot(course, None, now=now, gb=gb)
     groups = suppressed_groups(_slim(results_frame(snap, rule)), min_group)
@@ -689,7 +686,7 @@ def course_overview(course: CourseLayout, *, min_group: int = 5, now: dt.datetim
         queue.append(QueueRow(a, snap.titles.get(a, a), manual, to_grade, waiting))
     missing = []
     order = sorted(snap.learners.items(), key=lambda kv: (
-        _norwegian_sort_key(kv[1]["enhet"]), _norwegian_sort_key(kv[1]["navn"]), kv[0]))
+        norwegian_sort_key(kv[1]["enhet"]), norwegian_sort_key(kv[1]["navn"]), kv[0]))
     for a in snap.assignments:
         due = snap.due.get(a)
         if due is None or due > snap.now:

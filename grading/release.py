@@ -11,9 +11,8 @@ from pathlib import Path
 from tqdm import tqdm
 
 from grading._nbgrader import NbgraderError, api_call, gradebook, nbgrader_api, run_nbgrader
+from fellesregler.formatering import oslo_tid
 from grading.paths import ASSIGNMENTS, layout
-
-OSLO = "Europe/Oslo"
 
 README = """Oppgave: {assignment}
 =====================================
@@ -30,40 +29,6 @@ Slik gjør du oppgaven uten felles Jupyter-server:
 {due}
 Svarene dine er personopplysninger. Kursleder bruker dem bare i kurset.
 """
-
-
-def parse_local(text: str) -> dt.datetime:
-    """Parse a Norwegian or ISO date/time (local time Europe/Oslo) to an aware datetime.
-
-    Accepts ``2026-12-01``, ``2026-12-01 23:59``, ``2026-12-01T23:59``,
-    ``01.12.2026`` and ``01.12.2026 23:59``. A date alone means 23:59.
-    """
-    from zoneinfo import ZoneInfo
-
-    text = text.strip()
-    formats = ("%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M",
-               "%d.%m.%Y %H:%M", "%d.%m.%Y kl. %H:%M", "%Y-%m-%d", "%d.%m.%Y")
-    try:
-        value = dt.datetime.fromisoformat(text)
-    except ValueError:
-        value = None
-        for fmt in formats:
-            try:
-                value = dt.datetime.strptime(text, fmt)
-                if "%H" not in fmt:
-                    value = value.replace(hour=23, minute=59)
-                break
-            except ValueError:
-                continue
-        if value is None:
-            raise ValueError(f"Forstår ikke tidspunktet «{text}». Skriv for eksempel 2026-12-01 23:59 "
-                             "eller 01.12.2026 23:59.")
-    else:
-        if len(text) == 10:
-            value = value.replace(hour=23, minute=59)
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=ZoneInfo(OSLO))
-    return value
 
 
 def to_utc_naive(value: dt.datetime) -> dt.datetime:
@@ -215,9 +180,8 @@ def release_package(course_dir: Path | str, assignment: str, fmt: str = "zip",
     due = get_duedate(lay.root, assignment)
     due_text = ""
     if due is not None:
-        from grading.anomalies import fmt_time
 
-        due_text = f"\nFrist: {fmt_time(due)}.\n"
+        due_text = f"\nFrist: {oslo_tid(due)}.\n"
     readme = README.format(assignment=assignment, notebooks=", ".join(notebooks), due=due_text)
     files = [p for p in sorted(src.rglob("*")) if p.is_file() and ".ipynb_checkpoints" not in p.parts]
     if fmt == "zip":

@@ -14,7 +14,8 @@ Rules, used the same way everywhere (reports and kursbevis):
 
 Privacy: per-learner files are for the course leader only. Unit figures
 (completion rate, mean score) are shown only for units with at least
-``min_group`` learners (default 5); a smaller unit is listed with the text
+``min_group`` learners (default: the minimum of :mod:`fellesregler.personvern`,
+read from ``data/egenvurdering.yaml``); a smaller unit is listed with the text
 «for få deltakere til å vise tall (under 5)» and no numbers at all. A mean
 score is also held back when fewer than ``min_group`` learners in the unit
 have a graded submission, so one person's score can never be read off. The
@@ -25,74 +26,30 @@ minus the units that are shown gives the figures of the hidden units
 together. When that remainder holds 1 to ``min_group`` − 1 learners, the
 smallest shown unit is hidden as well, with the note «skjult for å hindre at
 små enheter kan regnes ut»; the remainder then holds at least ``min_group``.
-:func:`suppressed_groups` makes this decision once, and every output (CSV,
-Excel, HTML) is built from it.
+:func:`grading.results.suppressed_groups` makes this decision once, and every
+output (CSV, Excel, HTML; written by :mod:`grading.report_files`; «Kursoversikt»
+on the hub) is built from it.
 """
 from __future__ import annotations
 
-import base64
-import datetime as dt
-import io
-import math
 from pathlib import Path
 
 import pandas as pd
 
+from fellesregler.personvern import SUBTRACTION_TEXT
 from grading.completion import is_completed  # the one completion rule (data/fullforing.yaml)
-from grading.paths import ASSIGNMENTS, layout
+from grading.paths import layout
+from grading.results import (NOT_IN_ROSTER, RESULT_COLUMNS, STATUS_DONE, STATUS_MANUAL, STATUS_NOT_GRADED,
+                             STATUS_NOT_SUBMITTED, STATUS_ZERO, WHOLE_COURSE, course_assignments,
+                             privacy_rule, suppressed_groups)
 
-COURSE_NAME = "Nyskapende arbeidsgivere"
-WHOLE_COURSE = "Hele kurset"
-NOT_IN_ROSTER = "(ikke i deltakerlisten)"
-
-STATUS_NOT_SUBMITTED = "Ikke levert"
-STATUS_NOT_GRADED = "Levert, ikke rettet ennå"
-STATUS_MANUAL = "Venter på manuell vurdering"
-STATUS_ZERO = "Vurdert til 0 poeng (ikke fullført)"
-STATUS_DONE = "Fullført"
-
-RESULT_COLUMNS = ["id", "navn", "enhet", "assignment", "title", "submitted", "late",
-                  "seconds_late", "timestamp", "score", "max_score", "needs_manual_grade",
-                  "completed", "status"]
-
-MONTHS = ("januar", "februar", "mars", "april", "mai", "juni", "juli", "august", "september",
-          "oktober", "november", "desember")
-
-
-def norwegian_date(day: dt.date) -> str:
-    """28. november 2026"""
-    return f"{day.day}. {MONTHS[day.month - 1]} {day.year}"
-
-
-def too_few_text(min_group: int) -> str:
-    return f"for få deltakere til å vise tall (under {min_group})"
-
-
-#: Note on a unit hidden only so that a small unit cannot be worked out by subtraction.
-SUBTRACTION_TEXT = "skjult for å hindre at små enheter kan regnes ut"
-
-
-def _norwegian_sort_key(text: str) -> str:
-    return str(text).lower().translate(str.maketrans({"æ": "{", "ø": "|", "å": "}"}))
-
-
-def course_assignments(course_dir: Path | str, in_gradebook: set[str] | None = None) -> list[str]:
-    """The course's assignments: gradebook ∪ source folders, in teaching order.
-
-    ``in_gradebook``: the assignment names already read from the gradebook (it is not opened again).
-    """
-    from grading._nbgrader import gradebook
-
-    lay = layout(course_dir)
-    names: set[str] = set(in_gradebook or ())
-    if in_gradebook is None and lay.gradebook.exists():
-        with gradebook(lay.root) as gb:
-            names |= {a.name for a in gb.assignments}
-    if lay.source.is_dir():
-        names |= {p.name for p in lay.source.iterdir()
-                  if p.is_dir() and any(p.glob("*.ipynb"))}
-    order = {name: i for i, name in enumerate(ASSIGNMENTS)}
-    return sorted(names, key=lambda n: (order.get(n, len(order)), n))
+#: Also read from here by the CLI, the kursbevis and the tests (their home is named above).
+__all__ = [
+    "NOT_IN_ROSTER", "RESULT_COLUMNS", "STATUS_DONE", "STATUS_MANUAL", "STATUS_NOT_GRADED",
+    "STATUS_NOT_SUBMITTED", "STATUS_ZERO", "SUBTRACTION_TEXT", "WHOLE_COURSE", "assignment_summary",
+    "collect_results", "course_assignments", "is_completed", "learner_overview_table",
+    "learner_results_table", "privacy_rule", "suppressed_groups", "unit_summary",
+]
 
 
 def collect_results(course_dir: Path, *, roster: pd.DataFrame | None = None) -> pd.DataFrame:
@@ -113,78 +70,9 @@ def collect_results(course_dir: Path, *, roster: pd.DataFrame | None = None) -> 
 
 
 # ---------------------------------------------------------------------------
-# Aggregates (privacy rule enforced here, where the data is read)
+# Aggregates (the privacy rule applied by grading.results.suppressed_groups)
 # ---------------------------------------------------------------------------
-def _group_stats(group: pd.DataFrame, assignments: list[str], min_group: int) -> dict:
-    n = group["id"].nunique()
-    stats: dict = {"n": n, "shown": n >= min_group, "per_assignment": {}, "note": ""}
-    if not stats["shown"]:
-        stats["note"] = too_few_text(min_group)
-        return stats
-    per_learner = group.groupby("id")["completed"].all()
-    stats["all_done_pct"] = round(100.0 * per_learner.sum() / n, 1)
-    held_back = False
-    for a in assignments:
-        rows = group[group["assignment"] == a]
-        done = int(rows["completed"].sum())
-        graded = rows[rows["submitted"] & ~rows["needs_manual_grade"] & rows["score"].notna()]
-        mean = round(float(graded["score"].mean()), 2) if len(graded) >= min_group else None
-        if mean is None and len(graded) > 0:
-            held_back = True
-        stats["per_assignment"][a] = {
-            "done_pct": round(100.0 * done / n, 1),
-            "mean": mean,
-            "max": float(rows["max_score"].iloc[0]) if len(rows) else float("nan"),
-        }
-    if held_back:
-        stats["note"] = (f"Snittpoeng vises bare når minst {min_group} i gruppen er vurdert.")
-    return stats
-
-
-def _hide(stats: dict, note: str) -> dict:
-    return {"n": stats["n"], "shown": False, "per_assignment": {}, "note": note}
-
-
-def secondary_suppression(total: int, sizes: dict[str, int], min_group: int = 5) -> set[str]:
-    """Units to hide as well, so no group under ``min_group`` follows by subtraction.
-
-    ``total`` is the whole course (shown when ``total >= min_group``) and
-    ``sizes`` the learners per unit (a unit is shown when it has at least
-    ``min_group``). If the total minus the shown units leaves 1 to
-    ``min_group`` − 1 learners, the smallest shown unit (ties: first in
-    Norwegian alphabetical order) is hidden too: the remainder then holds at
-    least ``min_group`` + 1. Returns the names to hide besides the small units.
-    """
-    if total < min_group:
-        return set()  # the total is hidden itself: nothing to subtract from
-    shown = [u for u, n in sizes.items() if n >= min_group]
-    rest = total - sum(sizes[u] for u in shown)
-    if not 0 < rest < min_group or not shown:
-        return set()
-    smallest = min(shown, key=lambda u: (sizes[u], _norwegian_sort_key(u), u))
-    return {smallest}
-
-
-def suppressed_groups(results: pd.DataFrame, min_group: int = 5) -> list[tuple[str, dict]]:
-    """Figures of the whole course (first) and each unit, with every privacy rule applied.
-
-    The one data path behind :func:`unit_summary`, :func:`assignment_summary`
-    and so every report (CSV, Excel, HTML). A hidden group keeps only its note.
-    """
-    if min_group < 1:
-        raise ValueError("min_group må være minst 1")
-    assignments = list(dict.fromkeys(results["assignment"])) if not results.empty else []
-    units = sorted(results["enhet"].unique(), key=_norwegian_sort_key) if not results.empty else []
-    groups = [(WHOLE_COURSE, results)] + [(u, results[results["enhet"] == u]) for u in units]
-    stats = [(name, _group_stats(group, assignments, min_group)) for name, group in groups]
-    total = stats[0][1]["n"]
-    sizes = {name: st["n"] for name, st in stats[1:]}
-    extra = secondary_suppression(total, sizes, min_group)
-    return [(name, _hide(st, SUBTRACTION_TEXT) if i and name in extra else st)
-            for i, (name, st) in enumerate(stats)]
-
-
-def unit_summary(results: pd.DataFrame, min_group: int = 5) -> pd.DataFrame:
+def unit_summary(results: pd.DataFrame, min_group: int | None = None) -> pd.DataFrame:
     """Per-unit table (first row: the whole course), with display headers.
 
     Units with fewer than ``min_group`` learners get only their name and the
@@ -218,7 +106,7 @@ def unit_summary(results: pd.DataFrame, min_group: int = 5) -> pd.DataFrame:
     return out
 
 
-def assignment_summary(results: pd.DataFrame, min_group: int = 5) -> pd.DataFrame:
+def assignment_summary(results: pd.DataFrame, min_group: int | None = None) -> pd.DataFrame:
     """Whole-course figures per assignment (empty when the «Hele kurset» row is hidden)."""
     if results.empty:
         return pd.DataFrame(columns=["assignment", "title", "done_pct", "mean", "max"])
@@ -279,242 +167,3 @@ def learner_overview_table(results: pd.DataFrame) -> pd.DataFrame:
         row["Alle fullført"] = _yes_no(group["completed"].all())
         rows.append(row)
     return pd.DataFrame(rows)
-
-
-# ---------------------------------------------------------------------------
-# Writers
-# ---------------------------------------------------------------------------
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def csv_safe(value):
-    """Neutralise spreadsheet formulas in text (CSV injection): prefix with '.
-
-    Every CSV the toolkit writes goes through this one helper.
-    """
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
-    return value
-
-
-def csv_unsafe(value):
-    """The inverse of :func:`csv_safe`, for a CSV the toolkit reads back (``deltakere.csv``)."""
-    if isinstance(value, str) and value.startswith("'") and value[1:].startswith(_FORMULA_START):
-        return value[1:]
-    return value
-
-
-def _write_csv(df: pd.DataFrame, path: Path) -> Path:
-    safe = df.copy()
-    for col in safe.columns:
-        if safe[col].dtype == object or pd.api.types.is_string_dtype(safe[col]):
-            safe[col] = safe[col].map(csv_safe)
-    safe.columns = [csv_safe(c) for c in safe.columns]
-    # Semicolon and decimal comma: what Norwegian Excel opens without a wizard.
-    safe.to_csv(path, sep=";", decimal=",", index=False, encoding="utf-8-sig")
-    return path
-
-
-def _xl_write(ws, row: int, col: int, value, number_format: str | None = None):
-    if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA:
-        value = None
-    cell = ws.cell(row=row, column=col)
-    if hasattr(value, "item") and not isinstance(value, str):
-        value = value.item()  # numpy scalar
-    cell.value = value
-    if isinstance(value, str):
-        cell.data_type = "s"  # never a formula, even if it starts with '='
-    if number_format and isinstance(value, (int, float)):
-        cell.number_format = number_format
-    return cell
-
-
-def _xl_sheet(wb, title: str, df: pd.DataFrame, formats: dict[str, str] | None = None,
-              freeze: str = "A2") -> None:
-    from openpyxl.styles import Alignment, Font, PatternFill
-    from openpyxl.utils import get_column_letter
-
-    ws = wb.create_sheet(title)
-    header_font = Font(bold=True, color="FFFFFF")
-    header_fill = PatternFill("solid", fgColor="1F4E79")  # white on dark blue: contrast 9:1
-    formats = formats or {}
-    for j, name in enumerate(df.columns, start=1):
-        cell = _xl_write(ws, 1, j, str(name))
-        cell.font = header_font
-        cell.fill = header_fill
-        cell.alignment = Alignment(wrap_text=True, vertical="top")
-    for i, record in enumerate(df.itertuples(index=False), start=2):
-        for j, (name, value) in enumerate(zip(df.columns, record), start=1):
-            fmt = next((f for key, f in formats.items() if key in str(name)), None)
-            _xl_write(ws, i, j, value, fmt)
-    for j, name in enumerate(df.columns, start=1):
-        values = [str(name)] + ["" if v is None else str(v) for v in df.iloc[:, j - 1].tolist()]
-        width = min(60, max(10, max(len(v) for v in values) + 2))
-        ws.column_dimensions[get_column_letter(j)].width = width
-    ws.freeze_panes = freeze
-    if len(df.columns):
-        ws.auto_filter.ref = f"A1:{get_column_letter(len(df.columns))}{max(1, len(df) + 1)}"
-
-
-def _about_rows(min_group: int, today: dt.date) -> list[tuple[str, str]]:
-    return [
-        ("Kurs", COURSE_NAME),
-        ("Laget", norwegian_date(today)),
-        ("Fullført betyr", "Levert, ferdig vurdert (ingen celler venter på manuell vurdering) "
-                           "og mer enn 0 poeng."),
-        ("Enheter", f"Tall per enhet vises bare for enheter med minst {min_group} deltakere. "
-                    f"Mindre enheter står med teksten «{too_few_text(min_group)}». Hvis «{WHOLE_COURSE}» "
-                    f"minus enhetene som vises ville gitt tallene for færre enn {min_group} personer, "
-                    f"er også den minste enheten skjult, med teksten «{SUBTRACTION_TEXT}»."),
-        ("Snittpoeng", f"Gjennomsnitt for dem som er vurdert, og bare når minst {min_group} "
-                       "i gruppen er vurdert."),
-        ("Personvern", "Arkene «Per deltaker» og «Resultater» har personopplysninger. De er bare "
-                       "for kursleder og skal ikke deles eller brukes i medarbeidersamtaler."),
-    ]
-
-
-def _write_excel(path: Path, overview: pd.DataFrame, long: pd.DataFrame, units: pd.DataFrame,
-                 min_group: int, today: dt.date) -> Path:
-    from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font
-
-    wb = Workbook()
-    wb.remove(wb.active)
-    _xl_sheet(wb, "Per deltaker", overview, {"poeng": "0.##"}, freeze="D2")
-    _xl_sheet(wb, "Resultater", long, {"Poeng": "0.##", "Maks poeng": "0.##"}, freeze="C2")
-    _xl_sheet(wb, "Per enhet", units, {"(%)": "0.0", "snittpoeng": "0.00",
-                                       "Antall deltakere": "0"}, freeze="B2")
-    ws = wb.create_sheet("Om rapporten")
-    _xl_write(ws, 1, 1, "Om rapporten").font = Font(bold=True, size=14)
-    for i, (key, text) in enumerate(_about_rows(min_group, today), start=3):
-        _xl_write(ws, i, 1, key).font = Font(bold=True)
-        _xl_write(ws, i, 2, text).alignment = Alignment(wrap_text=True, vertical="top")
-    ws.column_dimensions["A"].width = 18
-    ws.column_dimensions["B"].width = 100
-    wb.properties.title = f"Resultater – {COURSE_NAME}"
-    wb.properties.language = "nb-NO"
-    wb.save(path)
-    return path
-
-
-def _mpl_label(text: str) -> str:
-    return str(text).replace("$", r"\$")  # matplotlib would read $…$ as math
-
-
-def _bar_chart_png(labels: list[str], values: list[float], xlabel: str) -> str:
-    """Horizontal bar chart as base64 PNG (values in %)."""
-    from matplotlib.figure import Figure  # no pyplot: no global state, no GUI backend
-
-    height = 1.2 + 0.45 * max(1, len(labels))
-    fig = Figure(figsize=(7.0, height), dpi=110)
-    ax = fig.subplots()
-    positions = list(range(len(labels)))
-    ax.barh(positions, values, color="#1F4E79")  # dark blue: contrast 9:1 on white
-    ax.set_yticks(positions, [_mpl_label(t) for t in labels])
-    ax.invert_yaxis()
-    ax.set_xlim(0, 100)
-    ax.set_xlabel(xlabel)
-    for pos, value in zip(positions, values):
-        text = f"{value:.1f}".replace(".", ",") + " %"
-        inside = value > 80
-        ax.text(value - 1 if inside else value + 1, pos, text, va="center",
-                ha="right" if inside else "left", color="white" if inside else "#1a1a1a")
-    ax.spines[["top", "right"]].set_visible(False)
-    fig.tight_layout()
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png", metadata={"Software": None})
-    return base64.b64encode(buf.getvalue()).decode("ascii")
-
-
-def _fmt_num(value, decimals: int = 1, strip: bool = False) -> str:
-    """Norwegian number text: 66.7 -> '66,7'; with strip, 3.0 -> '3'."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return ""
-    text = f"{float(value):.{decimals}f}"
-    if strip and "." in text:
-        text = text.rstrip("0").rstrip(".")
-    return text.replace(".", ",")
-
-
-def _write_html(path: Path, results: pd.DataFrame, units: pd.DataFrame, min_group: int,
-                today: dt.date) -> Path:
-    from grading.feedback import _jinja_env, harden_html
-
-    per_assignment = assignment_summary(results, min_group)
-    course_chart = None
-    if not per_assignment.empty:
-        course_chart = _bar_chart_png(list(per_assignment["title"]),
-                                      list(per_assignment["done_pct"]),
-                                      "Andel som har fullført (%)")
-    shown_units = units[(units["Enhet"] != WHOLE_COURSE) & units["Antall deltakere"].notna()]
-    unit_chart = None
-    if not shown_units.empty:
-        unit_chart = _bar_chart_png(list(shown_units["Enhet"]),
-                                    list(shown_units["Fullført hele kurset (%)"]),
-                                    "Andel som har fullført hele kurset (%)")
-    assignment_rows = [
-        {"tittel": r["title"], "pct": _fmt_num(r["done_pct"]),
-         "snitt": _fmt_num(r["mean"], 2, strip=True),
-         "maks": _fmt_num(r["max"], 2, strip=True)}
-        for _, r in per_assignment.iterrows()
-    ]
-    titles = list(dict.fromkeys(results["title"])) if not results.empty else []
-    unit_rows = []
-    for _, r in units.iterrows():
-        shown = not pd.isna(r["Antall deltakere"])
-        unit_rows.append({
-            "navn": r["Enhet"],
-            "vist": shown,
-            "n": _fmt_num(r["Antall deltakere"], 0),
-            "alle": _fmt_num(r["Fullført hele kurset (%)"]),
-            "per": [_fmt_num(r[f"{t}: fullført (%)"]) for t in titles],
-            "merknad": r["Merknad"],
-        })
-    html = _jinja_env().get_template("fullforing.html.j2").render(
-        kurs=COURSE_NAME,
-        dato=norwegian_date(today),
-        min_gruppe=min_group,
-        for_faa=too_few_text(min_group),
-        hele_kurset=WHOLE_COURSE,
-        regnes_ut=SUBTRACTION_TEXT,
-        kurs_vist=not per_assignment.empty,
-        oppgaver=assignment_rows,
-        kursfigur=course_chart,
-        titler=titles,
-        enheter=unit_rows,
-        enhetsfigur=unit_chart,
-        vist_enheter=[{"navn": r["Enhet"], "pct": _fmt_num(r["Fullført hele kurset (%)"])}
-                      for _, r in shown_units.iterrows()],
-    )
-    path.write_text(harden_html(html, f"Fullføring – {COURSE_NAME}"), encoding="utf-8")
-    return path
-
-
-def write_reports(course_dir: Path, out_dir: Path, min_group: int = 5, *,
-                  today: dt.date | None = None, roster: pd.DataFrame | None = None
-                  ) -> dict[str, Path]:
-    """Write the course leader's reports to ``out_dir`` and return their paths.
-
-    Keys: ``resultater_csv`` (one row per learner × assignment),
-    ``deltakere_csv`` (one row per learner), ``enheter_csv`` (per unit,
-    privacy rule applied), ``excel`` (all of these plus «Om rapporten»), and
-    ``html`` (completion overview: aggregates and charts only, no names).
-    """
-    today = today or dt.date.today()
-    out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    results = collect_results(course_dir, roster=roster)
-    long = learner_results_table(results)
-    overview = learner_overview_table(results)
-    units = unit_summary(results, min_group)
-    paths = {
-        "resultater_csv": _write_csv(long, out_dir / "resultater.csv"),
-        "deltakere_csv": _write_csv(overview, out_dir / "per-deltaker.csv"),
-        "enheter_csv": _write_csv(units, out_dir / "per-enhet.csv"),
-        "excel": _write_excel(out_dir / "resultater.xlsx", overview, long, units, min_group, today),
-        "html": _write_html(out_dir / "fullforing.html", results, units, min_group, today),
-    }
-    for p in paths.values():
-        if p.name != "fullforing.html":
-            p.chmod(0o600)  # personal data: course leader only
-    return paths

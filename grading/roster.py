@@ -28,6 +28,7 @@ from pathlib import Path
 import pandas as pd
 import sqlalchemy as sa
 
+from fellesregler.escaping import csv_safe, csv_unsafe
 from grading.paths import ROSTER_TABLE, layout
 
 COLUMNS = ("id", "navn", "epost", "enhet")
@@ -394,8 +395,6 @@ def write_roster_csv(course_dir: Path | str) -> Path:
     df = _read_table(lay.root)
     if df is None:
         df = pd.DataFrame(columns=list(COLUMNS), dtype="string")
-    from grading.reports import csv_safe
-
     df = df.map(csv_safe)  # a name such as «=HYPERLINK(…)» must not run in Excel
     fd, tmp = tempfile.mkstemp(dir=lay.root, prefix=".deltakere-", suffix=".csv")
     try:
@@ -420,8 +419,6 @@ def load_roster(course_dir: Path | str | None = None) -> pd.DataFrame:
     if df is not None:
         return df
     if lay.roster_csv.exists():
-        from grading.reports import csv_unsafe
-
         df = pd.read_csv(lay.roster_csv, dtype="string", keep_default_na=False)
         df = df[list(COLUMNS)].map(csv_unsafe).astype("string")
         return df.sort_values("id", ignore_index=True)

@@ -13,8 +13,6 @@ Layout of one hub:
 - /services/retting/ formgrader and a terminal for `kursleder`, as the shared grader
                      account; only the group `kursledere` can open it
 """
-import os
-import socket
 import sys
 from pathlib import Path
 

@@ -22,7 +22,7 @@ from playwright.sync_api import expect
 
 from browser import format_violations, run_axe
 from voila_process import running_voila
-from widgets import voila_server
+from tools import voila_server
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 

@@ -9,7 +9,7 @@ from widgets.egenvurdering import views
 from widgets.egenvurdering.app import DONT_KNOW, NOT_ANSWERED, EgenvurderingApp, to_answers
 from widgets.egenvurdering.instrument import load_instrument
 from widgets.egenvurdering.scoring import score, weakest
-from widgets.egenvurdering.store import Store
+from widgets.egenvurdering import Store
 from widgets.egenvurdering.team_app import TeamApp
 
 
@@ -181,7 +181,7 @@ def test_empty_plan_gets_a_message_and_a_usable_button(store):
 
 
 def test_plan_is_saved_even_if_reading_the_profile_again_fails(store, monkeypatch):
-    from widgets.egenvurdering.store import DatabaseLocked
+    from widgets.egenvurdering import DatabaseLocked
 
     app = EgenvurderingApp(store=store)
     start(app)
@@ -220,7 +220,7 @@ def test_group_code_placeholder_has_the_form_of_a_group_code(store):
 
 
 def test_team_view_survives_a_busy_database_while_making_the_download_files(store, monkeypatch):
-    from widgets.egenvurdering.store import DatabaseLocked
+    from widgets.egenvurdering import DatabaseLocked
 
     ins = load_instrument()
     team = TeamApp(store=store)

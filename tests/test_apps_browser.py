@@ -16,9 +16,9 @@ from playwright.sync_api import expect
 
 from browser import format_violations, run_axe
 from voila_process import running_voila, wait_for_pool
-from widgets import voila_server
+from tools import voila_server
 from widgets.egenvurdering.instrument import load_instrument
-from widgets.egenvurdering.store import Store, UnknownKey
+from widgets.egenvurdering import Store, UnknownKey
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 

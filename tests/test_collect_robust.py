@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import csv
 import hashlib
-import json
 import shutil
 import subprocess
 import zipfile
@@ -130,7 +129,7 @@ def test_archive_names_are_safe_and_short():
 
 def test_roster_csv_neutralises_formulas(course):
     """Defect 6: deltakere.csv goes through the same helper as the reports."""
-    from grading.reports import csv_safe
+    from fellesregler.escaping import csv_safe
     from grading.roster import import_roster, load_roster, write_roster_csv
 
     evil = {"d001": "=cmd|' /C calc'!A0", "d002": "+4712345678", "d003": "-2+3",

@@ -14,7 +14,8 @@ from ev_helpers import answers, raw as rows
 from widgets._common import InputError
 from widgets.egenvurdering import load_instrument, score
 from widgets.egenvurdering.app import EgenvurderingApp
-from widgets.egenvurdering.store import (
+from widgets.egenvurdering.codes import hash_key
+from widgets.egenvurdering import (
     GroupClosed,
     GroupWithoutAdminCode,
     InvalidGroupCode,
@@ -23,7 +24,6 @@ from widgets.egenvurdering.store import (
     Store,
     TooFewRespondents,
     WrongAdminCode,
-    _hash_key,
 )
 from widgets.egenvurdering.team_app import TeamApp
 
@@ -192,7 +192,7 @@ def test_closed_group_takes_no_new_keys_but_keeps_its_members(store, db_path):
         store.join_group(fake, code)
     with pytest.raises(GroupClosed):
         store.join_group(fake, code, role="leder")
-    assert rows(db_path, "SELECT COUNT(*) FROM ev_member WHERE key_hash = ?", _hash_key(fake))[0][0] == 0
+    assert rows(db_path, "SELECT COUNT(*) FROM ev_member WHERE key_hash = ?", hash_key(fake))[0][0] == 0
     assert store.group_summary(code) == before
     # Members already in still count with their latest answer, may change role, leave or delete.
     store.join_group(keys[0], code, role="leder")

@@ -11,9 +11,10 @@ import sqlite3
 import pytest
 
 from ev_helpers import answers
+from widgets.egenvurdering import schema
 from widgets.egenvurdering import store as store_mod
 from widgets.egenvurdering.app import EgenvurderingApp
-from widgets.egenvurdering.store import DatabaseUnavailable, StorageError, Store
+from widgets.egenvurdering import DatabaseUnavailable, StorageError, Store
 from widgets.egenvurdering.team_app import TeamApp
 
 BAD_URLS = ["ikke en url", "foo://x/y", "mysql://bruker:hemmelig@db.kommune.no/ev", "postgresql+nosuch://h/db"]
@@ -54,7 +55,7 @@ def test_folder_that_cannot_be_made_gives_a_norwegian_error_and_the_same_store_w
 def test_default_url_with_a_var_folder_that_cannot_be_made(blocked, monkeypatch):
     blocker, url = blocked
     monkeypatch.delenv("EGENVURDERING_DB_URL", raising=False)
-    monkeypatch.setattr(store_mod, "DEFAULT_URL", url)
+    monkeypatch.setattr(schema, "DEFAULT_URL", url)  # where Store() reads its default URL
     s = Store()
     assert s.url == url
     with pytest.raises(DatabaseUnavailable, match="mappen"):

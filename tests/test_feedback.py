@@ -14,14 +14,8 @@ import nbformat
 import pytest
 from bs4 import BeautifulSoup
 
-from grading.feedback import (
-    FeedbackError,
-    find_external_resources,
-    generate_feedback,
-    harden_html,
-    safe_markdown,
-    sanitize_html,
-)
+from fellesregler.sanitise import find_external_resources, harden_html, safe_markdown, sanitize_html
+from grading.feedback import FeedbackError, generate_feedback
 
 ROOT = Path(__file__).resolve().parents[1]
 HIDDEN_MARK = "hemmelig-kontroll-42"

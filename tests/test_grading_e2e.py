@@ -144,7 +144,8 @@ def run(tmp_path_factory):
 
     from grading.certificates import make_certificates
     from grading.feedback import generate_feedback
-    from grading.reports import collect_results, write_reports
+    from grading.report_files import write_reports
+    from grading.reports import collect_results
 
     feedback = generate_feedback(course, A)
     reports = write_reports(course, tmp / "rapporter", min_group=5)

@@ -10,7 +10,7 @@ import nbformat
 import pytest
 from bs4 import BeautifulSoup
 
-from grading.feedback import find_external_resources
+from fellesregler.sanitise import find_external_resources
 from grading.guide import GuideError, read_questions, split_solution, write_guide
 from test_certificates import check_tagged, pdf_info, pdf_text
 

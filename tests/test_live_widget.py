@@ -3,7 +3,7 @@
 In the book the widgets run in the page (Pyodide, test_pyodide_widgets.py); a book
 built with a live server configured also links to the same widget served by Voila
 (`make start`). This test starts Voila the way
-`make start` does (widgets.voila_server), opens the page the chapter «Å våge»
+`make start` does (tools.voila_server), opens the page the chapter «Å våge»
 links to, chooses a level for the first case in Chromium, and checks that the
 feedback computed by the Python callback appears: the same text the teaching
 logic (widgets.vage.vurder_alle) gives for that answer.
@@ -24,7 +24,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "_ext"))
 
 import kurs  # noqa: E402
-from widgets import voila_server  # noqa: E402
+from tools import voila_server  # noqa: E402
 from widgets.vage import NIVAER, SAKER, oppsummer, vurder_alle  # noqa: E402
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]

@@ -8,7 +8,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "hub"))
 
 from minside import app as minside  # noqa: E402
-from progress_fixtures import Sub, make_gradebook  # noqa: E402
+from progress_fixtures import make_gradebook  # noqa: E402
 
 LEARNERS = [{"id": f"p{i}", "navn": f"Per Nummer{i}", "enhet": "Drift"} for i in range(6)]
 

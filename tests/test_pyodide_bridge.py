@@ -7,6 +7,8 @@ The browser tests (test_pyodide_widgets.py) drive the whole path in Chromium.
 from __future__ import annotations
 
 import json
+import os
+import re
 import sys
 import zipfile
 from pathlib import Path
@@ -16,10 +18,10 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "_ext"))
-sys.path.insert(0, str(ROOT / "tools"))
 
-import build_wheels  # noqa: E402
 import kurs_live  # noqa: E402
+
+from tools import build_wheels  # noqa: E402
 
 
 @pytest.fixture()
@@ -87,3 +89,36 @@ def test_pure_wheels_follow_constraints():
     assert pins["ipywidgets"] == ipywidgets.__version__
     assert pins["traitlets"] == traitlets.__version__
     assert pins["comm"] == comm.__version__
+
+
+def test_widgets_wheel_holds_the_shared_rules_they_import_and_needs_no_server_library(tmp_path):
+    """widgets/ imports fellesregler (escaping, number format): the wheel must carry those modules,
+    and the widgets must import from the wheel alone with PyYAML, pandas and the sanitisers blocked,
+    as in Pyodide, where none of them is installed."""
+    import subprocess
+
+    path = build_wheels.build_widgets_wheel(tmp_path / "wheel")
+    site = tmp_path / "site"
+    with zipfile.ZipFile(path) as z:
+        names = set(z.namelist())
+        z.extractall(site)
+    assert {"fellesregler/__init__.py", "fellesregler/escaping.py", "fellesregler/formatering.py"} <= names
+    assert "fellesregler/sanitise.py" not in names and "fellesregler/personvern.py" not in names
+    shipped = {n[:-3].replace("/", ".").removesuffix(".__init__") for n in names
+               if n.endswith(".py") and n.split("/")[0] in ("widgets", "fellesregler")}
+    imported = set()
+    for f in (ROOT / "widgets").glob("*.py"):
+        imported |= set(re.findall(r"^\s*from (fellesregler\.\w+) import", f.read_text(encoding="utf-8"), re.M))
+    assert imported and imported <= shipped
+    code = (
+        "import importlib, sys\n"
+        "for blocked in ('yaml', 'pandas', 'bleach', 'mistune', 'bs4', 'jinja2', 'sqlalchemy'):\n"
+        "    sys.modules[blocked] = None\n"
+        f"for name in {sorted(shipped)!r}:\n"
+        "    module = importlib.import_module(name)\n"
+        f"    assert module.__file__.startswith({str(site)!r}), module.__file__\n"
+    )
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"} | {"PYTHONPATH": str(site)}
+    done = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, env=env, capture_output=True, text=True,
+                          timeout=120)
+    assert done.returncode == 0, done.stderr

@@ -34,8 +34,8 @@ def _hostile(course: Path, outside: Path, port: int) -> dict[str, list[str]]:
     roster = str(course / "deltakere.csv")
     gradebook = str(course / "gradebook.db")
     return {
-        "d001": [f"print(open('../deltakere.csv').read())",
-                 f"print(open('../../../deltakere.csv').read())",
+        "d001": ["print(open('../deltakere.csv').read())",
+                 "print(open('../../../deltakere.csv').read())",
                  f"print(open({roster!r}).read())",
                  "print(open('/etc/passwd').read())",
                  "import os\nprint(os.listdir('/home'), os.listdir('/root'))"],

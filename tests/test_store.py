@@ -11,7 +11,8 @@ import pytest
 from ev_helpers import answers, raw
 from widgets._common import InputError
 from widgets.egenvurdering import load_instrument, score
-from widgets.egenvurdering.store import (
+from widgets.egenvurdering.codes import hash_key
+from widgets.egenvurdering import (
     DatabaseLocked,
     InvalidGroupCode,
     InvalidKey,
@@ -21,7 +22,6 @@ from widgets.egenvurdering.store import (
     Store,
     TooFewRespondents,
     UnknownKey,
-    _hash_key,
 )
 
 INS = load_instrument()
@@ -60,7 +60,7 @@ def test_key_is_normalised_and_never_stored_in_clear(store, db_path):
     assert len(store.responses(sloppy)) == 1
     blob = b"".join(p.read_bytes() for p in db_path.parent.glob("ev.db*"))
     assert key.encode() not in blob and key.replace("-", "").encode() not in blob
-    assert count(db_path, "ev_response", "key_hash = ?", _hash_key(key)) == 1
+    assert count(db_path, "ev_response", "key_hash = ?", hash_key(key)) == 1
 
 
 @pytest.mark.parametrize("bad", ["", "ABC", "x' OR 1=1 --", "<script>alert(1)</script>", None, 123, "U" * 12])
@@ -158,7 +158,7 @@ def test_delete_removes_everything(store, db_path):
         store.save_response(k, answers(4), f"{k}-2")
         store.save_plan(k, "plan")
         store.join_group(k, group)
-    kh = _hash_key(key)
+    kh = hash_key(key)
     assert store.delete_key(key) == 2 + 1 + 1
     for table in ("ev_response", "ev_plan", "ev_member", "ev_respondent"):
         assert count(db_path, table, "key_hash = ?", kh) == 0, table
@@ -194,7 +194,7 @@ def test_purge_expired(store, db_path):
     assert store.latest_plan(old) is None
     left = store.responses(mixed)
     assert [r.answers["K1.1"] for r in left] == [2]
-    assert raw(db_path, "SELECT latest_response_id FROM ev_respondent WHERE key_hash = ?", _hash_key(mixed)) == [
+    assert raw(db_path, "SELECT latest_response_id FROM ev_respondent WHERE key_hash = ?", hash_key(mixed)) == [
         (left[0].id,)]
     assert len(store.responses(fresh)) == 1
     # The running totals of the group follow: old is gone, mixed counts with its remaining answer.
@@ -440,10 +440,10 @@ def test_url_from_environment_and_folder_is_created(tmp_path, monkeypatch):
 
 
 def test_default_url_points_into_var(monkeypatch):
-    from widgets.egenvurdering import store as mod
+    from widgets.egenvurdering import schema
 
     monkeypatch.delenv("EGENVURDERING_DB_URL", raising=False)
-    assert mod._default_url().endswith("/var/egenvurdering.db")
+    assert schema.default_url().endswith("/var/egenvurdering.db")
 
 
 def test_old_database_without_running_totals_is_upgraded(tmp_path):
@@ -471,7 +471,7 @@ def test_schema_and_queries_compile_for_postgresql():
     from sqlalchemy.dialects import postgresql
     from sqlalchemy.schema import CreateIndex, CreateTable
 
-    from widgets.egenvurdering import store as mod
+    from widgets.egenvurdering import schema as mod
 
     dialect = postgresql.dialect()
     for table in mod.metadata.sorted_tables:
@@ -479,7 +479,7 @@ def test_schema_and_queries_compile_for_postgresql():
         assert "AUTOINCREMENT" not in ddl.upper()
         for index in table.indexes:
             str(CreateIndex(index).compile(dialect=dialect))
-    micro = str(sa.select(mod._MICRO).compile(dialect=dialect))
+    micro = str(sa.select(mod.MICRO).compile(dialect=dialect))
     assert "CAST(round(" in micro and "BIGINT" in micro
     lock = sa.select(mod.t_group.c.code).where(mod.t_group.c.code.in_(["A"])).with_for_update()
     assert "FOR UPDATE" in str(lock.compile(dialect=dialect))

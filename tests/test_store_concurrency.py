@@ -7,7 +7,7 @@ import threading
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 
 from widgets.egenvurdering import load_instrument
-from widgets.egenvurdering.store import Store
+from widgets.egenvurdering import Store
 
 INS = load_instrument()
 N = 50

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 from pg_server import postgres_server
 from widgets.egenvurdering.instrument import load_instrument
-from widgets.egenvurdering.store import (
+from widgets.egenvurdering import (
     GroupClosed,
     GroupWithoutAdminCode,
     InvalidGroupCode,

@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from widgets.egenvurdering import load_instrument, score
-from widgets.egenvurdering.store import Store, TooFewRespondents
+from widgets.egenvurdering import Store, TooFewRespondents
 
 INS = load_instrument()
 MIN = INS.min_group

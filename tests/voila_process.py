@@ -9,7 +9,7 @@ import urllib.request
 from contextlib import contextmanager
 from pathlib import Path
 
-from widgets import voila_server
+from tools import voila_server
 
 
 def free_port() -> int:

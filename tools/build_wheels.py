@@ -7,8 +7,9 @@ browser loads everything from the book's own web server:
   constraints.txt, for the browser's Python (3.14). `make vendor` downloads them
   once into ``_vendor_static/kurs-live/wheels/`` (``main()``). pip's own cache
   makes a second download cheap, and a wheel that is already there is kept;
-- our own ``widgets`` package (the teaching logic and its views) plus the small
-  comm bridge ``_ext/kurs_live.py``, built as a wheel from whatever is in the
+- our own ``widgets`` package (the teaching logic and its views), the modules of
+  ``fellesregler`` it imports (:data:`SHARED_IN_BROWSER`) and the small comm
+  bridge ``_ext/kurs_live.py``, built as a wheel from whatever is in the
   tree at book-build time (``build_widgets_wheel``, called by the Sphinx
   extension, so that every build of the book ships the current code).
 
@@ -34,6 +35,10 @@ PURE = ("comm", "traitlets", "ipywidgets")
 BROWSER_PYTHON = "3.14"
 #: Modules of widgets/ that make no sense in a browser (they start servers).
 NOT_IN_BROWSER = {"voila_server.py"}
+#: The modules of fellesregler/ the widgets import (escaping, Norwegian formatting). They import only
+#: the standard library, so they run in Pyodide; ``personvern`` (YAML) and ``sanitise`` (bleach,
+#: mistune) are for the server side and stay out of the wheel.
+SHARED_IN_BROWSER = ("__init__.py", "escaping.py", "formatering.py")
 WIDGETS_WHEEL_NAME = "kurs_widgets"
 
 
@@ -92,6 +97,8 @@ def widgets_sources(root: Path = ROOT, bridge: Path = BRIDGE) -> dict[str, bytes
     for f in sorted((root / "widgets").glob("*.py")):
         if f.name not in NOT_IN_BROWSER:
             files[f"widgets/{f.name}"] = f.read_bytes()
+    for name in SHARED_IN_BROWSER:
+        files[f"fellesregler/{name}"] = (root / "fellesregler" / name).read_bytes()
     files["kurs_live.py"] = bridge.read_bytes()
     return files
 

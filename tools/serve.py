@@ -18,7 +18,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from widgets import voila_server  # noqa: E402
+from tools import voila_server  # noqa: E402
 
 BOOK_PORT = int(os.environ.get("BOOK_PORT", 8000))
 VOILA_PORT = int(os.environ.get("VOILA_PORT", 8866))
@@ -74,7 +74,7 @@ def main() -> int:
             return 1
 
     # Retention: delete self-assessments older than the instrument's retention period.
-    from widgets.egenvurdering.store import Store, StorageError
+    from widgets.egenvurdering import StorageError, Store
 
     try:
         with Store() as store:

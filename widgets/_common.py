@@ -1,9 +1,27 @@
-"""Small helpers shared by the widget views: escaping, feedback boxes, tables, number format."""
+"""Small helpers shared by the widget views: feedback boxes, tables, lookups.
+
+Escaping (:func:`esc`) and the Norwegian number format (:func:`tall`) live in :mod:`fellesregler`
+and are offered here too, so a widget imports its view helpers from one place.
+"""
 from __future__ import annotations
 
-import html
 from collections.abc import Iterable, Mapping
 from typing import TypeVar
+
+from fellesregler.escaping import esc
+from fellesregler.formatering import tall
+
+__all__ = [
+    "FEEDBACK_KINDS",
+    "InputError",
+    "esc",
+    "feedback_html",
+    "finn",
+    "oppgavetekst_html",
+    "rad_html",
+    "tabell_html",
+    "tall",
+]
 
 #: CSS classes defined in book_static/kurs.css and apps' template.
 FEEDBACK_KINDS = {"ok": "kurs-feedback kurs-ok", "info": "kurs-feedback kurs-info", "feil": "kurs-feedback kurs-feil"}
@@ -25,11 +43,6 @@ def finn(indeks: Mapping[str, _T], nokkel: object, melding: str) -> _T:
         return indeks[nokkel]  # type: ignore[index]
     except (KeyError, TypeError):
         raise InputError(melding) from None
-
-
-def esc(text: object) -> str:
-    """Escape any text for HTML output."""
-    return html.escape(str(text), quote=True)
 
 
 def feedback_html(message: str, kind: str = "info", title: str | None = None) -> str:
@@ -63,10 +76,3 @@ def tabell_html(
         f"<table class='{esc(klasse)}'><caption>{esc(tittel)}</caption>"
         f"<thead><tr>{hode}</tr></thead><tbody>{rader}</tbody></table>"
     )
-
-
-def tall(x: float, desimaler: int = 0) -> str:
-    """Format a number the Norwegian way: space as thousands separator, comma as decimal mark."""
-    s = f"{x:,.{desimaler}f}"
-    return s.replace(",", "\u00a0").replace(".", ",")
-

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import importlib
-import json
 import os
 import socket
 import sys
@@ -142,7 +141,9 @@ def configure(c, s: HubSettings | None = None) -> None:
         "IPYTHONDIR": str(s.apps_data / "ipython"),
         "MPLCONFIGDIR": str(s.apps_data / "mpl"),
     }
-    from widgets import voila_server
+    if str(REPO) not in sys.path:
+        sys.path.insert(0, str(REPO))  # tools/ is a folder of the repository, not of the installed package
+    from tools import voila_server
 
     voila_env["JUPYTER_PATH"] = voila_server.environment({})["JUPYTER_PATH"]
     pool = max(1, int(os.environ.get("VOILA_POOL_SIZE", 1)))

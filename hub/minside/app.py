@@ -108,7 +108,7 @@ class State:
 # Formatting for the templates
 # ---------------------------------------------------------------------------
 def fmt_time(value: dt.datetime | None) -> str:
-    from grading.anomalies import fmt_time as oslo
+    from fellesregler.formatering import oslo_tid as oslo
 
     return oslo(value) if value else ""
 
@@ -193,7 +193,7 @@ def render_kursoversikt(state: State, force: bool = False) -> str:
 
 
 def make_reports(state: State) -> dict:
-    from grading.reports import write_reports
+    from grading.report_files import write_reports
 
     cached = state.reports
     if cached and time.monotonic() - cached[0] < OVERVIEW_MAX_AGE_S:

@@ -1,33 +1,32 @@
 """The self-assessment «Egenvurdering»: instrument, scoring, storage and reports.
 
 The instrument is defined once in ``data/egenvurdering.yaml``. The Voila apps
-(``app.py``, ``team_app.py``) are thin views over this package.
+(``app.py``, ``team_app.py``) are thin views over this package. The storage is split by job:
+``errors``, ``models``, ``codes``, ``schema``, ``totals`` (running totals and the only group
+statistics), ``answers`` and ``groups`` (work inside a transaction), the ``store`` façade,
+``export`` (CSV/Excel of a group summary) and ``report`` (renderings for the book).
 """
 from __future__ import annotations
 
 from .instrument import Band, Dimension, Instrument, Item, load_instrument
 from .scoring import DimensionScore, band_for, change, score, weakest
-from .store import (
+from .errors import (
     DatabaseLocked,
     DatabaseUnavailable,
-    DimensionSummary,
     GroupClosed,
-    GroupSummary,
     GroupWithoutAdminCode,
     InvalidGroupCode,
     InvalidKey,
-    LeaderComparison,
-    LeaderRow,
-    NewGroup,
     NotGroupLeader,
+    PrivacyRefusal,
     ReadOnlyDatabase,
-    Response,
     StorageError,
-    Store,
     TooFewRespondents,
     UnknownKey,
     WrongAdminCode,
 )
+from .models import DimensionSummary, GroupSummary, LeaderComparison, LeaderRow, NewGroup, Response
+from .store import Store
 
 __all__ = [
     "Band",
@@ -47,6 +46,7 @@ __all__ = [
     "LeaderRow",
     "NewGroup",
     "NotGroupLeader",
+    "PrivacyRefusal",
     "ReadOnlyDatabase",
     "Response",
     "StorageError",

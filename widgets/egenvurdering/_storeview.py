@@ -2,7 +2,8 @@
 from __future__ import annotations
 
 from .._common import feedback_html
-from .store import StorageError, Store
+from .errors import StorageError
+from .store import Store
 
 
 class StoreView:

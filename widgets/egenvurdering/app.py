@@ -12,12 +12,16 @@ import ipywidgets as w
 from ipywidgets.widgets.widget_description import DescriptionStyle
 from traitlets import Unicode, observe
 
+from fellesregler.escaping import download_link
+
 from .._common import InputError, esc, feedback_html
 from . import views
 from ._storeview import StoreView
 from .instrument import Instrument, load_instrument
-from .scoring import change, score, weakest
-from .store import Store, StorageError, normalise_key
+from .scoring import change, weakest
+from .codes import normalise_key
+from .errors import StorageError
+from .store import Store
 
 NOT_ANSWERED = ""
 DONT_KNOW = "vet_ikke"
@@ -297,9 +301,9 @@ class EgenvurderingApp(StoreView, w.VBox):
     def _update_downloads(self, scores, low, plan, created) -> None:
         html_report = views.report_html(scores, self.instrument, low, plan, created)
         self.downloads.value = (
-            "<ul><li>" + views.download_link(html_report, "egenvurdering.html", "text/html",
+            "<ul><li>" + download_link(html_report, "egenvurdering.html", "text/html",
                                              "Last ned profil og plan (HTML, kan skrives ut som PDF)")
-            + "</li><li>" + views.download_link(views.scores_csv(scores, created), "egenvurdering.csv",
+            + "</li><li>" + download_link(views.scores_csv(scores, created), "egenvurdering.csv",
                                                 "text/csv", "Last ned tallene (CSV)") + "</li></ul>")
 
     def _on_save_plan(self, _=None) -> None:

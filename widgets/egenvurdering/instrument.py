@@ -15,11 +15,12 @@ from typing import Any
 
 import yaml
 
+from fellesregler import personvern
+
 try:
-    from .. import DATA_DIR, ROOT
+    from .. import ROOT
 except ImportError:  # `widgets` imported as a namespace package (stale editable install)
     ROOT = Path(__file__).resolve().parents[2]
-    DATA_DIR = ROOT / "data"
 from .._common import InputError
 
 __all__ = [
@@ -32,7 +33,8 @@ __all__ = [
     "load_instrument",
 ]
 
-DEFAULT_PATH = DATA_DIR / "egenvurdering.yaml"
+#: The instrument file; the privacy rule of :mod:`fellesregler.personvern` lives in its ``privacy`` part.
+DEFAULT_PATH = personvern.DATAFIL
 #: Allowed values of Dimension.kind.
 KINDS = ("kjennetegn", "prinsipp")
 _ID = re.compile(r"^[A-Za-z][A-Za-z0-9_.\-]{0,31}$")
@@ -136,7 +138,7 @@ def load_instrument(path: Path | str | None = None) -> Instrument:
 
     Raises InputError with a Norwegian message if the file is missing or malformed.
     """
-    p = Path(path) if path is not None else DEFAULT_PATH
+    p = Path(path) if path is not None else personvern.DATAFIL  # looked up now: one place to point elsewhere
     try:
         p = p.resolve()
         mtime = p.stat().st_mtime_ns

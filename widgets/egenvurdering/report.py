@@ -1,25 +1,13 @@
-"""Reports of the self-assessment.
+"""Renderings of the self-assessment for the book chapter: the instrument, its rules and a worked example.
 
-* Aggregate group reports (CSV and Excel). These take a
-  :class:`~widgets.egenvurdering.store.GroupSummary`, which only
-  :meth:`Store.group_summary` produces, so the minimum group size has already
-  been enforced. No function here sees individual answers.
-* HTML renderings of the instrument itself and of a worked scoring example,
-  for the book chapter (which reads the same YAML through this package).
+The chapter reads the same YAML through this package. Group reports (CSV, Excel) are in
+:mod:`widgets.egenvurdering.export`.
 """
 from __future__ import annotations
 
-from pathlib import Path
-from typing import TYPE_CHECKING
-
-import pandas as pd
-
-from .._common import InputError, esc, tall
+from .._common import esc, tall
 from .instrument import ROOT, Instrument
 from .scoring import DimensionScore, score
-
-if TYPE_CHECKING:  # pragma: no cover
-    from .store import GroupSummary
 
 __all__ = [
     "chapter_title",
@@ -28,53 +16,9 @@ __all__ = [
     "rules_html",
     "scoring_example",
     "scoring_example_html",
-    "summary_frame",
-    "write_summary",
 ]
 
 KIND_LABEL = {"kjennetegn": "Kjennetegn", "prinsipp": "Prinsipp"}
-
-
-def summary_frame(summary: GroupSummary) -> pd.DataFrame:
-    """One row per dimension with Norwegian column names. Suppressed dimensions have empty figures."""
-    rows = []
-    for d in summary.dimensions:
-        row = {
-            "dimensjon": d.dimension,
-            "navn": d.name,
-            "antall svar": d.n,
-            "indeks (snitt)": None if d.mean_index is None else round(d.mean_index, 1),
-            "nivå": d.band,
-            "skjult (for få svar)": "ja" if d.suppressed else "nei",
-        }
-        for band, count in d.band_counts.items():
-            row[f"antall {band}"] = count
-        for label, count in d.distribution.items():
-            row[f"indeks {label}"] = count
-        rows.append(row)
-    return pd.DataFrame(rows)
-
-
-def write_summary(summary: GroupSummary, path: Path | str) -> Path:
-    """Write the summary to ``path`` (.csv with UTF-8 BOM for Excel, or .xlsx)."""
-    path = Path(path)
-    frame = summary_frame(summary)
-    suffix = path.suffix.lower()
-    if suffix == ".csv":
-        frame.to_csv(path, index=False, sep=";", decimal=",", encoding="utf-8-sig")
-    elif suffix == ".xlsx":
-        about = pd.DataFrame(
-            {
-                "felt": ["gruppe", "gruppekode", "antall som har svart", "minste gruppestørrelse"],
-                "verdi": [summary.name, summary.group_code, summary.respondents, summary.min_group],
-            }
-        )
-        with pd.ExcelWriter(path, engine="openpyxl") as xl:
-            frame.to_excel(xl, sheet_name="Profil", index=False)
-            about.to_excel(xl, sheet_name="Om rapporten", index=False)
-    else:
-        raise InputError("Filen må slutte på .csv eller .xlsx.")
-    return path
 
 
 # --------------------------------------------------------------------------- book helpers

@@ -29,7 +29,9 @@ from . import views
 from ._storeview import StoreView
 from .instrument import Instrument, load_instrument
 from .scoring import DimensionScore
-from .store import GroupSummary, LeaderComparison, NewGroup, StorageError, Store, TooFewRespondents
+from .errors import StorageError, TooFewRespondents
+from .models import GroupSummary, LeaderComparison, NewGroup
+from .store import Store
 
 
 STATUS_OPEN = ("<p class='kurs-gruppestatus'><strong>Gruppen er åpen.</strong> Nye kan fortsatt legge svarene "

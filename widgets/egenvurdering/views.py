@@ -5,7 +5,6 @@ comes from a person (the action plan, a group name) is escaped.
 """
 from __future__ import annotations
 
-import base64
 import csv
 import io
 import os
@@ -153,10 +152,3 @@ pre.plan{{white-space:pre-wrap;font-family:inherit;border:1px solid #555;padding
 <body><main><h1>Egenvurdering – Nyskapende arbeidsgivere</h1><p>Dato: {esc(when)}</p>
 <p>Resultatet er en profil, ikke en samlet karakter.</p>
 {radar_svg(scores)}{profile_table(scores)}{weakest_links(weakest, instrument)}{plan_html}</main></body></html>"""
-
-
-def download_link(content: str, filename: str, mime: str, label: str) -> str:
-    """A link that downloads `content` from the page itself (a data: URL, no server, no outside request)."""
-    data = base64.b64encode(content.encode("utf-8")).decode("ascii")
-    return (f"<a class='kurs-nedlasting' download='{esc(filename)}' "
-            f"href='data:{mime};charset=utf-8;base64,{data}'>{esc(label)}</a>")

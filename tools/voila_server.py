@@ -15,8 +15,7 @@ import os
 import sys
 from pathlib import Path
 
-from . import ROOT
-
+ROOT = Path(__file__).resolve().parents[1]
 APPS_DIR = ROOT / "apps"
 TEMPLATE_ROOT = APPS_DIR / "jupyter"
 PREHEATED = ("egenvurdering.ipynb", "team.ipynb")

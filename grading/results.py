@@ -1,0 +1,119 @@
+"""The results table's words and the privacy rule on its figures.
+
+One row per learner × assignment (:data:`RESULT_COLUMNS`, built by
+:func:`grading.progress.results_frame` and returned by
+:func:`grading.reports.collect_results`), its statuses, the course's assignments
+in teaching order, and :func:`suppressed_groups`: the figures of the whole course
+and each unit with every privacy rule applied (at least the minimum of
+:mod:`fellesregler.personvern` per group, and no working out a small unit by
+subtraction). The reports (:mod:`grading.reports`, :mod:`grading.report_files`)
+and «Kursoversikt» (:func:`grading.progress.course_overview`) build on this one
+module, so the rule is decided once.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from fellesregler.personvern import SUBTRACTION_TEXT, Personvernregel, for_faa_tekst, regel
+from grading.paths import ASSIGNMENTS, layout
+
+WHOLE_COURSE = "Hele kurset"
+NOT_IN_ROSTER = "(ikke i deltakerlisten)"
+
+STATUS_NOT_SUBMITTED = "Ikke levert"
+STATUS_NOT_GRADED = "Levert, ikke rettet ennå"
+STATUS_MANUAL = "Venter på manuell vurdering"
+STATUS_ZERO = "Vurdert til 0 poeng (ikke fullført)"
+STATUS_DONE = "Fullført"
+
+RESULT_COLUMNS = ["id", "navn", "enhet", "assignment", "title", "submitted", "late",
+                  "seconds_late", "timestamp", "score", "max_score", "needs_manual_grade",
+                  "completed", "status"]
+
+
+def norwegian_sort_key(text: str) -> str:
+    return str(text).lower().translate(str.maketrans({"æ": "{", "ø": "|", "å": "}"}))
+
+
+def course_assignments(course_dir: Path | str, in_gradebook: set[str] | None = None) -> list[str]:
+    """The course's assignments: gradebook ∪ source folders, in teaching order.
+
+    ``in_gradebook``: the assignment names already read from the gradebook (it is not opened again).
+    """
+    from grading._nbgrader import gradebook
+
+    lay = layout(course_dir)
+    names: set[str] = set(in_gradebook or ())
+    if in_gradebook is None and lay.gradebook.exists():
+        with gradebook(lay.root) as gb:
+            names |= {a.name for a in gb.assignments}
+    if lay.source.is_dir():
+        names |= {p.name for p in lay.source.iterdir()
+                  if p.is_dir() and any(p.glob("*.ipynb"))}
+    order = {name: i for i, name in enumerate(ASSIGNMENTS)}
+    return sorted(names, key=lambda n: (order.get(n, len(order)), n))
+
+
+
+# ---------------------------------------------------------------------------
+# Figures per group (privacy rule enforced here, where the data is read)
+# ---------------------------------------------------------------------------
+def _group_stats(group: pd.DataFrame, assignments: list[str], rule: Personvernregel) -> dict:
+    min_group = rule.minimum
+    n = group["id"].nunique()
+    stats: dict = {"n": n, "shown": rule.vises(n), "per_assignment": {}, "note": ""}
+    if not stats["shown"]:
+        stats["note"] = for_faa_tekst(min_group)
+        return stats
+    per_learner = group.groupby("id")["completed"].all()
+    stats["all_done_pct"] = round(100.0 * per_learner.sum() / n, 1)
+    held_back = False
+    for a in assignments:
+        rows = group[group["assignment"] == a]
+        done = int(rows["completed"].sum())
+        graded = rows[rows["submitted"] & ~rows["needs_manual_grade"] & rows["score"].notna()]
+        mean = round(float(graded["score"].mean()), 2) if rule.vises(len(graded)) else None
+        if mean is None and len(graded) > 0:
+            held_back = True
+        stats["per_assignment"][a] = {
+            "done_pct": round(100.0 * done / n, 1),
+            "mean": mean,
+            "max": float(rows["max_score"].iloc[0]) if len(rows) else float("nan"),
+        }
+    if held_back:
+        stats["note"] = (f"Snittpoeng vises bare når minst {min_group} i gruppen er vurdert.")
+    return stats
+
+
+def _hide(stats: dict, note: str) -> dict:
+    return {"n": stats["n"], "shown": False, "per_assignment": {}, "note": note}
+
+
+def privacy_rule(min_group: int | None = None) -> Personvernregel:
+    """The course's privacy rule, or the same rule with another minimum (``--min-gruppe``)."""
+    base = regel()
+    if min_group is None:
+        return base
+    if min_group < 1:
+        raise ValueError("min_group må være minst 1")
+    return Personvernregel(minimum=min_group, lagringsdager=base.lagringsdager)
+
+
+def suppressed_groups(results: pd.DataFrame, min_group: int | None = None) -> list[tuple[str, dict]]:
+    """Figures of the whole course (first) and each unit, with every privacy rule applied.
+
+    The one data path behind :func:`unit_summary`, :func:`assignment_summary`
+    and so every report (CSV, Excel, HTML). A hidden group keeps only its note.
+    """
+    rule = privacy_rule(min_group)
+    assignments = list(dict.fromkeys(results["assignment"])) if not results.empty else []
+    units = sorted(results["enhet"].unique(), key=norwegian_sort_key) if not results.empty else []
+    groups = [(WHOLE_COURSE, results)] + [(u, results[results["enhet"] == u]) for u in units]
+    stats = [(name, _group_stats(group, assignments, rule)) for name, group in groups]
+    total = stats[0][1]["n"]
+    sizes = {name: st["n"] for name, st in stats[1:]}
+    extra = rule.sekundaer_skjuling(total, sizes, norwegian_sort_key)
+    return [(name, _hide(st, SUBTRACTION_TEXT) if i and name in extra else st)
+            for i, (name, st) in enumerate(stats)]
