@@ -48,8 +48,8 @@ def test_chapter_links_to_this_notebook():
 
 def test_live_widget_runs_the_python_callback(voila):
     sak, niva = SAKER[0], NIVAER[0]
-    resultat = vurder_alle({sak.id: niva.id})
-    expected = next(v.tekst for v in resultat.vurderinger if v.sak_id == sak.id)
+    resultat = vurder_alle({sak.nokkel: niva.nokkel})
+    expected = next(v.tekst for v in resultat.vurderinger if v.sak_id == sak.nokkel)
     summary, _ = oppsummer(resultat)
 
     with sync_playwright() as p:

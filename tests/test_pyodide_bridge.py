@@ -57,7 +57,7 @@ def test_an_answer_from_the_page_runs_the_python_callback(page_messages):
     kurs_live.deliver(dropdown_id, json.dumps({"data": {"method": "update", "state": {"index": 1},
                                                         "buffer_paths": []}}), "svar-1")
     updates = [msg for kind, _, msg in page_messages if kind == "comm_msg"]
-    expected = vurder(SAKER[0].id, NIVAER[0].id).tekst
+    expected = vurder(SAKER[0].nokkel, NIVAER[0].nokkel).tekst
     assert any(expected.split(".")[0] in json.dumps(m["data"], ensure_ascii=False) for m in updates)
     assert all(m.get("parent") == "svar-1" for m in updates)  # the page matches echoes to its change
 

@@ -240,7 +240,7 @@ def test_keyboard_only_start_and_answer(site, context):
         dropdown = box.get_by_label("Nivå for sak 1:", exact=True)
         dropdown.focus()
         page.keyboard.press("ArrowDown")  # the first level: «Lov eller forskrift»
-        expected = vurder(SAKER[0].id, "lov").tekst
+        expected = vurder(SAKER[0].nokkel, "lov").tekst
         wait_for_texts(page, ".kurs-live-aktiv", [squeeze(expected)], "tastatur")
         status = page.locator(".kurs-live-status").first.text_content()
         assert "klar" in status

@@ -20,7 +20,7 @@ from widgets.kommune import (
 
 
 def test_praksisene_er_balanserte_og_unike():
-    assert len({p.id for p in PRAKSISER}) == len(PRAKSISER)
+    assert len({p.nokkel for p in PRAKSISER}) == len(PRAKSISER)
     antall = Counter(p.modell for p in PRAKSISER)
     assert set(antall) == set(MODELLER)
     assert len(set(antall.values())) == 1, "like mange praksiser per modell"
@@ -36,12 +36,12 @@ def test_praksisene_nevner_ingen_ekte_kommune():
 # --------------------------------------------------------------------------- vurder
 
 
-@pytest.mark.parametrize("praksis", PRAKSISER, ids=lambda p: p.id)
+@pytest.mark.parametrize("praksis", PRAKSISER, ids=lambda p: p.nokkel)
 def test_vurder_riktig_og_galt(praksis):
-    rett = vurder(praksis.id, praksis.modell)
+    rett = vurder(praksis.nokkel, praksis.modell)
     assert rett.riktig and "Dette er kommune" in rett.melding and praksis.forklaring in rett.melding
     galt_svar = next(k for k in MODELLER if k != praksis.modell)
-    galt = vurder(praksis.id, galt_svar)
+    galt = vurder(praksis.nokkel, galt_svar)
     assert not galt.riktig
     assert f"Du valgte kommune {galt_svar}" in galt.melding and praksis.modell in galt.melding
 
@@ -80,7 +80,7 @@ def test_oppsummer_tomt():
 
 
 def test_oppsummer_alt_riktig():
-    o = oppsummer({p.id: p.modell for p in PRAKSISER})
+    o = oppsummer({p.nokkel: p.modell for p in PRAKSISER})
     assert o.ferdig and o.riktige == o.totalt
     assert all(r == n == 3 for r, n in o.per_modell.values())
     assert "Flott" in o.tekst()
@@ -89,7 +89,7 @@ def test_oppsummer_alt_riktig():
 def test_oppsummer_blanding_peker_paa_svak_modell():
     p20 = next(p for p in PRAKSISER if p.modell == "2.0")
     p30 = next(p for p in PRAKSISER if p.modell == "3.0")
-    o = oppsummer({p20.id: "3.0", p30.id: "3.0", PRAKSISER[0].id: None})
+    o = oppsummer({p20.nokkel: "3.0", p30.nokkel: "3.0", PRAKSISER[0].nokkel: None})
     assert (o.besvart, o.riktige) == (2, 1)
     assert o.per_modell["2.0"] == (0, 1) and o.per_modell["3.0"] == (1, 1)
     assert "1 er riktig." in o.tekst() and "kommune 2.0" in o.tekst() and "kommune 3.0" not in o.tekst()
@@ -106,9 +106,9 @@ def test_oppsummer_ugyldig_svar():
 def test_view_starter_med_arbeidet_eksempel():
     v = KommuneSortering()
     forste = PRAKSISER[0]
-    assert v.svar == {forste.id: forste.modell}
-    assert v._knapper[forste.id].value == forste.modell
-    assert "Riktig." in v._tilbakemeldinger[forste.id].value
+    assert v.svar == {forste.nokkel: forste.modell}
+    assert v._knapper[forste.nokkel].value == forste.modell
+    assert "Riktig." in v._tilbakemeldinger[forste.nokkel].value
     assert "1 av 9" in v._sammendrag.value
 
 
@@ -130,7 +130,7 @@ def test_view_knapp_oppdaterer_svar_og_tilbakemelding():
 
 def test_view_trait_setter_alle_knapper():
     v = KommuneSortering(eksempel=False)
-    v.svar = {p.id: p.modell for p in PRAKSISER}
+    v.svar = {p.nokkel: p.modell for p in PRAKSISER}
     assert [k.value for k in v._knapper.values()] == [p.modell for p in PRAKSISER]
     assert v.oppsummering.ferdig and "Flott" in v._sammendrag.value
 

@@ -20,7 +20,7 @@ from widgets.laere import (
     vurder_sloyfe,
 )
 
-FASIT = {s.id: s.riktig for s in SITUASJONER}
+FASIT = {s.nokkel: s.riktig for s in SITUASJONER}
 
 
 # --- data ---------------------------------------------------------------------------------
@@ -42,16 +42,16 @@ def test_the_ten_factors_from_the_brief():
 
 
 def test_one_situation_per_factor():
-    assert sorted(FASIT.values()) == sorted(f.id for f in FAKTORER)
-    assert len({s.id for s in SITUASJONER}) == len(SITUASJONER)
+    assert sorted(FASIT.values()) == sorted(f.nokkel for f in FAKTORER)
+    assert len({s.nokkel for s in SITUASJONER}) == len(SITUASJONER)
 
 
 # --- factor logic -------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("situasjon_id", [s.id for s in SITUASJONER])
+@pytest.mark.parametrize("situasjon_id", [s.nokkel for s in SITUASJONER])
 def test_each_situation_is_right_for_exactly_one_factor(situasjon_id):
-    treff = [f.id for f in FAKTORER if vurder_faktor(situasjon_id, f.id).riktig]
+    treff = [f.nokkel for f in FAKTORER if vurder_faktor(situasjon_id, f.nokkel).riktig]
     assert treff == [FASIT[situasjon_id]]
 
 
@@ -94,7 +94,7 @@ def test_counting_and_summary():
 
 
 def test_loop_right_order():
-    r = vurder_sloyfe([s.id for s in STEG])
+    r = vurder_sloyfe([s.nokkel for s in STEG])
     assert r.ferdig and r.riktige == r.antall == 5 and r.merknader == ()
 
 

@@ -19,7 +19,7 @@ from widgets.lede import (
     vurder_tidslinje,
 )
 
-TIDLIG = [a.id for a in AKTIVITETER if a.involvering and a.id != "evaluere"]
+TIDLIG = [a.nokkel for a in AKTIVITETER if a.involvering and a.nokkel != "evaluere"]
 
 
 # --- data ---------------------------------------------------------------------------------
@@ -28,11 +28,11 @@ TIDLIG = [a.id for a in AKTIVITETER if a.involvering and a.id != "evaluere"]
 def test_case_is_labelled_invented_and_phases_are_ordered():
     assert "oppdiktet" in CASE
     assert [f.nr for f in FASER] == list(range(1, len(FASER) + 1))
-    assert len({a.id for a in AKTIVITETER}) == len(AKTIVITETER)
+    assert len({a.nokkel for a in AKTIVITETER}) == len(AKTIVITETER)
 
 
 def test_core_activities_exist():
-    ids = {a.id for a in AKTIVITETER}
+    ids = {a.nokkel for a in AKTIVITETER}
     assert {"informere", "drofte", "arbeidsgruppe", "beslutning", "opplaering", "evaluere"} <= ids
 
 
@@ -108,9 +108,9 @@ def test_unknown_activity_or_phase_raises():
 
 def test_ordne_tidslinje_groups_by_phase_in_time_order():
     ordnet = ordne_tidslinje({"evaluere": "etterpa", "informere": "ide", "drofte": "ide"})
-    assert [f.id for f, _ in ordnet] == [f.id for f in FASER]
-    assert [a.id for a in ordnet[0][1]] == ["informere", "drofte"]
-    assert [a.id for a in ordnet[-1][1]] == ["evaluere"]
+    assert [f.nokkel for f, _ in ordnet] == [f.nokkel for f in FASER]
+    assert [a.nokkel for a in ordnet[0][1]] == ["informere", "drofte"]
+    assert [a.nokkel for a in ordnet[-1][1]] == ["evaluere"]
     assert ordnet[2][1] == []
 
 

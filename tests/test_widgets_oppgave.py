@@ -26,12 +26,12 @@ from widgets._oppgave import (
 # -- a toy exercise: is the number even or odd? ------------------------------------
 
 
-Tall = namedtuple("Tall", "id tekst riktig")
+Tall = namedtuple("Tall", "nokkel tekst riktig")
 Svar = namedtuple("Svar", "tall_id riktig tekst")
 
 TALL = (Tall("to", "2", "partall"), Tall("tre", "3", "oddetall"), Tall("fire", "<4>", "partall"))
 KATEGORIER = {"partall": "Partall", "oddetall": "Oddetall"}
-INDEKS = {t.id: t for t in TALL}
+INDEKS = {t.nokkel: t for t in TALL}
 
 
 def finn_tall(tall_id: str) -> Tall:
@@ -41,7 +41,7 @@ def finn_tall(tall_id: str) -> Tall:
 def vurder_tall(tall_id: str, kategori: str) -> Svar:
     t = finn_tall(tall_id)
     finn(KATEGORIER, kategori, f"Ukjent kategori: «{kategori}».")
-    return Svar(t.id, kategori == t.riktig, "Riktig." if kategori == t.riktig else "Feil.")
+    return Svar(t.nokkel, kategori == t.riktig, "Riktig." if kategori == t.riktig else "Feil.")
 
 
 def vurder_alle(svar) -> Resultat[Svar]:
@@ -181,7 +181,7 @@ def test_answer_view_with_toggle_buttons_and_other_trait_name():
         _tomt = None
 
         def __init__(self, **kwargs):
-            self.knapper = {t.id: W.ToggleButtons(options=["ja", "nei"], value=None) for t in TALL}
+            self.knapper = {t.nokkel: W.ToggleButtons(options=["ja", "nei"], value=None) for t in TALL}
             self._koble_svarkontroller(self.knapper, {"ja", "nei"})
             self.visninger = 0
             super().__init__(list(self.knapper.values()), **kwargs)

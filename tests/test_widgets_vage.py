@@ -20,20 +20,20 @@ from widgets.vage import (
     vurder_forsok,
 )
 
-FASIT = {s.id: s.riktig for s in SAKER}
+FASIT = {s.nokkel: s.riktig for s in SAKER}
 
 
 # --- data ---------------------------------------------------------------------------------
 
 
 def test_five_levels_in_order_from_law_to_habit():
-    assert [n.id for n in NIVAER] == ["lov", "avtale", "politisk", "skjonn", "vane"]
+    assert [n.nokkel for n in NIVAER] == ["lov", "avtale", "politisk", "skjonn", "vane"]
 
 
 def test_every_level_has_at_least_two_cases_and_unique_ids():
-    assert len({s.id for s in SAKER}) == len(SAKER)
+    assert len({s.nokkel for s in SAKER}) == len(SAKER)
     for niva in NIVAER:
-        assert sum(s.riktig == niva.id for s in SAKER) >= 2, niva.id
+        assert sum(s.riktig == niva.nokkel for s in SAKER) >= 2, niva.nokkel
 
 
 def test_cases_name_no_real_municipality():
@@ -59,9 +59,9 @@ def test_wrong_answer_names_both_levels():
     assert "Dere selv" in v.tekst  # who can change a habit
 
 
-@pytest.mark.parametrize("sak_id", [s.id for s in SAKER])
+@pytest.mark.parametrize("sak_id", [s.nokkel for s in SAKER])
 def test_each_case_is_right_only_at_its_own_level(sak_id):
-    treff = [n.id for n in NIVAER if vurder(sak_id, n.id).riktig]
+    treff = [n.nokkel for n in NIVAER if vurder(sak_id, n.nokkel).riktig]
     assert treff == [FASIT[sak_id]]
 
 
@@ -101,7 +101,7 @@ def test_summary_before_start_and_halfway():
 
 def test_checklist_empty_all_yes_and_critical_no():
     assert vurder_forsok({}).kind == "info"
-    alle_ja = {s.id: "ja" for s in SPORSMAL}
+    alle_ja = {s.nokkel: "ja" for s in SPORSMAL}
     v = vurder_forsok(alle_ja)
     assert v.kind == "ok" and v.rad == ()
     v = vurder_forsok({**alle_ja, "innbyggere": "nei"})
@@ -111,7 +111,7 @@ def test_checklist_empty_all_yes_and_critical_no():
 
 
 def test_checklist_non_critical_no_and_unknown_give_advice():
-    alle_ja = {s.id: "ja" for s in SPORSMAL}
+    alle_ja = {s.nokkel: "ja" for s in SPORSMAL}
     v = vurder_forsok({**alle_ja, "sluttdato": "nei", "maal": "vet_ikke"})
     assert v.kind == "info" and len(v.rad) == 2
     assert vurder_forsok({"sluttdato": "ja"}).besvart == 1
@@ -169,7 +169,7 @@ def test_checklist_view_toggle_and_reset():
     f = ForsoksSjekk()
     assert "Svar på de" in f._resultat.value and f.vurdering == "info"
     for s in SPORSMAL:
-        f._knapper[s.id].value = "ja"
+        f._knapper[s.nokkel].value = "ja"
     assert f.vurdering == "ok" and "lite og trygt" in f._resultat.value
     f._knapper["innbyggere"].value = "nei"
     assert f.vurdering == "feil" and "<li>" in f._resultat.value

@@ -1,12 +1,15 @@
 """Small helpers shared by the widget views: feedback boxes, tables, lookups.
 
+Every thing a learner picks (a case, a level, a phase) has a key, ``nokkel``; a chapter builds
+its lookup table once with :func:`indeks` and looks keys up with :func:`finn`.
+
 Escaping (:func:`esc`) and the Norwegian number format (:func:`tall`) live in :mod:`fellesregler`
 and are offered here too, so a widget imports its view helpers from one place.
 """
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from typing import TypeVar
+from typing import Protocol, TypeVar
 
 from fellesregler.escaping import esc
 from fellesregler.formatering import tall
@@ -17,6 +20,7 @@ __all__ = [
     "esc",
     "feedback_html",
     "finn",
+    "indeks",
     "oppgavetekst_html",
     "rad_html",
     "tabell_html",
@@ -32,6 +36,19 @@ class InputError(ValueError):
 
 
 _T = TypeVar("_T")
+
+
+class _MedNokkel(Protocol):
+    @property
+    def nokkel(self) -> str: ...
+
+
+_M = TypeVar("_M", bound=_MedNokkel)
+
+
+def indeks(ting: Iterable[_M]) -> dict[str, _M]:
+    """Return a lookup table ``nokkel → thing`` for :func:`finn`, in the given order."""
+    return {t.nokkel: t for t in ting}
 
 
 def finn(indeks: Mapping[str, _T], nokkel: object, melding: str) -> _T:

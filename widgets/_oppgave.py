@@ -58,10 +58,10 @@ __all__ = [
 
 
 class Oppgave(Protocol):
-    """A case to classify: an id and the text the learner reads."""
+    """A case to classify: a key (`nokkel`) and the text the learner reads."""
 
     @property
-    def id(self) -> str: ...
+    def nokkel(self) -> str: ...
 
     @property
     def tekst(self) -> str: ...
@@ -127,7 +127,7 @@ def vurder_besvarte(
     """
     for oppgave_id in svar:
         finn(oppgave_id)
-    return tuple(vurder(o.id, svar[o.id]) for o in oppgaver if er_besvart(svar.get(o.id)))
+    return tuple(vurder(o.nokkel, svar[o.nokkel]) for o in oppgaver if er_besvart(svar.get(o.nokkel)))
 
 
 @dataclass(frozen=True)
@@ -189,7 +189,7 @@ def svarnedtrekk(
     ``valg`` starts with the empty choice (``("Velg … …", "")``).
     """
     return {
-        o.id: W.Dropdown(
+        o.nokkel: W.Dropdown(
             options=valg,
             value="",
             description=etikett.format(nr=nr),
@@ -341,7 +341,7 @@ class Klassifiseringsoppgave(Svarvisning):
     intro : str
         HTML shown above the cases.
     oppgaver : sequence of cases
-        The cases, in the order shown (each with ``id`` and ``tekst``).
+        The cases, in the order shown (each with ``nokkel`` and ``tekst``).
     valg : list of (label, value)
         The dropdown's options, the empty choice first.
     etikett, overskrift : str
@@ -382,13 +382,13 @@ class Klassifiseringsoppgave(Svarvisning):
         self._vurdering_id = vurdering_id
         self._intro = W.HTML(intro)
         self._velgere = svarnedtrekk(oppgaver, valg, etikett, bredde)
-        self._svarbokser = {o.id: W.HTML() for o in oppgaver}
+        self._svarbokser = {o.nokkel: W.HTML() for o in oppgaver}
         rader = [
             W.VBox(
                 [
                     W.HTML(oppgavetekst_html(overskrift.format(nr=nr), o.tekst)),
-                    self._velgere[o.id],
-                    self._svarbokser[o.id],
+                    self._velgere[o.nokkel],
+                    self._svarbokser[o.nokkel],
                 ]
             )
             for nr, o in enumerate(oppgaver, start=1)

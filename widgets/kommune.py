@@ -9,13 +9,16 @@ is a thin ipywidgets view.
 """
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import partial
 
-import ipywidgets as widgets
-import traitlets
+import ipywidgets as W
+import traitlets as T
 
-from widgets._common import InputError, esc, feedback_html, oppgavetekst_html
-from widgets._oppgave import ETIKETT_STIL, Visning
+from widgets import _oppgave
+from widgets._common import InputError, esc, feedback_html, finn, indeks, oppgavetekst_html
+from widgets._oppgave import ETIKETT_STIL, Svarvisning
 
 __all__ = [
     "MODELLER",
@@ -68,7 +71,7 @@ MODELLER: dict[str, Modell] = {
 class Praksis:
     """A short, made-up description of how a municipality works."""
 
-    id: str
+    nokkel: str
     tekst: str
     modell: str
     forklaring: str
@@ -148,6 +151,9 @@ PRAKSISER: tuple[Praksis, ...] = (
 )
 
 
+_PRAKSIS_INDEKS = indeks(PRAKSISER)
+
+
 @dataclass(frozen=True)
 class Vurdering:
     """Feedback on one answer."""
@@ -157,7 +163,7 @@ class Vurdering:
     riktig: bool
 
     @property
-    def melding(self) -> str:
+    def tekst(self) -> str:
         fasit = MODELLER[self.praksis.modell]
         if self.riktig:
             return f"Dette er kommune {fasit.kode}, {fasit.navn.lower()}. {self.praksis.forklaring}"
@@ -167,19 +173,28 @@ class Vurdering:
             f"{fasit.navn.lower()}. {self.praksis.forklaring}"
         )
 
+    #: The feedback, as the chapter's earlier API called it.
+    melding = tekst
+
 
 @dataclass(frozen=True)
-class Oppsummering:
+class Oppsummering(_oppgave.Resultat[Vurdering]):
     """Score summary: how many answered, how many right, per model."""
 
-    besvart: int
-    riktige: int
-    totalt: int
-    per_modell: dict[str, tuple[int, int]]  # model code -> (right, answered)
+    @property
+    def totalt(self) -> int:
+        return self.antall
 
     @property
-    def ferdig(self) -> bool:
-        return self.besvart == self.totalt
+    def per_modell(self) -> dict[str, tuple[int, int]]:
+        """Model code → (right, answered)."""
+        return {
+            kode: (
+                sum(v.riktig for v in self.vurderinger if v.praksis.modell == kode),
+                sum(v.praksis.modell == kode for v in self.vurderinger),
+            )
+            for kode in MODELLER
+        }
 
     def tekst(self) -> str:
         if self.besvart == 0:
@@ -199,17 +214,15 @@ class Oppsummering:
 
 
 def finn_praksis(praksis_id: str, praksiser: tuple[Praksis, ...] = PRAKSISER) -> Praksis:
-    """Return the practice with this id.
+    """Return the practice with this key.
 
     Raises
     ------
     InputError
-        If no practice has this id.
+        If no practice has this key.
     """
-    for p in praksiser:
-        if p.id == praksis_id:
-            return p
-    raise InputError(f"Fant ingen praksis med navnet «{praksis_id}».")
+    tabell = _PRAKSIS_INDEKS if praksiser is PRAKSISER else indeks(praksiser)
+    return finn(tabell, praksis_id, f"Fant ingen praksis med navnet «{praksis_id}».")
 
 
 def _sjekk_svar(svar: object) -> str:
@@ -236,7 +249,7 @@ def vurder(praksis_id: str, svar: object, praksiser: tuple[Praksis, ...] = PRAKS
     return Vurdering(p, kode, kode == p.modell)
 
 
-def oppsummer(svar: dict[str, object], praksiser: tuple[Praksis, ...] = PRAKSISER) -> Oppsummering:
+def oppsummer(svar: Mapping[str, object], praksiser: tuple[Praksis, ...] = PRAKSISER) -> Oppsummering:
     """Summarise all answers. Unanswered practices (``None``) are left out.
 
     Raises
@@ -244,24 +257,13 @@ def oppsummer(svar: dict[str, object], praksiser: tuple[Praksis, ...] = PRAKSISE
     InputError
         For an unknown practice or an answer that is not a model.
     """
-    per_modell = {kode: [0, 0] for kode in MODELLER}
-    besvart = riktige = 0
-    for pid, s in svar.items():
-        if s is None:
-            finn_praksis(pid, praksiser)
-            continue
-        v = vurder(pid, s, praksiser)
-        besvart += 1
-        riktige += v.riktig
-        teller = per_modell[v.praksis.modell]
-        teller[0] += v.riktig
-        teller[1] += 1
-    return Oppsummering(
-        besvart, riktige, len(praksiser), {kode: (r, n) for kode, (r, n) in per_modell.items()}
+    vurderinger = _oppgave.vurder_besvarte(
+        svar, praksiser, partial(finn_praksis, praksiser=praksiser), partial(vurder, praksiser=praksiser)
     )
+    return Oppsummering(vurderinger, len(praksiser))
 
 
-class KommuneSortering(Visning):
+class KommuneSortering(Svarvisning):
     """Sorteringsøvelse: er praksisen kommune 1.0, 2.0 eller 3.0?
 
     Each practice gets a group of radio buttons and feedback at once. A
@@ -283,70 +285,54 @@ class KommuneSortering(Visning):
     1
     """
 
-    svar = traitlets.Dict(help="Svarene: praksis-id → '1.0', '2.0' eller '3.0'. Ubesvarte er utelatt.")
-    oppsummering = traitlets.Instance(Oppsummering, allow_none=True, help="Siste oppsummering av svarene.")
+    svar = T.Dict(help="Svarene: praksis-id → '1.0', '2.0' eller '3.0'. Ubesvarte er utelatt.")
+    oppsummering = T.Instance(Oppsummering, allow_none=True, help="Siste oppsummering av svarene.")
+
+    #: An unanswered practice has no radio button chosen.
+    _tomt = None
 
     def __init__(self, eksempel: bool = True, praksiser: tuple[Praksis, ...] = PRAKSISER, **kwargs):
         self._praksiser = praksiser
         valg = [(f"{m.kode} {m.navn}", m.kode) for m in MODELLER.values()]
-        self._knapper: dict[str, widgets.RadioButtons] = {}
-        self._tilbakemeldinger: dict[str, widgets.HTML] = {}
-        bokser = []
-        for nr, p in enumerate(praksiser, start=1):
-            knapper = widgets.RadioButtons(
-                options=valg,
-                value=None,
-                description=f"Modell for praksis {nr}:",
-                style=ETIKETT_STIL,
+        self._knapper = {
+            p.nokkel: W.RadioButtons(
+                options=valg, value=None, description=f"Modell for praksis {nr}:", style=ETIKETT_STIL
             )
-            knapper.observe(self._on_knapp, names="value")
-            self._knapper[p.id] = knapper
-            self._tilbakemeldinger[p.id] = widgets.HTML()
-            bokser.append(
-                widgets.VBox(
-                    [widgets.HTML(oppgavetekst_html(f"Praksis {nr}", p.tekst)), knapper,
-                     self._tilbakemeldinger[p.id]],
-                    layout=widgets.Layout(margin="0 0 1em 0"),
-                )
+            for nr, p in enumerate(praksiser, start=1)
+        }
+        self._tilbakemeldinger = {p.nokkel: W.HTML() for p in praksiser}
+        self._koble_svarkontroller(self._knapper, MODELLER)
+        bokser = [
+            W.VBox(
+                [
+                    W.HTML(oppgavetekst_html(f"Praksis {nr}", p.tekst)),
+                    self._knapper[p.nokkel],
+                    self._tilbakemeldinger[p.nokkel],
+                ],
+                layout=W.Layout(margin="0 0 1em 0"),
             )
-        self._nullstill = widgets.Button(
+            for nr, p in enumerate(praksiser, start=1)
+        ]
+        self._nullstill = W.Button(
             description="Nullstill svarene",
             tooltip="Fjern alle svarene og begynn på nytt",
             icon="undo",
             layout={"width": "auto", "align_self": "flex-start"},
         )
-        self._nullstill.on_click(self._nullstill_svar)
-        self._sammendrag = widgets.HTML()
+        self._nullstill.on_click(self._on_nullstill)
+        self._sammendrag = W.HTML()
         modeller = "".join(
             f"<li><strong>{esc(m.kode)} {esc(m.navn)}:</strong> innbyggeren er {esc(m.innbyggeren)}. "
             f"{esc(m.kjennetegn)}</li>"
             for m in MODELLER.values()
         )
-        super().__init__(**kwargs)
-        self.children = [
-            widgets.HTML(
-                "<p>Praksisene under er eksempler laget for kurset. Velg den modellen hver praksis ligner "
-                f"mest på. Du får svar med en gang.</p><ul>{modeller}</ul>"
-            ),
-            *bokser,
-            self._sammendrag,
-            self._nullstill,
-        ]
+        intro = W.HTML(
+            "<p>Praksisene under er eksempler laget for kurset. Velg den modellen hver praksis ligner "
+            f"mest på. Du får svar med en gang.</p><ul>{modeller}</ul>"
+        )
+        super().__init__([intro, *bokser, self._sammendrag, self._nullstill], **kwargs)
         if eksempel and not self.svar and praksiser:
-            self.svar = {praksiser[0].id: praksiser[0].modell}
-        self._update_visning()
-
-    def _on_knapp(self, _change) -> None:
-        if self._synker:
-            return
-        self.svar = {pid: k.value for pid, k in self._knapper.items() if k.value is not None}
-
-    def _nullstill_svar(self, _knapp=None) -> None:
-        self.svar = {}
-
-    @traitlets.observe("svar")
-    def _on_svar(self, _change) -> None:
-        self._update_visning()
+            self.svar = {praksiser[0].nokkel: praksiser[0].modell}
 
     def _update_visning(self) -> None:
         try:
@@ -355,17 +341,10 @@ class KommuneSortering(Visning):
             self.oppsummering = None
             self._sammendrag.value = feedback_html(str(e), "feil", title="Noe er galt med svarene.")
             return
-        with self._synkroniserer():
-            for pid, knapper in self._knapper.items():
-                valgt = self.svar.get(pid)
-                knapper.value = None if valgt is None else vurder(pid, valgt, self._praksiser).svar
-        for pid, knapper in self._knapper.items():
-            felt = self._tilbakemeldinger[pid]
-            if knapper.value is None:
-                felt.value = ""
-                continue
-            v = vurder(pid, knapper.value, self._praksiser)
-            felt.value = feedback_html(
-                v.melding, "ok" if v.riktig else "info", title="Riktig." if v.riktig else "Ikke helt."
+        per_praksis = {v.praksis.nokkel: v for v in self.oppsummering.vurderinger}
+        for pid, felt in self._tilbakemeldinger.items():
+            v = per_praksis.get(pid)
+            felt.value = "" if v is None else feedback_html(
+                v.tekst, "ok" if v.riktig else "info", title="Riktig." if v.riktig else "Ikke helt."
             )
         self._sammendrag.value = feedback_html(self.oppsummering.tekst(), "info", title="Oppsummering:")

@@ -18,8 +18,9 @@ import ipywidgets as W
 import traitlets as T
 
 from widgets import _oppgave
-from widgets._common import InputError, esc, feedback_html, finn
-from widgets._oppgave import Klassifiseringsoppgave, start_paa_nytt
+from widgets._common import InputError, esc, feedback_html, finn, indeks
+from widgets._laere_innhold import FAKTORER, SITUASJONER, STEG, Faktor, Situasjon, Steg
+from widgets._oppgave import Klassifiseringsoppgave, Visning, start_paa_nytt
 
 __all__ = [
     "FAKTORER",
@@ -47,140 +48,18 @@ __all__ = [
 # ---------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Faktor:
-    """One of the ten factors, with our own short description."""
-
-    id: str
-    navn: str
-    beskrivelse: str
-
-
-@dataclass(frozen=True)
-class Situasjon:
-    """An invented workplace situation and the factor it mainly concerns."""
-
-    id: str
-    tekst: str
-    riktig: str
-    hvorfor: str
-
-
-FAKTORER: tuple[Faktor, ...] = (
-    Faktor("indre_motivasjon", "Indre motivasjon",
-           "at arbeidsoppgavene i seg selv er interessante og gir glede"),
-    Faktor("mestringstro", "Mestringstro",
-           "at den ansatte har tro på at hun eller han klarer oppgavene og utfordringene"),
-    Faktor("autonomi", "Autonomi",
-           "at den ansatte selv kan bestemme hvordan arbeidet skal gjøres"),
-    Faktor("bruk_av_kompetanse", "Bruk av kompetanse",
-           "at kunnskapen og ferdighetene den ansatte har, faktisk blir brukt i jobben"),
-    Faktor("mestringsorientert_ledelse", "Mestringsorientert ledelse",
-           "at lederen støtter læring og utvikling, gir tilbakemeldinger og hjelper den "
-           "ansatte å mestre"),
-    Faktor("rolleklarhet", "Rolleklarhet",
-           "at den ansatte vet hva som er forventet, og hva som er ansvaret hennes eller hans"),
-    Faktor("relevant_kompetanseutvikling", "Relevant kompetanseutvikling",
-           "at opplæring og utvikling passer til de oppgavene den ansatte har"),
-    Faktor("fleksibilitetsvilje", "Fleksibilitetsvilje",
-           "at den ansatte er villig til å lære nytt, ta nye oppgaver og endre måten å "
-           "jobbe på"),
-    Faktor("mestringsklima", "Mestringsklima",
-           "at kollegene på arbeidsplassen lærer av hverandre, hjelper hverandre og tåler "
-           "at noe går galt"),
-    Faktor("prososial_motivasjon", "Prososial motivasjon",
-           "at den ansatte blir motivert av å gjøre noe godt for andre, for eksempel "
-           "innbyggerne"),
-)
-
-SITUASJONER: tuple[Situasjon, ...] = (
-    Situasjon(
-        "ansvar",
-        "Etter omorganiseringen vet ikke Kari hvem som skal følge opp nye brukere. Hun og "
-        "en kollega gjør av og til den samme jobben.",
-        "rolleklarhet",
-        "Problemet er at ansvaret er uklart. Det handler om rolleklarhet.",
-    ),
-    Situasjon(
-        "rekkefolge",
-        "Ahmed bestemmer selv rekkefølgen på besøkene sine, så lenge brukerne får den hjelpen "
-        "de skal ha.",
-        "autonomi",
-        "Ahmed har frihet til å bestemme hvordan han gjør jobben. Det er autonomi.",
-    ),
-    Situasjon(
-        "feil",
-        "På avdelingen snakker kollegene åpent om feil på morgenmøtet, og de spør hverandre "
-        "om hjelp. Ingen blir gjort narr av når noe går galt.",
-        "mestringsklima",
-        "Det er kollegene og kulturen på arbeidsplassen som støtter læring. Det er "
-        "mestringsklima.",
-    ),
-    Situasjon(
-        "tilbakemelding",
-        "Lederen gir Siri konkrete tilbakemeldinger på hva hun har blitt bedre til, og "
-        "hjelper henne å sette mål for det hun vil lære.",
-        "mestringsorientert_ledelse",
-        "Det er lederen som støtter læringen. Det er mestringsorientert ledelse.",
-    ),
-    Situasjon(
-        "ingenior",
-        "Jonas er utdannet ingeniør, men bruker det meste av tiden på å kopiere papirer og "
-        "svare på telefonen.",
-        "bruk_av_kompetanse",
-        "Jonas har kunnskap som ikke blir brukt. Det handler om bruk av kompetanse.",
-    ),
-    Situasjon(
-        "kurs",
-        "Teamet fikk opplæring i det nye journalsystemet rett før de skulle bruke det. "
-        "Kurset handlet om oppgavene de faktisk gjør.",
-        "relevant_kompetanseutvikling",
-        "Opplæringen passer til jobben og kommer når den trengs. Det er relevant "
-        "kompetanseutvikling.",
-    ),
-    Situasjon(
-        "nye_oppgaver",
-        "Enheten skal jobbe på en ny måte. Mona sier ja til å lære nye oppgaver og bytte "
-        "arbeidsmåte.",
-        "fleksibilitetsvilje",
-        "Mona er villig til å endre seg og lære nytt. Det er fleksibilitetsvilje.",
-    ),
-    Situasjon(
-        "forskjell",
-        "Per sier at det viktigste for ham er å gjøre en forskjell for de eldre han hjelper.",
-        "prososial_motivasjon",
-        "Per blir motivert av å hjelpe andre. Det er prososial motivasjon.",
-    ),
-    Situasjon(
-        "spennende",
-        "Leila synes oppgavene hennes er spennende i seg selv, og hun gleder seg til å gå på "
-        "jobb.",
-        "indre_motivasjon",
-        "Det er selve oppgavene som motiverer Leila. Det er indre motivasjon.",
-    ),
-    Situasjon(
-        "klare_det",
-        "Ole har fått en vanskelig ny oppgave. Han er trygg på at han skal klare den, selv om "
-        "det blir krevende.",
-        "mestringstro",
-        "Ole har tro på at han mestrer oppgaven. Det er mestringstro.",
-    ),
-)
-
-_FAKTOR_BY_ID = {f.id: f for f in FAKTORER}
+_FAKTOR_INDEKS = indeks(FAKTORER)
+_SITUASJON_INDEKS = indeks(SITUASJONER)
 
 
 def finn_faktor(faktor_id: str) -> Faktor:
     """Return the factor with this id, or raise :class:`InputError`."""
-    return finn(_FAKTOR_BY_ID, faktor_id, f"Ukjent faktor: «{faktor_id}».")
+    return finn(_FAKTOR_INDEKS, faktor_id, f"Ukjent faktor: «{faktor_id}».")
 
 
 def finn_situasjon(situasjon_id: str) -> Situasjon:
     """Return the situation with this id, or raise :class:`InputError`."""
-    for s in SITUASJONER:
-        if s.id == situasjon_id:
-            return s
-    raise InputError(f"Ukjent situasjon: «{situasjon_id}».")
+    return finn(_SITUASJON_INDEKS, situasjon_id, f"Ukjent situasjon: «{situasjon_id}».")
 
 
 @dataclass(frozen=True)
@@ -202,14 +81,14 @@ def vurder_faktor(situasjon_id: str, faktor_id: str) -> FaktorVurdering:
     s = finn_situasjon(situasjon_id)
     valgt = finn_faktor(faktor_id)
     fasit = finn_faktor(s.riktig)
-    if valgt.id == fasit.id:
+    if valgt.nokkel == fasit.nokkel:
         tekst = f"Riktig. {s.hvorfor} {fasit.navn} betyr {fasit.beskrivelse}."
     else:
         tekst = (
             f"Ikke helt. {valgt.navn} betyr {valgt.beskrivelse}. {s.hvorfor} "
             f"{fasit.navn} betyr {fasit.beskrivelse}."
         )
-    return FaktorVurdering(s.id, valgt.id, valgt.id == fasit.id, tekst)
+    return FaktorVurdering(s.nokkel, valgt.nokkel, valgt.nokkel == fasit.nokkel, tekst)
 
 
 @dataclass(frozen=True)
@@ -244,30 +123,7 @@ def oppsummer_faktorer(resultat: FaktorResultat) -> tuple[str, str]:
 # ---------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Steg:
-    """One step of the learning loop; ``nr`` is its place in the loop."""
-
-    id: str
-    nr: int
-    kort: str
-    tekst: str
-
-
-STEG: tuple[Steg, ...] = (
-    Steg("problem", 1, "Beskrive problemet",
-         "Beskriv problemet dere vil løse, sammen med dem det gjelder."),
-    Steg("plan", 2, "Planlegge et lite forsøk",
-         "Planlegg et lite forsøk, og bestem hva dere skal se etter."),
-    Steg("prove", 3, "Prøve ut",
-         "Prøv forsøket i en avtalt periode."),
-    Steg("evaluere", 4, "Evaluere",
-         "Se på hva som skjedde, og snakk om hva dere lærte."),
-    Steg("beslutte", 5, "Bestemme og dele",
-         "Bestem om dere skal fortsette, justere eller stoppe. Del det dere lærte."),
-)
-
-_STEG_BY_ID = {s.id: s for s in STEG}
+_STEG_INDEKS = indeks(STEG)
 
 
 @dataclass(frozen=True)
@@ -289,18 +145,18 @@ def vurder_sloyfe(rekkefolge: Sequence[str]) -> SloyfeResultat:
 
     The list may be partial. Unknown or repeated steps raise :class:`InputError`.
 
-    >>> vurder_sloyfe([s.id for s in STEG]).riktige
+    >>> vurder_sloyfe([s.nokkel for s in STEG]).riktige
     5
     """
     sett: set[str] = set()
     for steg_id in rekkefolge:
-        if steg_id not in _STEG_BY_ID:
+        if steg_id not in _STEG_INDEKS:
             raise InputError(f"Ukjent steg: «{steg_id}».")
         if steg_id in sett:
-            raise InputError(f"Steget «{_STEG_BY_ID[steg_id].kort}» er valgt to ganger.")
+            raise InputError(f"Steget «{_STEG_INDEKS[steg_id].kort}» er valgt to ganger.")
         sett.add(steg_id)
     plass = {steg_id: nr for nr, steg_id in enumerate(rekkefolge, start=1)}
-    riktige = sum(_STEG_BY_ID[steg_id].nr == nr for steg_id, nr in plass.items())
+    riktige = sum(_STEG_INDEKS[steg_id].nr == nr for steg_id, nr in plass.items())
     merknader: list[str] = []
     if "evaluere" in plass and ("prove" not in plass or plass["evaluere"] < plass["prove"]):
         merknader.append("Dere kan ikke evaluere før dere har prøvd noe.")
@@ -357,11 +213,11 @@ class FaktorOppgave(Klassifiseringsoppgave):
             "<p>De ti faktorene, forklart med våre ord:</p>"
             f"<ul>{faktorliste}</ul>",
             oppgaver=SITUASJONER,
-            valg=[_VELG] + [(f.navn, f.id) for f in FAKTORER],
+            valg=[_VELG] + [(f.navn, f.nokkel) for f in FAKTORER],
             etikett="Faktor for situasjon {nr}:",
             overskrift="Situasjon {nr}",
             bredde=_VELGER_LAYOUT,
-            gyldige=_FAKTOR_BY_ID,
+            gyldige=_FAKTOR_INDEKS,
             vurder=vurder_faktorer,
             oppsummer=oppsummer_faktorer,
             vurdering_id=attrgetter("situasjon_id"),
@@ -369,14 +225,14 @@ class FaktorOppgave(Klassifiseringsoppgave):
         )
 
 
-class LaeringsSloyfe(W.VBox):
+class LaeringsSloyfe(Visning):
     """Put the steps of a learning loop in order by clicking them, first step first.
 
     Examples
     --------
     >>> sloyfe = LaeringsSloyfe()
     >>> for steg in STEG:
-    ...     sloyfe.knapper[steg.id].click()
+    ...     sloyfe.knapper[steg.nokkel].click()
     >>> sloyfe.poeng
     5
     """
@@ -395,8 +251,8 @@ class LaeringsSloyfe(W.VBox):
         self.knapper: dict[str, W.Button] = {}
         for steg_id in blandet:
             knapp = W.Button(
-                description=_STEG_BY_ID[steg_id].kort,
-                tooltip=_STEG_BY_ID[steg_id].tekst,
+                description=_STEG_INDEKS[steg_id].kort,
+                tooltip=_STEG_INDEKS[steg_id].tekst,
                 layout=W.Layout(width="auto"),
             )
             knapp.on_click(lambda _b, sid=steg_id: self._on_steg(sid))
@@ -446,7 +302,7 @@ class LaeringsSloyfe(W.VBox):
                 f"Du har ikke valgt noen steg ennå. Det er {r.antall} steg.", "info"
             )
             return
-        liste = "".join(f"<li>{esc(_STEG_BY_ID[s].tekst)}</li>" for s in r.rekkefolge)
+        liste = "".join(f"<li>{esc(_STEG_INDEKS[s].tekst)}</li>" for s in r.rekkefolge)
         html = f"<p><strong>Din rekkefølge:</strong></p><ol>{liste}</ol>"
         if not r.ferdig:
             html += feedback_html(f"Du har valgt {len(r.rekkefolge)} av {r.antall} steg.", "info")

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import ipywidgets as W
 import traitlets as T
 
-from widgets._common import InputError, esc, feedback_html, finn, oppgavetekst_html
+from widgets._common import InputError, esc, feedback_html, finn, indeks, oppgavetekst_html
 from widgets._oppgave import Svarvisning, er_besvart, svarnedtrekk
 
 __all__ = [
@@ -44,7 +44,7 @@ CASE = (
 class Fase:
     """A phase of the change, in time order (``nr`` 1 is first)."""
 
-    id: str
+    nokkel: str
     nr: int
     navn: str
 
@@ -53,7 +53,7 @@ class Fase:
 class Aktivitet:
     """An activity, the phases where it belongs, and why."""
 
-    id: str
+    nokkel: str
     tekst: str
     faser: frozenset[str]
     forklaring: str
@@ -147,23 +147,23 @@ AKTIVITETER: tuple[Aktivitet, ...] = (
     ),
 )
 
-_FASE_BY_ID = {f.id: f for f in FASER}
-_AKT_BY_ID = {a.id: a for a in AKTIVITETER}
+_FASE_INDEKS = indeks(FASER)
+_AKTIVITET_INDEKS = indeks(AKTIVITETER)
 
 
 def finn_fase(fase_id: str) -> Fase:
     """Return the phase with this id, or raise :class:`InputError`."""
-    gyldige = ", ".join(f.id for f in FASER)
-    return finn(_FASE_BY_ID, fase_id, f"Ukjent fase: «{fase_id}». Velg en av disse: {gyldige}.")
+    gyldige = ", ".join(f.nokkel for f in FASER)
+    return finn(_FASE_INDEKS, fase_id, f"Ukjent fase: «{fase_id}». Velg en av disse: {gyldige}.")
 
 
 def finn_aktivitet(aktivitet_id: str) -> Aktivitet:
     """Return the activity with this id, or raise :class:`InputError`."""
-    return finn(_AKT_BY_ID, aktivitet_id, f"Ukjent aktivitet: «{aktivitet_id}».")
+    return finn(_AKTIVITET_INDEKS, aktivitet_id, f"Ukjent aktivitet: «{aktivitet_id}».")
 
 
 def _faser_tekst(aktivitet: Aktivitet) -> str:
-    navn = [f.navn.split(" (")[0].lower() for f in FASER if f.id in aktivitet.faser]
+    navn = [f.navn.split(" (")[0].lower() for f in FASER if f.nokkel in aktivitet.faser]
     return " eller ".join(navn)
 
 
@@ -204,15 +204,15 @@ class Tidslinjeresultat:
 
 
 def _vurder_en(aktivitet: Aktivitet, fase: Fase) -> Plassering:
-    if fase.id in aktivitet.faser:
-        return Plassering(aktivitet.id, fase.id, True, "", f"Riktig. {aktivitet.forklaring}")
-    tillatte = [_FASE_BY_ID[f].nr for f in aktivitet.faser]
+    if fase.nokkel in aktivitet.faser:
+        return Plassering(aktivitet.nokkel, fase.nokkel, True, "", f"Riktig. {aktivitet.forklaring}")
+    tillatte = [_FASE_INDEKS[f].nr for f in aktivitet.faser]
     retning = "for sent" if fase.nr > max(tillatte) else "for tidlig"
     tekst = (
         f"{retning.capitalize()}. Denne hører hjemme i fasen {_faser_tekst(aktivitet)}. "
         f"{aktivitet.forklaring}"
     )
-    return Plassering(aktivitet.id, fase.id, False, retning, tekst)
+    return Plassering(aktivitet.nokkel, fase.nokkel, False, retning, tekst)
 
 
 def vurder_tidslinje(plassering: Mapping[str, str | None]) -> Tidslinjeresultat:
@@ -230,15 +230,15 @@ def vurder_tidslinje(plassering: Mapping[str, str | None]) -> Tidslinjeresultat:
         if er_besvart(fase_id):
             finn_fase(fase_id)
     plasseringer = tuple(
-        _vurder_en(a, _FASE_BY_ID[plassering[a.id]])
+        _vurder_en(a, _FASE_INDEKS[plassering[a.nokkel]])
         for a in AKTIVITETER
-        if er_besvart(plassering.get(a.id))
+        if er_besvart(plassering.get(a.nokkel))
     )
-    fase_av = {p.aktivitet_id: _FASE_BY_ID[p.fase_id] for p in plasseringer}
-    beslutning = _FASE_BY_ID["beslutning"].nr
+    fase_av = {p.aktivitet_id: _FASE_INDEKS[p.fase_id] for p in plasseringer}
+    beslutning = _FASE_INDEKS["beslutning"].nr
     merknader: list[str] = []
 
-    tidlige_ids = [a.id for a in AKTIVITETER if a.involvering and a.id != "evaluere"]
+    tidlige_ids = [a.nokkel for a in AKTIVITETER if a.involvering and a.nokkel != "evaluere"]
     if any(i in fase_av and fase_av[i].nr >= beslutning for i in tidlige_ids):
         merknader.append(
             "Noe av involveringen kommer først ved eller etter beslutningen. Da kan de "
@@ -269,14 +269,14 @@ def ordne_tidslinje(plassering: Mapping[str, str | None]) -> list[tuple[Fase, li
         if er_besvart(fase_id):
             finn_fase(fase_id)
     return [
-        (f, [a for a in AKTIVITETER if plassering.get(a.id) == f.id]) for f in FASER
+        (f, [a for a in AKTIVITETER if plassering.get(a.nokkel) == f.nokkel]) for f in FASER
     ]
 
 
 def forslag_tidslinje() -> dict[str, str]:
     """One good timeline (our «forslag»): each activity in its earliest fitting phase."""
     return {
-        a.id: min((_FASE_BY_ID[f] for f in a.faser), key=lambda f: f.nr).id for a in AKTIVITETER
+        a.nokkel: min((_FASE_INDEKS[f] for f in a.faser), key=lambda f: f.nr).nokkel for a in AKTIVITETER
     }
 
 
@@ -339,11 +339,11 @@ class InvolveringsTidslinje(Svarvisning):
             "ferdig.</p><p>Fasene, i rekkefølge:</p>"
             f"<ol>{faseliste}</ol>"
         )
-        valg = [_VELG] + [(f"{f.nr}. {f.navn}", f.id) for f in FASER]
+        valg = [_VELG] + [(f"{f.nr}. {f.navn}", f.nokkel) for f in FASER]
         self._velgere = svarnedtrekk(AKTIVITETER, valg, "Fase for aktivitet {nr}:", _VELGER_LAYOUT)
-        self._koble_svarkontroller(self._velgere, _FASE_BY_ID)
+        self._koble_svarkontroller(self._velgere, _FASE_INDEKS)
         rader = [
-            W.VBox([W.HTML(oppgavetekst_html(f"Aktivitet {nr}", a.tekst)), self._velgere[a.id]])
+            W.VBox([W.HTML(oppgavetekst_html(f"Aktivitet {nr}", a.tekst)), self._velgere[a.nokkel]])
             for nr, a in enumerate(AKTIVITETER, start=1)
         ]
         self._tidslinje = W.HTML()
@@ -405,7 +405,7 @@ class InvolveringsTidslinje(Svarvisning):
         html += "".join(feedback_html(m, "feil", title="Merk:") for m in resultat.merknader)
         if resultat.plasseringer:
             punkter = "".join(
-                f"<li><strong>{esc(_AKT_BY_ID[p.aktivitet_id].tekst)}:</strong> {esc(p.tekst)}</li>"
+                f"<li><strong>{esc(_AKTIVITET_INDEKS[p.aktivitet_id].tekst)}:</strong> {esc(p.tekst)}</li>"
                 for p in resultat.plasseringer
             )
             html += f"<ul>{punkter}</ul>"

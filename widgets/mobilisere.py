@@ -12,10 +12,21 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-import ipywidgets as w
-from traitlets import Dict, List, Unicode, observe
+import ipywidgets as W
+import traitlets as T
 
-from widgets._common import InputError, esc, feedback_html, finn, oppgavetekst_html, rad_html, tabell_html
+from widgets import _oppgave
+from widgets._common import InputError, esc, feedback_html, finn, indeks, oppgavetekst_html, rad_html, tabell_html
+from widgets._mobilisere_innhold import (
+    EKSEMPLER,
+    RESSURSER,
+    TYPER,
+    UTFORDRINGER,
+    Eksempel,
+    Ressurs,
+    Samskapingstype,
+    Utfordring,
+)
 from widgets._oppgave import ETIKETT_STIL, Visning, avkrysning, avkrysset, knapp, nedtrekk
 
 __all__ = [
@@ -45,130 +56,7 @@ __all__ = [
 # ---------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Samskapingstype:
-    """One of the four co-creation types, with the course's working definition."""
-
-    nokkel: str
-    navn: str
-    hvem_styrer: str
-    kjennetegn: str
-
-
-TYPER: dict[str, Samskapingstype] = {
-    t.nokkel: t
-    for t in (
-        Samskapingstype(
-            "likeverdig",
-            "Likeverdig samskaping",
-            "Alle parter sammen",
-            "Kommunen og de andre definerer problemet sammen, bestemmer sammen og deler på arbeid og "
-            "kostnader. Ingen part bestemmer alene.",
-        ),
-        Samskapingstype(
-            "styrt",
-            "Styrt samskaping",
-            "Kommunen",
-            "Kommunen bestemmer mål, rammer og opplegg. Innbyggere, frivillige eller bedrifter blir "
-            "invitert til å bidra innenfor det kommunen har bestemt.",
-        ),
-        Samskapingstype(
-            "fasiliterende",
-            "Fasiliterende samskaping",
-            "Innbyggerne eller organisasjonene",
-            "Initiativet og styringen ligger hos innbyggere, frivillige eller næringsliv. Kommunen "
-            "legger til rette, for eksempel med lokaler, råd, kontakter eller små tilskudd.",
-        ),
-        Samskapingstype(
-            "ansvarliggjorende",
-            "Ansvarliggjørende samskaping",
-            "Den som har fått ansvaret, etter avtale",
-            "Kommunen overlater ansvaret for en bestemt oppgave til innbyggere eller en organisasjon, "
-            "ofte gjennom en avtale. De andre tar ansvaret for å utføre oppgaven, og kommunen følger opp.",
-        ),
-    )
-}
-
-
-@dataclass(frozen=True)
-class Eksempel:
-    """An invented initiative to classify, with the type we think fits best and why."""
-
-    nokkel: str
-    tittel: str
-    tekst: str
-    riktig: str
-    forklaring: str
-
-
-EKSEMPLER: tuple[Eksempel, ...] = (
-    Eksempel(
-        "aktivitetspark",
-        "Aktivitetsparken i boligfeltet",
-        "Naboer i et boligfelt vil lage en aktivitetspark. De har startet en dugnadsgruppe og "
-        "bestemmer selv hvordan parken skal se ut. Kommunen låner ut utstyr, gir råd om søknader og "
-        "setter dem i kontakt med grunneieren.",
-        "fasiliterende",
-        "Initiativet og beslutningene ligger hos naboene. Kommunen legger til rette, men styrer ikke.",
-    ),
-    Eksempel(
-        "turvenner",
-        "Turvenner for eldre",
-        "Kommunen har bestemt at flere eldre skal komme seg ut på tur. Helse- og omsorgstjenesten "
-        "har laget et fast opplegg med ruter, tider og mål, og inviterer frivillige til å gå med "
-        "som turvenner etter planen.",
-        "styrt",
-        "Kommunen har bestemt mål og opplegg. De frivillige bidrar innenfor rammer de ikke har vært "
-        "med på å lage.",
-    ),
-    Eksempel(
-        "ungdom",
-        "Et sentrum for ungdom",
-        "Kommunen, en gruppe ungdommer og et idrettslag setter seg ned for å finne ut hva som mangler "
-        "for ungdom i sentrum. De blir enige om hva de vil prøve ut, og deler på arbeidet og "
-        "kostnadene.",
-        "likeverdig",
-        "Partene definerer problemet sammen, bestemmer sammen og deler på ressursene.",
-    ),
-    Eksempel(
-        "badeplass",
-        "Badeplassen",
-        "Kommunen og en velforening inngår en avtale. Velforeningen skal holde en badeplass ren og "
-        "trygg om sommeren og får et fast tilskudd. Den melder fra til kommunen hvis noe må "
-        "repareres.",
-        "ansvarliggjorende",
-        "Kommunen har overlatt ansvaret for en bestemt oppgave til velforeningen gjennom en avtale, "
-        "og følger opp.",
-    ),
-    Eksempel(
-        "digital-hjelp",
-        "Digital hjelp på biblioteket",
-        "En pensjonistforening vil hjelpe eldre med mobil, nettbank og digitale skjemaer. Foreningen "
-        "lager opplegget selv. Kommunen låner ut et rom på biblioteket og sprer informasjon om "
-        "tilbudet.",
-        "fasiliterende",
-        "Det er foreningen som eier og styrer tilbudet. Kommunen bidrar med rom og informasjon.",
-    ),
-    Eksempel(
-        "ryddedag",
-        "Ryddedag i strandsonen",
-        "Kommunen har vedtatt en plan for å rydde strendene. Den organiserer en ryddedag, bestemmer "
-        "hvor det skal ryddes, og inviterer bedrifter til å stille med ansatte.",
-        "styrt",
-        "Kommunen styrer mål, sted og opplegg. Bedriftene bidrar med folk innenfor kommunens rammer.",
-    ),
-    Eksempel(
-        "kunstgress",
-        "Banen til idrettslaget",
-        "Kommunen eier en kunstgressbane. Etter en avtale driver og vedlikeholder idrettslaget banen, "
-        "og leier den ut til andre. Avtalen sier hva laget har ansvar for, og hva kommunen gjør.",
-        "ansvarliggjorende",
-        "Idrettslaget har fått ansvaret for driften gjennom en avtale. Kommunen eier banen og følger "
-        "opp avtalen.",
-    ),
-)
-
-_EKSEMPEL_INDEKS = {e.nokkel: e for e in EKSEMPLER}
+_EKSEMPEL_INDEKS = indeks(EKSEMPLER)
 
 
 @dataclass(frozen=True)
@@ -180,14 +68,19 @@ class Vurdering:
     fasit: str
     melding: str
 
+    @property
+    def tekst(self) -> str:
+        """The feedback (the name :mod:`widgets._oppgave` reads)."""
+        return self.melding
+
 
 @dataclass(frozen=True)
-class Oppsummering:
+class Oppsummering(_oppgave.Resultat[Vurdering]):
     """How many examples have been answered, and how many of those fit our proposed type."""
 
-    riktige: int
-    besvart: int
-    totalt: int
+    @property
+    def totalt(self) -> int:
+        return self.antall
 
     @property
     def tekst(self) -> str:
@@ -234,10 +127,7 @@ def oppsummer(svar: Mapping[str, str]) -> Oppsummering:
 
     ``svar`` maps example keys to chosen type keys. Unknown keys raise ``InputError``.
     """
-    riktige = 0
-    for eksempel, valgt in svar.items():
-        riktige += vurder_type(eksempel, valgt).riktig
-    return Oppsummering(riktige=riktige, besvart=len(svar), totalt=len(EKSEMPLER))
+    return Oppsummering(_oppgave.vurder_besvarte(svar, EKSEMPLER, finn_eksempel, vurder_type), len(EKSEMPLER))
 
 
 # ---------------------------------------------------------------------------
@@ -245,85 +135,7 @@ def oppsummer(svar: Mapping[str, str]) -> Oppsummering:
 # ---------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Ressurs:
-    """A resource outside the usual line of service, with what it can give and what to clarify."""
-
-    nokkel: str
-    navn: str
-    bidrag: str
-    avklar: str
-
-
-RESSURSER: dict[str, Ressurs] = {
-    r.nokkel: r
-    for r in (
-        Ressurs(
-            "innbyggere",
-            "Innbyggerne",
-            "Kunnskap om egne behov, ideer og innsats i eget nærmiljø.",
-            "Hvordan dere når dem som sjelden deltar, og hvordan dere viser hva innspillene ble brukt til.",
-        ),
-        Ressurs(
-            "frivillige",
-            "Frivillige organisasjoner",
-            "Tid, nettverk, aktiviteter og kontakt med miljøer kommunen ikke når alene.",
-            "At frivillig innsats kommer i tillegg og ikke erstatter lovpålagte tjenester eller faste "
-            "stillinger. Hvem som er kontaktperson i kommunen.",
-        ),
-        Ressurs(
-            "naeringsliv",
-            "Lokalt næringsliv",
-            "Kompetanse, utstyr, arbeidsplasser, praksisplasser og av og til penger.",
-            "Regler for offentlige anskaffelser, likebehandling og habilitet. Avtalen bør være åpen "
-            "og skriftlig.",
-        ),
-        Ressurs(
-            "ansatte",
-            "Ansattes ubrukte kompetanse",
-            "Kompetanse fra tidligere jobber, utdanning, språk, fritid og digitale ferdigheter som "
-            "ikke brukes i jobben i dag.",
-            "Med tillitsvalgte og den ansatte hvordan oppgaven passer i stillingen, arbeidstiden og "
-            "lønnen. Det skal være frivillig å bidra med kompetanse utenfor stillingen.",
-        ),
-    )
-}
-
-
-@dataclass(frozen=True)
-class Utfordring:
-    """An invented local challenge, with the resources we propose to consider and why."""
-
-    nokkel: str
-    tittel: str
-    foreslatte: frozenset[str]
-    begrunnelse: str
-
-
-UTFORDRINGER: tuple[Utfordring, ...] = (
-    Utfordring(
-        "ensomhet",
-        "Mange eldre er ensomme",
-        frozenset({"innbyggere", "frivillige", "ansatte"}),
-        "De eldre selv vet best hva som hjelper. Frivillige kan gi fellesskap, og ansatte i "
-        "tjenestene ser hvem som trenger det.",
-    ),
-    Utfordring(
-        "sommerjobb",
-        "For få sommerjobber for ungdom",
-        frozenset({"naeringsliv", "frivillige", "innbyggere"}),
-        "Bedrifter og lag har jobber og oppgaver. Ungdommene selv vet hva som gjør en jobb attraktiv.",
-    ),
-    Utfordring(
-        "digital",
-        "Mange innbyggere får ikke til digitale tjenester",
-        frozenset({"frivillige", "ansatte", "naeringsliv", "innbyggere"}),
-        "Frivillige og lokale bedrifter kan gi opplæring. Mange ansatte har digital kompetanse som "
-        "kan deles, og innbyggerne kan fortelle hva som er vanskelig.",
-    ),
-)
-
-_UTFORDRING_INDEKS = {u.nokkel: u for u in UTFORDRINGER}
+_UTFORDRING_INDEKS = indeks(UTFORDRINGER)
 
 
 @dataclass(frozen=True)
@@ -410,14 +222,14 @@ class SamskapingsTyper(Visning):
     True
     """
 
-    eksempel = Unicode(EKSEMPLER[0].nokkel, help="Key of the example being shown.")
-    svar = Unicode(None, allow_none=True, help="Key of the type the learner has chosen, or None.")
-    resultater = Dict(help="Checked answers so far: example key -> chosen type key.")
+    eksempel = T.Unicode(EKSEMPLER[0].nokkel, help="Key of the example being shown.")
+    svar = T.Unicode(None, allow_none=True, help="Key of the type the learner has chosen, or None.")
+    resultater = T.Dict(help="Checked answers so far: example key -> chosen type key.")
 
     def __init__(self, eksempel: str | None = None, **kwargs):
         self.velg_eksempel = nedtrekk([(e.tittel, e.nokkel) for e in EKSEMPLER], "Eksempel (oppdiktet):")
-        self.beskrivelse = w.HTML()
-        self.velg_type = w.RadioButtons(
+        self.beskrivelse = W.HTML()
+        self.velg_type = W.RadioButtons(
             options=[(t.navn, t.nokkel) for t in TYPER.values()],
             value=None,
             description="Din vurdering:",
@@ -425,15 +237,15 @@ class SamskapingsTyper(Visning):
         )
         self.sjekk = knapp("Sjekk svaret", "check")
         self.neste = knapp("Neste eksempel", "arrow-right")
-        self.tilbakemelding = w.HTML()
-        self.fremdrift = w.HTML()
-        self.typeguide = w.HTML(_typeguide_html())
+        self.tilbakemelding = W.HTML()
+        self.fremdrift = W.HTML()
+        self.typeguide = W.HTML(_typeguide_html())
         super().__init__(
             children=[
                 self.velg_eksempel,
                 self.beskrivelse,
                 self.velg_type,
-                w.HBox([self.sjekk, self.neste]),
+                W.HBox([self.sjekk, self.neste]),
                 self.tilbakemelding,
                 self.fremdrift,
                 self.typeguide,
@@ -451,16 +263,16 @@ class SamskapingsTyper(Visning):
         self._update_fremdrift()
 
     # -- traits -> view
-    @observe("eksempel")
+    @T.observe("eksempel")
     def _on_eksempel(self, change) -> None:
         self._update_eksempel()
 
-    @observe("svar")
+    @T.observe("svar")
     def _on_svar(self, change) -> None:
         if self.velg_type.value != change["new"]:
             self.velg_type.value = change["new"]
 
-    @observe("resultater")
+    @T.observe("resultater")
     def _on_resultater(self, change) -> None:
         self._update_fremdrift()
 
@@ -512,18 +324,18 @@ class Ressurskart(Visning):
     True
     """
 
-    utfordring = Unicode(UTFORDRINGER[0].nokkel, help="Key of the challenge being mapped.")
-    valgte = List(Unicode(), default_value=["frivillige"], help="Keys of the resources ticked.")
+    utfordring = T.Unicode(UTFORDRINGER[0].nokkel, help="Key of the challenge being mapped.")
+    valgte = T.List(T.Unicode(), default_value=["frivillige"], help="Keys of the resources ticked.")
 
     def __init__(self, utfordring: str | None = None, **kwargs):
         self.velg_utfordring = nedtrekk([(u.tittel, u.nokkel) for u in UTFORDRINGER], "Utfordring (oppdiktet):")
         self.avkrysning = avkrysning((r.nokkel, r.navn) for r in RESSURSER.values())
-        self.kart = w.HTML()
-        self.tilbakemelding = w.HTML()
+        self.kart = W.HTML()
+        self.tilbakemelding = W.HTML()
         super().__init__(
             children=[
                 self.velg_utfordring,
-                w.HTML("<p>Hvilke ressurser vil du ta i bruk? Kryss av:</p>"),
+                W.HTML("<p>Hvilke ressurser vil du ta i bruk? Kryss av:</p>"),
                 *self.avkrysning.values(),
                 self.tilbakemelding,
                 self.kart,
@@ -539,7 +351,7 @@ class Ressurskart(Visning):
         self._update_kontroller()
         self._update_kart()
 
-    @observe("utfordring", "valgte")
+    @T.observe("utfordring", "valgte")
     def _on_state(self, _change) -> None:
         self._update_kontroller()
         self._update_kart()

@@ -11,10 +11,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
-import ipywidgets as w
-from traitlets import Instance, Unicode, observe
+import ipywidgets as W
+import traitlets as T
 
-from widgets._common import InputError, esc, feedback_html, finn, tabell_html, tall
+from widgets._common import InputError, esc, feedback_html, finn, indeks, tabell_html, tall
 from widgets._oppgave import ETIKETT_STIL, Visning, avkrysning, knapp, nedtrekk
 
 __all__ = [
@@ -161,7 +161,7 @@ FASER: tuple[Fase, ...] = (
     ),
 )
 
-_FASE_INDEKS = {f.nokkel: f for f in FASER}
+_FASE_INDEKS = indeks(FASER)
 
 
 @dataclass(frozen=True)
@@ -327,28 +327,28 @@ class Prosessplanlegger(Visning):
     True
     """
 
-    plan = Instance(Prosessplan, help="The current plan (replaced, never mutated).")
-    fase = Unicode(FASER[0].nokkel, help="Key of the phase being edited.")
+    plan = T.Instance(Prosessplan, help="The current plan (replaced, never mutated).")
+    fase = T.Unicode(FASER[0].nokkel, help="Key of the phase being edited.")
 
     def __init__(self, plan: Prosessplan | None = None, **kwargs):
         self.velg_fase = nedtrekk(
             [(f"{i}. {f.navn}", f.nokkel) for i, f in enumerate(FASER, start=1)], "Fase du vil endre:"
         )
-        self.aktiviteter = w.HTML()
-        self.med = w.Checkbox(value=True, description="Ta med denne fasen", indent=False)
-        self.uker = w.IntText(value=1, description="Varighet i uker:", style=ETIKETT_STIL)
+        self.aktiviteter = W.HTML()
+        self.med = W.Checkbox(value=True, description="Ta med denne fasen", indent=False)
+        self.uker = W.IntText(value=1, description="Varighet i uker:", style=ETIKETT_STIL)
         self.avkrysning = avkrysning(DELTAKERE.items())
         self.tilbake = knapp("Tilbake til eksempelplanen", "undo")
-        self.feil = w.HTML()
-        self.tabell = w.HTML()
-        self.varselboks = w.HTML()
+        self.feil = W.HTML()
+        self.tabell = W.HTML()
+        self.varselboks = W.HTML()
         super().__init__(
             children=[
                 self.velg_fase,
                 self.aktiviteter,
                 self.med,
                 self.uker,
-                w.HTML("<p>Hvem deltar i denne fasen? Kryss av:</p>"),
+                W.HTML("<p>Hvem deltar i denne fasen? Kryss av:</p>"),
                 *self.avkrysning.values(),
                 self.tilbake,
                 self.feil,
@@ -383,12 +383,12 @@ class Prosessplanlegger(Visning):
         self.feil.value = ""
 
     # -- traits -> view
-    @observe("fase")
+    @T.observe("fase")
     def _on_fase(self, _change) -> None:
         self.feil.value = ""
         self._update_kontroller()
 
-    @observe("plan")
+    @T.observe("plan")
     def _on_plan(self, _change) -> None:
         self._update_kontroller()
         self._update_tabell()

@@ -13,10 +13,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-import ipywidgets as w
-from traitlets import List, Unicode, observe
+import ipywidgets as W
+import traitlets as T
 
-from widgets._common import InputError, esc, feedback_html, finn, oppgavetekst_html
+from widgets._common import InputError, esc, feedback_html, finn, indeks, oppgavetekst_html
 from widgets._oppgave import ETIKETT_STIL, Visning, avkrysning, avkrysset, knapp, nedtrekk
 
 __all__ = [
@@ -183,7 +183,7 @@ SAKER: tuple[Sak, ...] = (
     ),
 )
 
-_SAK_INDEKS = {s.nokkel: s for s in SAKER}
+_SAK_INDEKS = indeks(SAKER)
 
 
 @dataclass(frozen=True)
@@ -291,30 +291,30 @@ class Samhandlingskart(Visning):
     True
     """
 
-    sak = Unicode(SAKER[0].nokkel, help="Key of the case being shown.")
-    arena = Unicode(None, allow_none=True, help="Key of the chosen arena, or None.")
-    parter = List(Unicode(), help="Keys of the partners ticked.")
+    sak = T.Unicode(SAKER[0].nokkel, help="Key of the case being shown.")
+    arena = T.Unicode(None, allow_none=True, help="Key of the chosen arena, or None.")
+    parter = T.List(T.Unicode(), help="Keys of the partners ticked.")
 
     def __init__(self, sak: str | None = None, **kwargs):
         self.velg_sak = nedtrekk([(s.tittel, s.nokkel) for s in SAKER], "Sak (oppdiktet):")
-        self.beskrivelse = w.HTML()
-        self.velg_arena = w.RadioButtons(
+        self.beskrivelse = W.HTML()
+        self.velg_arena = W.RadioButtons(
             options=[(a.navn, a.nokkel) for a in ARENAER.values()],
             value=None,
             description="Arena:",
             style=ETIKETT_STIL,
-            layout=w.Layout(width="auto"),
+            layout=W.Layout(width="auto"),
         )
         self.avkrysning = avkrysning(((p.nokkel, p.navn) for p in PARTER.values()), width="auto")
         self.sjekk = knapp("Sjekk forslaget", "check")
-        self.tilbakemelding = w.HTML()
+        self.tilbakemelding = W.HTML()
         super().__init__(
             children=[
                 self.velg_sak,
                 self.beskrivelse,
                 self.velg_arena,
-                w.HTML(_arenaguide_html()),
-                w.HTML("<p>Hvem bør være med? Kryss av:</p>"),
+                W.HTML(_arenaguide_html()),
+                W.HTML("<p>Hvem bør være med? Kryss av:</p>"),
                 *self.avkrysning.values(),
                 self.sjekk,
                 self.tilbakemelding,
@@ -333,11 +333,11 @@ class Samhandlingskart(Visning):
         self._update_sak()
 
     # -- traits -> view
-    @observe("sak")
+    @T.observe("sak")
     def _on_sak(self, _change) -> None:
         self._update_sak()
 
-    @observe("arena", "parter")
+    @T.observe("arena", "parter")
     def _on_valg(self, _change) -> None:
         self._update_kontroller()
 

@@ -15,8 +15,9 @@ import ipywidgets as W
 import traitlets as T
 
 from widgets import _oppgave
-from widgets._common import InputError, esc, feedback_html, finn
+from widgets._common import InputError, esc, feedback_html, finn, indeks
 from widgets._oppgave import ETIKETT_STIL, Klassifiseringsoppgave, Svarvisning, er_besvart
+from widgets._vage_innhold import NIVAER, SAKER, SPORSMAL, SVARVALG, Niva, Sak, Sporsmal
 
 __all__ = [
     "NIVAER",
@@ -44,159 +45,19 @@ __all__ = [
 # ---------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Niva:
-    """One level of handlingsrom, from the hardest to change (lov) to the easiest (vane)."""
-
-    id: str
-    navn: str
-    beskrivelse: str
-    hvem_kan_endre: str
-
-
-@dataclass(frozen=True)
-class Sak:
-    """An invented example case and the level that binds it."""
-
-    id: str
-    tekst: str
-    riktig: str
-    forklaring: str
-
-
-NIVAER: tuple[Niva, ...] = (
-    Niva(
-        "lov",
-        "Lov eller forskrift",
-        "Regler fra Stortinget (lov) eller fra regjeringen og departementene (forskrift).",
-        "Ingen i kommunen kan endre dette. Kommunen kan si fra i høringer og bruke "
-        "det rommet regelen selv gir.",
-    ),
-    Niva(
-        "avtale",
-        "Avtale mellom partene",
-        "Hovedavtalen og tariffavtalene, som KS og arbeidstakerorganisasjonene inngår.",
-        "Bare partene sammen, når de forhandler. Arbeidsgiveren kan ikke endre en avtale alene.",
-    ),
-    Niva(
-        "politisk",
-        "Lokalt politisk vedtak",
-        "Vedtak i kommunestyret eller fylkestinget, eller i et utvalg som har fått myndighet.",
-        "Politikerne, med et nytt vedtak. Administrasjonen kan legge fram en sak med forslag "
-        "om endring.",
-    ),
-    Niva(
-        "skjonn",
-        "Administrativt skjønn",
-        "Valg som kommunedirektøren og lederne tar innenfor den myndigheten de har fått.",
-        "Den lederen som tok beslutningen, eller en leder over. Det kan skje raskt, gjerne "
-        "etter innspill fra de ansatte.",
-    ),
-    Niva(
-        "vane",
-        "Vane og praksis",
-        "«Slik har vi alltid gjort det.» Ingen har egentlig bestemt det.",
-        "Dere selv. Ofte er det nok at teamet blir enige om å prøve noe nytt.",
-    ),
-)
-
-SAKER: tuple[Sak, ...] = (
-    Sak(
-        "hviletid",
-        "En ansatt vil jobbe to lange vakter rett etter hverandre, med bare en kort pause "
-        "imellom. Reglene om hvile mellom vaktene stopper det.",
-        "lov",
-        "Reglene om arbeidstid og hvile står i arbeidsmiljøloven. Loven åpner for noen unntak, "
-        "men bare innenfor de rammene den selv setter.",
-    ),
-    Sak(
-        "journal",
-        "Sykepleierne i hjemmetjenesten må dokumentere helsehjelpen de gir, i en journal.",
-        "lov",
-        "Plikten til å føre journal står i helselovgivningen. Men hvordan dere dokumenterer, "
-        "for eksempel når på dagen og med hvilket verktøy, er ofte skjønn eller vane.",
-    ),
-    Sak(
-        "helgetillegg",
-        "Ansatte som jobber på lørdag og søndag, får et tillegg i lønnen.",
-        "avtale",
-        "Tillegget står i tariffavtalen. Det er partene som har forhandlet det fram, og det "
-        "endres bare i nye forhandlinger.",
-    ),
-    Sak(
-        "digitalisering",
-        "Kommunen vil innføre et nytt digitalt system. De tillitsvalgte skal få informasjon "
-        "og drøfte saken tidlig.",
-        "avtale",
-        "Hovedavtalen sier at ansatte og organisasjonene deres skal involveres tidlig i "
-        "omstilling. Protokollen fra forhandlingene i desember 2023 regner digitalisering og "
-        "ny teknologi som omstilling i perioden 2024–2025. Sjekk avtalen som gjelder nå.",
-    ),
-    Sak(
-        "heltid",
-        "Kommunestyret har vedtatt at nye stillinger i helse og omsorg som hovedregel skal "
-        "lyses ut som hele stillinger.",
-        "politisk",
-        "Dette er et lokalt politisk vedtak. Det gjelder til politikerne vedtar noe annet.",
-    ),
-    Sak(
-        "apningstid",
-        "Biblioteket har åpent til klokken 20 to dager i uken. Det ble bestemt i budsjettet som "
-        "kommunestyret vedtok.",
-        "politisk",
-        "Budsjettet er vedtatt av kommunestyret. Å endre åpningstiden krever et nytt politisk "
-        "vedtak, eller at politikerne har gitt administrasjonen rom til å justere den.",
-    ),
-    Sak(
-        "avviksrutine",
-        "Enhetslederen har bestemt at alle avvik skal sendes til henne på e-post før de "
-        "registreres i avvikssystemet.",
-        "skjonn",
-        "Dette er en lokal rutine som en leder har innført. Plikten til å melde avvik kan stå "
-        "i regelverket, men denne ekstra runden har lederen selv bestemt.",
-    ),
-    Sak(
-        "motemal",
-        "Kommunedirektøren har bestemt at alle enheter skal bruke samme mal for referater fra "
-        "personalmøter.",
-        "skjonn",
-        "Kommunedirektøren leder administrasjonen og kan bestemme slike rutiner. Ingen lov "
-        "eller avtale krever akkurat denne malen.",
-    ),
-    Sak(
-        "papir",
-        "Ansatte skriver notater på papir og fører dem inn i datasystemet senere. Ingen vet "
-        "hvem som bestemte det.",
-        "vane",
-        "Ingen har vedtatt dette. Det er en vane. Ofte er det her det største ubrukte "
-        "handlingsrommet ligger.",
-    ),
-    Sak(
-        "personalmote",
-        "Personalmøtet er alltid tirsdag klokken 14 og varer i to timer. Slik har det vært i "
-        "mange år.",
-        "vane",
-        "Tid og lengde på møtet er en vane. Teamet kan prøve et kortere møte eller en annen "
-        "dag, uten å spørre noen utenfor.",
-    ),
-)
-
-_NIVA_BY_ID = {n.id: n for n in NIVAER}
-_SAK_BY_ID = {s.id: s for s in SAKER}
+_NIVA_INDEKS = indeks(NIVAER)
+_SAK_INDEKS = indeks(SAKER)
 
 
 def finn_niva(niva_id: str) -> Niva:
     """Return the level with this id, or raise :class:`InputError`."""
-    gyldige = ", ".join(n.id for n in NIVAER)
-    return finn(_NIVA_BY_ID, niva_id, f"Ukjent nivå: «{niva_id}». Velg ett av disse: {gyldige}.")
+    gyldige = ", ".join(n.nokkel for n in NIVAER)
+    return finn(_NIVA_INDEKS, niva_id, f"Ukjent nivå: «{niva_id}». Velg ett av disse: {gyldige}.")
 
 
 def finn_sak(sak_id: str, saker: tuple[Sak, ...] = SAKER) -> Sak:
     """Return the case with this id, or raise :class:`InputError`."""
-    for sak in saker:
-        if sak.id == sak_id:
-            return sak
-    raise InputError(f"Ukjent sak: «{sak_id}».")
+    return finn(_SAK_INDEKS if saker is SAKER else indeks(saker), sak_id, f"Ukjent sak: «{sak_id}».")
 
 
 @dataclass(frozen=True)
@@ -219,14 +80,14 @@ def vurder(sak_id: str, niva_id: str, saker: tuple[Sak, ...] = SAKER) -> Vurderi
     valgt = finn_niva(niva_id)
     fasit = finn_niva(sak.riktig)
     endre = f"Hvem kan endre det? {fasit.hvem_kan_endre}"
-    if valgt.id == fasit.id:
+    if valgt.nokkel == fasit.nokkel:
         tekst = f"Riktig: {fasit.navn.lower()}. {sak.forklaring} {endre}"
     else:
         tekst = (
             f"Ikke helt. Du valgte {valgt.navn.lower()}, men dette er {fasit.navn.lower()}. "
             f"{sak.forklaring} {endre}"
         )
-    return Vurdering(sak.id, valgt.id, valgt.id == fasit.id, tekst)
+    return Vurdering(sak.nokkel, valgt.nokkel, valgt.nokkel == fasit.nokkel, tekst)
 
 
 @dataclass(frozen=True)
@@ -267,72 +128,6 @@ def oppsummer(resultat: Resultat) -> tuple[str, str]:
 # ---------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Sporsmal:
-    """One question in the checklist, with advice if the answer is not «ja»."""
-
-    id: str
-    kort: str
-    tekst: str
-    rad: str
-    kritisk: bool = False
-
-
-SPORSMAL: tuple[Sporsmal, ...] = (
-    Sporsmal(
-        "innbyggere",
-        "Trygt for innbyggerne",
-        "Får innbyggerne minst like trygg og god hjelp mens forsøket varer?",
-        "Forsøket må ikke gå ut over sikkerheten eller rettighetene til innbyggerne. "
-        "Gjør forsøket mindre, eller endre det.",
-        kritisk=True,
-    ),
-    Sporsmal(
-        "handlingsrom",
-        "Innenfor handlingsrommet",
-        "Ligger endringen innenfor det dere selv kan bestemme (skjønn eller vane)?",
-        "Hvis endringen berører lov, avtale eller politisk vedtak, må dere ha med dem som "
-        "kan endre den. Det er ikke et forbud, men et lengre løp.",
-        kritisk=True,
-    ),
-    Sporsmal(
-        "sluttdato",
-        "Sluttdato",
-        "Har forsøket en fast sluttdato, for eksempel om fire eller seks uker?",
-        "Sett en sluttdato. Et forsøk med en slutt er lettere å si ja til og lettere å stoppe.",
-    ),
-    Sporsmal(
-        "tilbake",
-        "Kan gå tilbake",
-        "Kan dere gå tilbake til slik det var før, uten store kostnader?",
-        "Velg en versjon av forsøket som er lett å reversere, eller prøv i mindre skala først.",
-    ),
-    Sporsmal(
-        "involvert",
-        "Ansatte med",
-        "Er de ansatte som berøres, med på å lage forsøket? Er tillitsvalgt og verneombud "
-        "med når arbeidsforholdene endres?",
-        "Ta med dem som berøres. De kjenner arbeidet best, og tidlig involvering gir bedre "
-        "forsøk og mindre motstand.",
-    ),
-    Sporsmal(
-        "maal",
-        "Vet hva dere ser etter",
-        "Har dere bestemt hva dere skal se etter for å vite om forsøket virket?",
-        "Bestem på forhånd ett eller to tegn på at forsøket virker, og hvordan dere skal "
-        "følge med på dem.",
-    ),
-    Sporsmal(
-        "dele",
-        "Deler det dere lærer",
-        "Har dere avtalt når dere skal snakke om hva dere lærte, også hvis forsøket ikke "
-        "virket?",
-        "Sett av tid til å evaluere. Et forsøk som ikke virket, gir også kunnskap, hvis dere "
-        "deler den.",
-    ),
-)
-
-SVARVALG: tuple[tuple[str, str], ...] = (("Ja", "ja"), ("Nei", "nei"), ("Vet ikke", "vet_ikke"))
 _SVARVERDIER = frozenset(v for _, v in SVARVALG)
 
 
@@ -354,18 +149,18 @@ def vurder_forsok(svar: Mapping[str, str | None]) -> ForsoksVurdering:
     A «nei» on a critical question (safety for residents, inside the
     handlingsrom) means the experiment is not ready.
 
-    >>> vurder_forsok({s.id: "ja" for s in SPORSMAL}).kind
+    >>> vurder_forsok({s.nokkel: "ja" for s in SPORSMAL}).kind
     'ok'
     """
     gyldige = _SVARVERDIER
-    ids = {s.id for s in SPORSMAL}
+    ids = {s.nokkel for s in SPORSMAL}
     for sid, verdi in svar.items():
         if sid not in ids:
             raise InputError(f"Ukjent spørsmål: «{sid}».")
         if verdi not in gyldige and er_besvart(verdi):
             raise InputError(f"Ugyldig svar: «{verdi}». Svar ja, nei eller vet ikke.")
-    besvarte = [s for s in SPORSMAL if er_besvart(svar.get(s.id))]
-    rad = tuple(s.rad for s in besvarte if svar[s.id] != "ja")
+    besvarte = [s for s in SPORSMAL if er_besvart(svar.get(s.nokkel))]
+    rad = tuple(s.rad for s in besvarte if svar[s.nokkel] != "ja")
     n = len(SPORSMAL)
     if not besvarte:
         return ForsoksVurdering(
@@ -375,7 +170,7 @@ def vurder_forsok(svar: Mapping[str, str | None]) -> ForsoksVurdering:
             0,
             n,
         )
-    if any(s.kritisk and svar[s.id] == "nei" for s in besvarte):
+    if any(s.kritisk and svar[s.nokkel] == "nei" for s in besvarte):
         return ForsoksVurdering(
             "feil",
             "Forsøket er ikke trygt nok ennå. Se rådene under før dere starter.",
@@ -450,11 +245,11 @@ class HandlingsromOppgave(Klassifiseringsoppgave):
             "med en gang.</p><p>Nivåene, fra vanskeligst til lettest å endre:</p>"
             + _niva_liste(),
             oppgaver=SAKER,
-            valg=[_VELG] + [(n.navn, n.id) for n in NIVAER],
+            valg=[_VELG] + [(n.navn, n.nokkel) for n in NIVAER],
             etikett="Nivå for sak {nr}:",
             overskrift="Sak {nr}",
             bredde=_VELGER_LAYOUT,
-            gyldige=_NIVA_BY_ID,
+            gyldige=_NIVA_INDEKS,
             vurder=vurder_alle,
             oppsummer=oppsummer,
             vurdering_id=attrgetter("sak_id"),
@@ -468,7 +263,7 @@ class ForsoksSjekk(Svarvisning):
     Examples
     --------
     >>> sjekk = ForsoksSjekk()
-    >>> sjekk.svar = {s.id: "ja" for s in SPORSMAL}
+    >>> sjekk.svar = {s.nokkel: "ja" for s in SPORSMAL}
     >>> sjekk.vurdering
     'ok'
     """
@@ -489,12 +284,12 @@ class ForsoksSjekk(Svarvisning):
         )
         valg = list(SVARVALG)
         self._knapper = {
-            s.id: W.ToggleButtons(options=valg, value=None, description=f"{s.kort}:", style=ETIKETT_STIL)
+            s.nokkel: W.ToggleButtons(options=valg, value=None, description=f"{s.kort}:", style=ETIKETT_STIL)
             for s in SPORSMAL
         }
         self._koble_svarkontroller(self._knapper, _SVARVERDIER)
         rader = [
-            W.VBox([W.HTML(f"<p>{nr}. {esc(s.tekst)}</p>"), self._knapper[s.id]])
+            W.VBox([W.HTML(f"<p>{nr}. {esc(s.tekst)}</p>"), self._knapper[s.nokkel]])
             for nr, s in enumerate(SPORSMAL, start=1)
         ]
         self._resultat = W.HTML()
