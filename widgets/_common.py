@@ -13,10 +13,14 @@ from typing import Protocol, TypeVar
 
 from fellesregler.escaping import esc
 from fellesregler.formatering import tall
+from fellesregler.sprak import oversetter
+
+_ = oversetter("widgets")
 
 __all__ = [
     "FEEDBACK_KINDS",
     "InputError",
+    "Oversatt",
     "esc",
     "feedback_html",
     "finn",
@@ -29,6 +33,25 @@ __all__ = [
 
 #: CSS classes defined in book_static/kurs.css and apps' template.
 FEEDBACK_KINDS = {"ok": "kurs-feedback kurs-ok", "info": "kurs-feedback kurs-info", "feil": "kurs-feedback kurs-feil"}
+
+
+class Oversatt:
+    """Mixin for the frozen dataclasses that hold teaching content (cases, levels, phases).
+
+    The fields named in ``_tekstfelt`` are written in bokmål and marked with ``N_()`` where the
+    content is defined; reading one gives it in the målform in force (:mod:`fellesregler.sprak`),
+    so every view, message and test sees the same words. A tuple of texts is translated item by item.
+    """
+
+    _tekstfelt: frozenset[str] = frozenset()
+
+    def __getattribute__(self, name: str):
+        verdi = object.__getattribute__(self, name)
+        if name in type(self)._tekstfelt:
+            if isinstance(verdi, tuple):
+                return tuple(_(v) for v in verdi)
+            return _(verdi)
+        return verdi
 
 
 class InputError(ValueError):

@@ -18,7 +18,10 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
+from fellesregler.sprak import N_, oversetter
 from widgets._common import InputError, tall
+
+_ = oversetter("widgets")
 
 __all__ = ['Aarsrad', 'EKSEMPEL', 'Framskriving', 'Kommunetall', 'MAAL_AAR', 'MAKS_AARSVERK', 'MAKS_ANDEL_PER_AAR', 'MAKS_SPAK', 'MAKS_VEKST', 'MIN_VEKST', 'SPAKER', 'START_AAR', 'Spaker', 'framskriv', 'lag_kommunetall', 'lag_spaker', 'les_tall', 'spakeffekter']
 
@@ -35,20 +38,20 @@ MAKS_SPAK = 50.0
 #: The levers: key -> (label shown to the learner, plain explanation).
 SPAKER: dict[str, tuple[str, str]] = {
     "digitalisering": (
-        "Digitalisering",
-        "Ny teknologi løser en del av oppgavene, så behovet for årsverk blir mindre.",
+        N_("Digitalisering"),
+        N_("Ny teknologi løser en del av oppgavene, så behovet for årsverk blir mindre."),
     ),
     "heltid": (
-        "Heltidskultur",
-        "Flere ansatte i hele stillinger gir flere årsverk fra de samme menneskene.",
+        N_("Heltidskultur"),
+        N_("Flere ansatte i hele stillinger gir flere årsverk fra de samme menneskene."),
     ),
     "samskaping": (
-        "Samskaping",
-        "Innbyggere, frivillige og næringsliv skaper en del av velferden sammen med kommunen.",
+        N_("Samskaping"),
+        N_("Innbyggere, frivillige og næringsliv skaper en del av velferden sammen med kommunen."),
     ),
     "beholde": (
-        "Beholde ansatte",
-        "Færre slutter hvert år når arbeidsplassen er god å være på og å utvikle seg i.",
+        N_("Beholde ansatte"),
+        N_("Færre slutter hvert år når arbeidsplassen er god å være på og å utvikle seg i."),
     ),
 }
 
@@ -147,13 +150,13 @@ def les_tall(verdi: object, navn: str) -> float:
     1250.5
     """
     if verdi is None or isinstance(verdi, bool):
-        raise InputError(f"Feltet «{navn}» er tomt. Skriv inn et tall.")
+        raise InputError(_("Feltet «{navn}» er tomt. Skriv inn et tall.").format(navn=navn))
     if isinstance(verdi, (int, float)):
         x = float(verdi)
     else:
         tekst = str(verdi).strip()
         if not tekst:
-            raise InputError(f"Feltet «{navn}» er tomt. Skriv inn et tall.")
+            raise InputError(_("Feltet «{navn}» er tomt. Skriv inn et tall.").format(navn=navn))
         renset = tekst.rstrip("%").strip()
         for mellomrom in (" ", "\u00a0", "\u202f", "\u2009"):
             renset = renset.replace(mellomrom, "")
@@ -162,16 +165,18 @@ def les_tall(verdi: object, navn: str) -> float:
             x = float(renset)
         except ValueError:
             raise InputError(
-                f"«{tekst}» i feltet «{navn}» er ikke et tall. Skriv bare sifre, for eksempel 120 eller 2,5."
+                _(
+                    "«{tekst}» i feltet «{navn}» er ikke et tall. Skriv bare sifre, for eksempel 120 eller 2,5."
+                ).format(tekst=tekst, navn=navn)
             ) from None
     if not math.isfinite(x):
-        raise InputError(f"Feltet «{navn}» må være et vanlig tall.")
+        raise InputError(_("Feltet «{navn}» må være et vanlig tall.").format(navn=navn))
     return x
 
 
-def _ikke_negativ(x: float, navn: str, hint: str = "Skriv 0 eller et høyere tall.") -> None:
+def _ikke_negativ(x: float, navn: str, hint: str = N_("Skriv 0 eller et høyere tall.")) -> None:
     if x < 0:
-        raise InputError(f"Feltet «{navn}» kan ikke være negativt. {hint}")
+        raise InputError(_("Feltet «{navn}» kan ikke være negativt. {hint}").format(navn=navn, hint=_(hint)))
 
 
 def lag_kommunetall(aarsverk: object, vekst: object, avgang: object, rekruttering: object) -> Kommunetall:
@@ -182,32 +187,41 @@ def lag_kommunetall(aarsverk: object, vekst: object, avgang: object, rekrutterin
     InputError
         With a Norwegian message for empty, non-numeric, negative or implausible numbers.
     """
-    a = les_tall(aarsverk, "Årsverk i dag")
-    _ikke_negativ(a, "Årsverk i dag", "Skriv et tall større enn 0.")
+    a = les_tall(aarsverk, _("Årsverk i dag"))
+    _ikke_negativ(a, _("Årsverk i dag"), _("Skriv et tall større enn 0."))
     if a == 0:
-        raise InputError("Feltet «Årsverk i dag» må være større enn 0.")
+        raise InputError(_("Feltet «Årsverk i dag» må være større enn 0."))
     if a > MAKS_AARSVERK:
         raise InputError(
-            f"{tall(a)} årsverk er urimelig mange for én kommune. Sjekk om du har skrevet en null for mye."
+            _(
+                "{a} årsverk er urimelig mange for én kommune. Sjekk om du har skrevet en null for mye."
+            ).format(a=tall(a))
         )
-    v = les_tall(vekst, "Vekst i behov")
+    v = les_tall(vekst, _("Vekst i behov"))
     if v < MIN_VEKST or v > MAKS_VEKST:
         raise InputError(
-            f"Veksten i behov må være mellom {tall(MIN_VEKST)} og {tall(MAKS_VEKST)} prosent. "
-            "Et behov som synker, skriver du med minus foran."
+            _(
+                "Veksten i behov må være mellom {min_vekst} og {maks_vekst} prosent. Et behov som synker, "
+                "skriver du med minus foran."
+            ).format(min_vekst=tall(MIN_VEKST), maks_vekst=tall(MAKS_VEKST))
         )
     grense = MAKS_ANDEL_PER_AAR * a
-    ut = les_tall(avgang, "Avgang per år")
-    _ikke_negativ(ut, "Avgang per år")
+    ut = les_tall(avgang, _("Avgang per år"))
+    _ikke_negativ(ut, _("Avgang per år"))
     if ut > grense:
         raise InputError(
-            f"En avgang på {tall(ut)} årsverk hvert år er mer enn halvparten av de ansatte. Sjekk tallet."
+            _(
+                "En avgang på {ut} årsverk hvert år er mer enn halvparten av de ansatte. Sjekk tallet."
+            ).format(ut=tall(ut))
         )
-    inn = les_tall(rekruttering, "Rekruttering per år")
-    _ikke_negativ(inn, "Rekruttering per år")
+    inn = les_tall(rekruttering, _("Rekruttering per år"))
+    _ikke_negativ(inn, _("Rekruttering per år"))
     if inn > grense:
         raise InputError(
-            f"En rekruttering på {tall(inn)} årsverk hvert år er mer enn halvparten av de ansatte. Sjekk tallet."
+            _(
+                "En rekruttering på {inn} årsverk hvert år er mer enn halvparten av de ansatte. Sjekk "
+                "tallet."
+            ).format(inn=tall(inn))
         )
     return Kommunetall(a, v, ut, inn)
 
@@ -223,12 +237,14 @@ def lag_spaker(**prosent: object) -> Spaker:
     verdier: dict[str, float] = {}
     for navn, verdi in prosent.items():
         if navn not in SPAKER:
-            raise InputError(f"Spaken «{navn}» finnes ikke i øvelsen.")
-        etikett = SPAKER[navn][0]
+            raise InputError(_("Spaken «{navn}» finnes ikke i øvelsen.").format(navn=navn))
+        etikett = _(SPAKER[navn][0])
         x = les_tall(verdi, etikett)
         _ikke_negativ(x, etikett)
         if x > MAKS_SPAK:
-            raise InputError(f"Spaken «{etikett}» kan være høyst {tall(MAKS_SPAK)} prosent i denne øvelsen.")
+            raise InputError(_(
+                "Spaken «{etikett}» kan være høyst {maks_spak} prosent i denne øvelsen."
+            ).format(etikett=etikett, maks_spak=tall(MAKS_SPAK)))
         verdier[navn] = x
     return Spaker(**verdier)
 

@@ -28,7 +28,10 @@ from typing import Any, ClassVar, Generic, Protocol, TypeVar
 import ipywidgets as W
 import traitlets as T
 
-from widgets._common import InputError, feedback_html, oppgavetekst_html
+from fellesregler.sprak import oversetter
+from widgets._common import InputError, Oversatt, feedback_html, oppgavetekst_html
+
+_ = oversetter("widgets")
 
 __all__ = [
     "ETIKETT_STIL",
@@ -131,7 +134,7 @@ def vurder_besvarte(
 
 
 @dataclass(frozen=True)
-class Tekster:
+class Tekster(Oversatt):
     """The words of one exercise's score message, in Norwegian.
 
     ``ingen`` is the whole message before any answer; it may use ``{antall}``.
@@ -139,6 +142,8 @@ class Tekster:
     all cases are answered, ``alle_riktige`` or ``noen_feil`` follows the score,
     then ``til_slutt`` (if any).
     """
+
+    _tekstfelt = frozenset({"ingen", "gjort", "ting", "alle_riktige", "noen_feil", "til_slutt"})
 
     ingen: str
     gjort: str
@@ -154,12 +159,16 @@ def oppsummer(resultat: Resultat[Any], tekster: Tekster) -> tuple[str, str]:
         return tekster.ingen.format(antall=resultat.antall), "info"
     if not resultat.ferdig:
         return (
-            f"Du har {tekster.gjort} {resultat.besvart} av {resultat.antall} {tekster.ting}. "
-            f"{resultat.riktige} er riktige så langt.",
+            _(
+                "Du har {gjort} {besvart} av {antall} {ting}. "
+                "{riktige} er riktige så langt."
+            ).format(gjort=tekster.gjort, besvart=resultat.besvart, antall=resultat.antall, ting=tekster.ting, riktige=resultat.riktige),
             "info",
         )
     vurdering = tekster.alle_riktige if resultat.riktige == resultat.antall else tekster.noen_feil
-    deler = [f"Ferdig! Du har {resultat.riktige} av {resultat.antall} riktige.", vurdering, tekster.til_slutt]
+    deler = [_(
+        "Ferdig! Du har {riktige} av {antall} riktige."
+    ).format(riktige=resultat.riktige, antall=resultat.antall), vurdering, tekster.til_slutt]
     return " ".join(d for d in deler if d), "ok"
 
 
@@ -222,7 +231,7 @@ def knapp(beskrivelse: str, ikon: str) -> W.Button:
 
 def start_paa_nytt(tooltip: str) -> W.Button:
     """The «Start på nytt» button that clears the learner's answers."""
-    return W.Button(description="Start på nytt", tooltip=tooltip)
+    return W.Button(description=_("Start på nytt"), tooltip=tooltip)
 
 
 # ---------------------------------------------------------------------------
@@ -395,7 +404,7 @@ class Klassifiseringsoppgave(Svarvisning):
         ]
         self._koble_svarkontroller(self._velgere, gyldige)
         self._poengboks = W.HTML()
-        self._nullstill = self._nullstillknapp("Fjern alle svarene")
+        self._nullstill = self._nullstillknapp(_("Fjern alle svarene"))
         super().__init__([self._intro, *rader, self._poengboks, self._nullstill], **kwargs)
 
     def _update_visning(self) -> None:
@@ -409,6 +418,6 @@ class Klassifiseringsoppgave(Svarvisning):
             v = per_oppgave.get(oppgave_id)
             boks.value = "" if v is None else feedback_html(v.tekst, "ok" if v.riktig else "feil")
         tekst, kind = self._oppsummer(resultat)
-        self._poengboks.value = feedback_html(tekst, kind, title="Poeng:")
+        self._poengboks.value = feedback_html(tekst, kind, title=_("Poeng:"))
         self.poeng = resultat.riktige
         self.ferdig = resultat.ferdig

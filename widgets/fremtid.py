@@ -14,6 +14,7 @@ from __future__ import annotations
 import ipywidgets as W
 import traitlets as T
 
+from fellesregler.sprak import oversetter
 from widgets._common import InputError, esc, feedback_html, tabell_html, tall
 from widgets._fremtid_modell import (
     EKSEMPEL,
@@ -32,6 +33,8 @@ from widgets._fremtid_modell import (
     spakeffekter,
 )
 from widgets._oppgave import Visning
+
+_ = oversetter("widgets")
 
 __all__ = [
     "START_AAR",
@@ -62,37 +65,48 @@ def forklaring(f: Framskriving) -> list[str]:
     aar = MAAL_AAR - START_AAR
     netto = kt.rekruttering_per_aar - kt.avgang_per_aar
     linjer = [
-        f"I dag har kommunen {tall(kt.aarsverk)} årsverk. Vi regner med at behovet for tjenester "
-        f"endrer seg jevnt med {_pst(kt.vekst_prosent)} prosent fram til {MAAL_AAR}.",
+        _(
+            "I dag har kommunen {kt_aarsverk} årsverk. Vi regner med at behovet for tjenester endrer "
+            "seg jevnt med {kt_vekst_prosent} prosent fram til {maal_aar}."
+        ).format(kt_aarsverk=tall(kt.aarsverk), kt_vekst_prosent=_pst(kt.vekst_prosent), maal_aar=MAAL_AAR),
     ]
     if netto < 0:
         linjer.append(
-            f"Hvert år slutter {tall(kt.avgang_per_aar)} årsverk og {tall(kt.rekruttering_per_aar)} kommer til. "
-            f"Da mister kommunen {tall(-netto)} årsverk i året, eller {tall(-netto * aar)} på {aar} år."
+            _(
+                "Hvert år slutter {kt_avgang_per_aar} årsverk og {kt_rekruttering_per_aar} kommer til. Da "
+                "mister kommunen {netto} årsverk i året, eller {netto_aar} på {aar} år."
+            ).format(kt_avgang_per_aar=tall(kt.avgang_per_aar), kt_rekruttering_per_aar=tall(kt.rekruttering_per_aar), netto=tall(-netto), netto_aar=tall(-netto * aar), aar=aar)
         )
     elif netto > 0:
         linjer.append(
-            f"Hvert år slutter {tall(kt.avgang_per_aar)} årsverk og {tall(kt.rekruttering_per_aar)} kommer til. "
-            f"Da vokser bemanningen med {tall(netto)} årsverk i året."
+            _(
+                "Hvert år slutter {kt_avgang_per_aar} årsverk og {kt_rekruttering_per_aar} kommer til. Da "
+                "vokser bemanningen med {netto} årsverk i året."
+            ).format(kt_avgang_per_aar=tall(kt.avgang_per_aar), kt_rekruttering_per_aar=tall(kt.rekruttering_per_aar), netto=tall(netto))
         )
     else:
-        linjer.append("Like mange årsverk kommer til som slutter hvert år, så bemanningen står stille.")
+        linjer.append(_("Like mange årsverk kommer til som slutter hvert år, så bemanningen står stille."))
     if f.spaker.er_i_bruk():
-        linjer.append("Spakene du har valgt, virker gradvis: litt de første årene og fullt i " f"{MAAL_AAR}.")
+        linjer.append(_(
+            "Spakene du har valgt, virker gradvis: litt de første årene og fullt i {maal_aar}."
+        ).format(maal_aar=MAAL_AAR))
     if f.gap > 0.5:
         linjer.append(
-            f"I {MAAL_AAR} trenger kommunen om lag {tall(slutt.behov)} årsverk, men har om lag "
-            f"{tall(slutt.bemanning)}. Det mangler {tall(f.gap)} årsverk, eller {tall(f.gap_prosent)} prosent "
-            "av behovet."
+            _(
+                "I {maal_aar} trenger kommunen om lag {slutt_behov} årsverk, men har om lag "
+                "{slutt_bemanning}. Det mangler {f_gap} årsverk, eller {f_gap_prosent} prosent av behovet."
+            ).format(maal_aar=MAAL_AAR, slutt_behov=tall(slutt.behov), slutt_bemanning=tall(slutt.bemanning), f_gap=tall(f.gap), f_gap_prosent=tall(f.gap_prosent))
         )
     elif f.gap < -0.5:
         linjer.append(
-            f"I {MAAL_AAR} trenger kommunen om lag {tall(slutt.behov)} årsverk og har om lag "
-            f"{tall(slutt.bemanning)}. Med disse tallene er det ingen mangel. Sjekk om tallene er realistiske, "
-            "og tenk på om kommunen har riktig kompetanse, ikke bare nok årsverk."
+            _(
+                "I {maal_aar} trenger kommunen om lag {slutt_behov} årsverk og har om lag "
+                "{slutt_bemanning}. Med disse tallene er det ingen mangel. Sjekk om tallene er "
+                "realistiske, og tenk på om kommunen har riktig kompetanse, ikke bare nok årsverk."
+            ).format(maal_aar=MAAL_AAR, slutt_behov=tall(slutt.behov), slutt_bemanning=tall(slutt.bemanning))
         )
     else:
-        linjer.append(f"I {MAAL_AAR} går behov og bemanning omtrent opp med disse tallene.")
+        linjer.append(_("I {maal_aar} går behov og bemanning omtrent opp med disse tallene.").format(maal_aar=MAAL_AAR))
     return linjer
 
 
@@ -109,8 +123,8 @@ def _tabell_html(f: Framskriving) -> str:
         if r.aar in vis
     )
     return tabell_html(
-        "Framskriving i årsverk (forenklet modell)",
-        ("År", "Behov", "Bemanning", "Gap (behov minus bemanning)"),
+        _("Framskriving i årsverk (forenklet modell)"),
+        (_("År"), _("Behov"), _("Bemanning"), _("Gap (behov minus bemanning)")),
         rader,
         klasse="kurs-tabell",
     )
@@ -119,21 +133,24 @@ def _tabell_html(f: Framskriving) -> str:
 def _spaker_html(f: Framskriving) -> str:
     if not f.spaker.er_i_bruk():
         punkter = "".join(
-            f"<li><strong>{esc(etikett)}:</strong> {esc(tekst)}</li>" for etikett, tekst in SPAKER.values()
+            f"<li><strong>{esc(_(etikett))}:</strong> {esc(_(tekst))}</li>" for etikett, tekst in SPAKER.values()
         )
         return (
-            "<p>Du har ikke tatt i bruk noen spaker ennå. Prøv å velge noen prosenter under «Spaker». "
-            "Dette er spakene i øvelsen:</p>"
-            f"<ul>{punkter}</ul>"
+            _(
+                "<p>Du har ikke tatt i bruk noen spaker ennå. Prøv å velge noen prosenter under «Spaker». "
+                "Dette er spakene i øvelsen:</p><ul>{punkter}</ul>"
+            ).format(punkter=punkter)
         )
     effekt = spakeffekter(f.tall, f.spaker)
     punkter = "".join(
-        f"<li><strong>{esc(SPAKER[n][0])} ({_pst(getattr(f.spaker, n))} %):</strong> "
-        f"tetter om lag {tall(effekt[n])} årsverk av gapet alene. {esc(SPAKER[n][1])}</li>"
+        _(
+            "<li><strong>{spak} ({prosent} %):</strong> tetter om lag {effekt} årsverk av "
+            "gapet alene. {forklaring}</li>"
+        ).format(spak=esc(_(SPAKER[n][0])), prosent=_pst(getattr(f.spaker, n)), effekt=tall(effekt[n]), forklaring=esc(_(SPAKER[n][1])))
         for n in SPAKER
         if getattr(f.spaker, n) > 0
     )
-    return f"<p>Slik virker spakene du har valgt:</p><ul>{punkter}</ul>"
+    return _("<p>Slik virker spakene du har valgt:</p><ul>{punkter}</ul>").format(punkter=punkter)
 
 
 class Fremtidsovelse(Visning):
@@ -173,32 +190,32 @@ class Fremtidsovelse(Visning):
         rad = {"width": "100%", "max_width": "30em"}
         self._felter = {
             "aarsverk": W.Text(
-                description="Årsverk i dag", placeholder="for eksempel 1000", style=bredde, layout=rad
+                description=_("Årsverk i dag"), placeholder=_("for eksempel 1000"), style=bredde, layout=rad
             ),
             "vekst": W.Text(
-                description=f"Vekst i behov til {MAAL_AAR} (%)",
-                placeholder="for eksempel 20",
+                description=_("Vekst i behov til {maal_aar} (%)").format(maal_aar=MAAL_AAR),
+                placeholder=_("for eksempel 20"),
                 style=bredde,
                 layout=rad,
             ),
             "avgang": W.Text(
-                description="Avgang per år (årsverk)", placeholder="pensjon og andre som slutter", style=bredde, layout=rad
+                description=_("Avgang per år (årsverk)"), placeholder=_("pensjon og andre som slutter"), style=bredde, layout=rad
             ),
             "rekruttering": W.Text(
-                description="Rekruttering per år (årsverk)", placeholder="for eksempel 60", style=bredde, layout=rad
+                description=_("Rekruttering per år (årsverk)"), placeholder=_("for eksempel 60"), style=bredde, layout=rad
             ),
         }
         for felt in self._felter.values():
             felt.continuous_update = False
         self._spakvalg = {
             navn: W.BoundedIntText(
-                value=0, min=0, max=int(MAKS_SPAK), step=5, description=f"{etikett} (%)", style=bredde, layout=rad
+                value=0, min=0, max=int(MAKS_SPAK), step=5, description=f"{_(etikett)} (%)", style=bredde, layout=rad
             )
-            for navn, (etikett, _) in SPAKER.items()
+            for navn, (etikett, _forklaring) in SPAKER.items()
         }
         self._eksempelknapp = W.Button(
-            description="Bruk eksempeltallene",
-            tooltip="Sett inn eksempeltallene og nullstill spakene",
+            description=_("Bruk eksempeltallene"),
+            tooltip=_("Sett inn eksempeltallene og nullstill spakene"),
             icon="undo",
             layout={"width": "auto", "align_self": "flex-start"},
         )
@@ -212,13 +229,15 @@ class Fremtidsovelse(Visning):
         self._eksempelknapp.on_click(self._bruk_eksempel)
         self.children = [
             W.HTML(
-                "<p><strong>Kursets egen framtidsøvelse.</strong> Dette er ikke Fremtidsverktøyet "
-                "Norge 2040 fra KS. Tallene under er eksempeltall for en tenkt kommune. Bytt dem ut med tall for "
-                "din kommune.</p>"
+                _(
+                    "<p><strong>Kursets egen framtidsøvelse.</strong> Dette er ikke Fremtidsverktøyet Norge "
+                    "2040 fra KS. Tallene under er eksempeltall for en tenkt kommune. Bytt dem ut med tall for "
+                    "din kommune.</p>"
+                )
             ),
-            W.HTML("<p><strong>Tallene for kommunen</strong></p>"),
+            W.HTML(_("<p><strong>Tallene for kommunen</strong></p>")),
             *self._felter.values(),
-            W.HTML("<p><strong>Spaker (dine egne antakelser for 2040)</strong></p>"),
+            W.HTML(_("<p><strong>Spaker (dine egne antakelser for 2040)</strong></p>")),
             *self._spakvalg.values(),
             self._eksempelknapp,
             self._melding,
@@ -252,7 +271,7 @@ class Fremtidsovelse(Visning):
         except InputError as e:
             self.feil = str(e)
             self.resultat = None
-            self._melding.value = feedback_html(str(e), "feil", title="Sjekk tallene.")
+            self._melding.value = feedback_html(str(e), "feil", title=_("Sjekk tallene."))
             self._forklaring.value = ""
             return
         f = framskriv(kt, sp)
@@ -260,19 +279,23 @@ class Fremtidsovelse(Visning):
         self.resultat = f
         if f.gap > 0.5:
             hoved = feedback_html(
-                f"Med disse tallene mangler kommunen om lag {tall(f.gap)} årsverk i {MAAL_AAR}.",
+                _(
+                    "Med disse tallene mangler kommunen om lag {f_gap} årsverk i {maal_aar}."
+                ).format(f_gap=tall(f.gap), maal_aar=MAAL_AAR),
                 "info",
-                title="Resultat:",
+                title=_("Resultat:"),
             )
         else:
             hoved = feedback_html(
-                f"Med disse tallene har kommunen nok årsverk i {MAAL_AAR}.", "ok", title="Resultat:"
+                _("Med disse tallene har kommunen nok årsverk i {maal_aar}.").format(maal_aar=MAAL_AAR), "ok", title=_("Resultat:")
             )
         varsel = ""
         if kt.vekst_prosent < 0:
             varsel = feedback_html(
-                "Du har skrevet at behovet for tjenester synker. Det kan skje, for eksempel når det blir "
-                "færre barn. Sjekk at minustegnet er riktig.",
+                _(
+                    "Du har skrevet at behovet for tjenester synker. Det kan skje, for eksempel når det blir "
+                    "færre barn. Sjekk at minustegnet er riktig."
+                ),
                 "info",
             )
         self._melding.value = hoved + varsel
@@ -281,5 +304,8 @@ class Fremtidsovelse(Visning):
             _tabell_html(f)
             + tekst
             + _spaker_html(f)
-            + "<p><em>Modellen er bevisst enkel. Den er et utgangspunkt for samtale, ikke en prognose.</em></p>"
+            + _(
+                "<p><em>Modellen er bevisst enkel. Den er et utgangspunkt for samtale, ikke en "
+                "prognose.</em></p>"
+            )
         )

@@ -16,9 +16,13 @@ from functools import partial
 import ipywidgets as W
 import traitlets as T
 
+from fellesregler.sprak import N_, oversetter, oversetter_n
 from widgets import _oppgave
-from widgets._common import InputError, esc, feedback_html, finn, indeks, oppgavetekst_html
+from widgets._common import InputError, Oversatt, esc, feedback_html, finn, indeks, oppgavetekst_html
 from widgets._oppgave import ETIKETT_STIL, Svarvisning
+
+_ = oversetter("widgets")
+_n = oversetter_n("widgets")
 
 __all__ = [
     "MODELLER",
@@ -35,8 +39,10 @@ __all__ = [
 
 
 @dataclass(frozen=True)
-class Modell:
+class Modell(Oversatt):
     """One of the three municipal models."""
+
+    _tekstfelt = frozenset({"navn", "innbyggeren", "kjennetegn"})
 
     kode: str
     navn: str
@@ -47,29 +53,33 @@ class Modell:
 MODELLER: dict[str, Modell] = {
     "1.0": Modell(
         "1.0",
-        "Myndighetskommunen",
-        "undersått som mottar det kommunen bestemmer",
-        "Kommunen og fagfolkene vet best. Regler, vedtak og kontroll styrer.",
+        N_("Myndighetskommunen"),
+        N_("undersått som mottar det kommunen bestemmer"),
+        N_("Kommunen og fagfolkene vet best. Regler, vedtak og kontroll styrer."),
     ),
     "2.0": Modell(
         "2.0",
-        "Servicekommunen",
-        "kunde som velger og vurderer tjenester",
-        "Kommunen leverer tjenester og måler service, kvalitet og kostnader (New Public Management).",
+        N_("Servicekommunen"),
+        N_("kunde som velger og vurderer tjenester"),
+        N_("Kommunen leverer tjenester og måler service, kvalitet og kostnader (New Public Management)."),
     ),
     "3.0": Modell(
         "3.0",
-        "Samskapingskommunen",
-        "aktiv medborger som skaper velferd sammen med kommunen",
-        "Kommunen legger til rette, og innbyggere, frivillige og næringsliv bidrar med egne ressurser "
-        "(New Public Governance).",
+        N_("Samskapingskommunen"),
+        N_("aktiv medborger som skaper velferd sammen med kommunen"),
+        N_(
+            "Kommunen legger til rette, og innbyggere, frivillige og næringsliv bidrar med egne "
+            "ressurser (New Public Governance)."
+        ),
     ),
 }
 
 
 @dataclass(frozen=True)
-class Praksis:
+class Praksis(Oversatt):
     """A short, made-up description of how a municipality works."""
+
+    _tekstfelt = frozenset({"tekst", "forklaring"})
 
     nokkel: str
     tekst: str
@@ -81,72 +91,103 @@ class Praksis:
 PRAKSISER: tuple[Praksis, ...] = (
     Praksis(
         "bibliotek",
-        "Kommunen bestemmer nye åpningstider for biblioteket ut fra hva som passer driften. "
-        "Innbyggerne får vite det i et brev.",
+        N_(
+            "Kommunen bestemmer nye åpningstider for biblioteket ut fra hva som passer driften. "
+            "Innbyggerne får vite det i et brev."
+        ),
         "1.0",
-        "Kommunen bestemmer alene og informerer etterpå. Innbyggerne er mottakere, ikke deltakere.",
+        N_("Kommunen bestemmer alene og informerer etterpå. Innbyggerne er mottakere, ikke deltakere."),
     ),
     Praksis(
         "brukerundersokelse",
-        "Hvert år svarer brukerne av hjemmetjenesten på en undersøkelse. Kommunen rangerer enhetene "
-        "etter hvor fornøyde brukerne er.",
+        N_(
+            "Hvert år svarer brukerne av hjemmetjenesten på en undersøkelse. Kommunen rangerer "
+            "enhetene etter hvor fornøyde brukerne er."
+        ),
         "2.0",
-        "Brukerne blir sett på som kunder. Kommunen måler tilfredshet og sammenligner enheter, "
-        "slik New Public Management legger vekt på.",
+        N_(
+            "Brukerne blir sett på som kunder. Kommunen måler tilfredshet og sammenligner enheter, "
+            "slik New Public Management legger vekt på."
+        ),
     ),
     Praksis(
         "moteplass",
-        "Ungdom, foreldre og idrettslaget planlegger en ny møteplass sammen med kommunen. "
-        "Kommunen stiller med lokale og en ansatt som leder arbeidet.",
+        N_(
+            "Ungdom, foreldre og idrettslaget planlegger en ny møteplass sammen med kommunen. Kommunen "
+            "stiller med lokale og en ansatt som leder arbeidet."
+        ),
         "3.0",
-        "Innbyggere og foreninger bidrar med egne ideer og egen innsats. Kommunen legger til rette "
-        "i stedet for å levere en ferdig løsning.",
+        N_(
+            "Innbyggere og foreninger bidrar med egne ideer og egen innsats. Kommunen legger til rette "
+            "i stedet for å levere en ferdig løsning."
+        ),
     ),
     Praksis(
         "hull-i-veien",
-        "Innbyggerne kan melde fra om hull i veien i en app. Kommunen lover å svare innen tre dager "
-        "og å reparere raskt.",
+        N_(
+            "Innbyggerne kan melde fra om hull i veien i en app. Kommunen lover å svare innen tre "
+            "dager og å reparere raskt."
+        ),
         "2.0",
-        "Appen er ny teknologi, men rollene er de samme: innbyggeren bestiller, og kommunen leverer "
-        "service med en svarfrist. Digitalisering alene gjør ikke en praksis til samskaping.",
+        N_(
+            "Appen er ny teknologi, men rollene er de samme: innbyggeren bestiller, og kommunen "
+            "leverer service med en svarfrist. Digitalisering alene gjør ikke en praksis til "
+            "samskaping."
+        ),
     ),
     Praksis(
         "vedtak-uten-samtale",
-        "En saksbehandler vurderer hva en eldre innbygger trenger, og sender et vedtak. "
-        "Ingen har spurt innbyggeren hva som er viktig for henne.",
+        N_(
+            "En saksbehandler vurderer hva en eldre innbygger trenger, og sender et vedtak. Ingen har "
+            "spurt innbyggeren hva som er viktig for henne."
+        ),
         "1.0",
-        "Fagpersonen avgjør behovet uten å snakke med innbyggeren. Det er typisk for myndighetskommunen.",
+        N_("Fagpersonen avgjør behovet uten å snakke med innbyggeren. Det er typisk for myndighetskommunen."),
     ),
     Praksis(
         "hva-er-viktig",
-        "Ansatte i hjemmetjenesten spør brukeren hva som er viktig for ham. Sammen med familien og en "
-        "frivillig besøksvenn lager de en plan for hverdagen.",
+        N_(
+            "Ansatte i hjemmetjenesten spør brukeren hva som er viktig for ham. Sammen med familien og "
+            "en frivillig besøksvenn lager de en plan for hverdagen."
+        ),
         "3.0",
-        "Brukeren, familien og en frivillig er med og skaper løsningen. De ansatte får en ny rolle: "
-        "de leder samarbeidet i stedet for å levere alt selv.",
+        N_(
+            "Brukeren, familien og en frivillig er med og skaper løsningen. De ansatte får en ny "
+            "rolle: de leder samarbeidet i stedet for å levere alt selv."
+        ),
     ),
     Praksis(
         "fritt-valg",
-        "Innbyggerne kan velge mellom flere leverandører av praktisk bistand. Kommunen sammenligner "
-        "pris og kvalitet hos leverandørene.",
+        N_(
+            "Innbyggerne kan velge mellom flere leverandører av praktisk bistand. Kommunen "
+            "sammenligner pris og kvalitet hos leverandørene."
+        ),
         "2.0",
-        "Fritt valg, konkurranse og sammenligning av pris og kvalitet er kjennetegn på servicekommunen.",
+        N_("Fritt valg, konkurranse og sammenligning av pris og kvalitet er kjennetegn på servicekommunen."),
     ),
     Praksis(
         "horingsmote",
-        "Kommunen holder et møte om en ny skolestruktur. Løsningen er allerede bestemt, "
-        "og innspillene fra møtet endrer ingenting.",
+        N_(
+            "Kommunen holder et møte om en ny skolestruktur. Løsningen er allerede bestemt, og "
+            "innspillene fra møtet endrer ingenting."
+        ),
         "1.0",
-        "Møtet ser ut som medvirkning, men beslutningen er tatt på forhånd. Innbyggerne blir informert, "
-        "ikke involvert.",
+        N_(
+            "Møtet ser ut som medvirkning, men beslutningen er tatt på forhånd. Innbyggerne blir "
+            "informert, ikke involvert."
+        ),
     ),
     Praksis(
         "tomme-lokaler",
-        "Kommunen lager en oversikt over lokaler som står tomme på kveldstid. Frivillige lag kan låne "
-        "dem gratis og lage aktiviteter for eldre.",
+        N_(
+            "Kommunen lager en oversikt over lokaler som står tomme på kveldstid. Frivillige lag kan "
+            "låne dem gratis og lage aktiviteter for eldre."
+        ),
         "3.0",
-        "Kommunen deler ressursene sine, og frivillige skaper tilbudet. Sammen får de mer velferd ut av "
-        "det som finnes.",
+        N_(
+            "Kommunen deler ressursene sine, og frivillige skaper tilbudet. Sammen får de mer velferd "
+            "ut av det som finnes."
+        ),
     ),
 )
 
@@ -166,11 +207,15 @@ class Vurdering:
     def tekst(self) -> str:
         fasit = MODELLER[self.praksis.modell]
         if self.riktig:
-            return f"Dette er kommune {fasit.kode}, {fasit.navn.lower()}. {self.praksis.forklaring}"
+            return _(
+                "Dette er kommune {fasit_kode}, {fasit_navn}. {praksis_forklaring}"
+            ).format(fasit_kode=fasit.kode, fasit_navn=fasit.navn.lower(), praksis_forklaring=self.praksis.forklaring)
         valgt = MODELLER[self.svar]
         return (
-            f"Du valgte kommune {valgt.kode}, men dette ligner mest på kommune {fasit.kode}, "
-            f"{fasit.navn.lower()}. {self.praksis.forklaring}"
+            _(
+                "Du valgte kommune {valgt_kode}, men dette ligner mest på kommune {fasit_kode}, "
+                "{fasit_navn}. {praksis_forklaring}"
+            ).format(valgt_kode=valgt.kode, fasit_kode=fasit.kode, fasit_navn=fasit.navn.lower(), praksis_forklaring=self.praksis.forklaring)
         )
 
     #: The feedback, as the chapter's earlier API called it.
@@ -198,18 +243,29 @@ class Oppsummering(_oppgave.Resultat[Vurdering]):
 
     def tekst(self) -> str:
         if self.besvart == 0:
-            return f"Du har ikke svart på noen ennå. Det er {self.totalt} praksiser å sortere."
-        flertall = "riktig" if self.riktige == 1 else "riktige"
-        deler = [f"Du har svart på {self.besvart} av {self.totalt}, og {self.riktige} er {flertall}."]
+            return _(
+                "Du har ikke svart på noen ennå. Det er {totalt} praksiser å sortere."
+            ).format(totalt=self.totalt)
+        deler = [
+            _n(
+                "Du har svart på {besvart} av {totalt}, og {riktige} er riktig.",
+                "Du har svart på {besvart} av {totalt}, og {riktige} er riktige.",
+                self.riktige,
+            ).format(besvart=self.besvart, totalt=self.totalt, riktige=self.riktige)
+        ]
         svake = [
-            f"kommune {kode}" for kode, (rett, svart) in self.per_modell.items() if svart and rett < svart
+            _("kommune {kode}").format(kode=kode)
+            for kode, (rett, svart) in self.per_modell.items()
+            if svart and rett < svart
         ]
         if svake:
             deler.append(
-                "Les gjerne beskrivelsen av " + " og ".join(svake) + " en gang til, og se på forklaringene."
+                _("Les gjerne beskrivelsen av {modeller} en gang til, og se på forklaringene.").format(
+                    modeller=_(" og ").join(svake)
+                )
             )
         elif self.ferdig:
-            deler.append("Flott! Du kjenner igjen trekkene fra alle tre modellene.")
+            deler.append(_("Flott! Du kjenner igjen trekkene fra alle tre modellene."))
         return " ".join(deler)
 
 
@@ -222,17 +278,17 @@ def finn_praksis(praksis_id: str, praksiser: tuple[Praksis, ...] = PRAKSISER) ->
         If no practice has this key.
     """
     tabell = _PRAKSIS_INDEKS if praksiser is PRAKSISER else indeks(praksiser)
-    return finn(tabell, praksis_id, f"Fant ingen praksis med navnet «{praksis_id}».")
+    return finn(tabell, praksis_id, _("Fant ingen praksis med navnet «{praksis_id}».").format(praksis_id=praksis_id))
 
 
 def _sjekk_svar(svar: object) -> str:
     if svar is None or (isinstance(svar, str) and not svar.strip()):
-        raise InputError("Du har ikke valgt noen modell. Velg 1.0, 2.0 eller 3.0.")
+        raise InputError(_("Du har ikke valgt noen modell. Velg 1.0, 2.0 eller 3.0."))
     kode = str(svar).strip()
     if kode in {"1", "2", "3"}:
         kode += ".0"
     if kode not in MODELLER:
-        raise InputError(f"«{svar}» er ikke en av modellene. Velg 1.0, 2.0 eller 3.0.")
+        raise InputError(_("«{svar}» er ikke en av modellene. Velg 1.0, 2.0 eller 3.0.").format(svar=svar))
     return kode
 
 
@@ -296,7 +352,7 @@ class KommuneSortering(Svarvisning):
         valg = [(f"{m.kode} {m.navn}", m.kode) for m in MODELLER.values()]
         self._knapper = {
             p.nokkel: W.RadioButtons(
-                options=valg, value=None, description=f"Modell for praksis {nr}:", style=ETIKETT_STIL
+                options=valg, value=None, description=_("Modell for praksis {nr}:").format(nr=nr), style=ETIKETT_STIL
             )
             for nr, p in enumerate(praksiser, start=1)
         }
@@ -305,7 +361,7 @@ class KommuneSortering(Svarvisning):
         bokser = [
             W.VBox(
                 [
-                    W.HTML(oppgavetekst_html(f"Praksis {nr}", p.tekst)),
+                    W.HTML(oppgavetekst_html(_("Praksis {nr}").format(nr=nr), p.tekst)),
                     self._knapper[p.nokkel],
                     self._tilbakemeldinger[p.nokkel],
                 ],
@@ -314,21 +370,25 @@ class KommuneSortering(Svarvisning):
             for nr, p in enumerate(praksiser, start=1)
         ]
         self._nullstill = W.Button(
-            description="Nullstill svarene",
-            tooltip="Fjern alle svarene og begynn på nytt",
+            description=_("Nullstill svarene"),
+            tooltip=_("Fjern alle svarene og begynn på nytt"),
             icon="undo",
             layout={"width": "auto", "align_self": "flex-start"},
         )
         self._nullstill.on_click(self._on_nullstill)
         self._sammendrag = W.HTML()
         modeller = "".join(
-            f"<li><strong>{esc(m.kode)} {esc(m.navn)}:</strong> innbyggeren er {esc(m.innbyggeren)}. "
-            f"{esc(m.kjennetegn)}</li>"
+            _(
+                "<li><strong>{m_kode} {m_navn}:</strong> innbyggeren er {m_innbyggeren}. "
+                "{m_kjennetegn}</li>"
+            ).format(m_kode=esc(m.kode), m_navn=esc(m.navn), m_innbyggeren=esc(m.innbyggeren), m_kjennetegn=esc(m.kjennetegn))
             for m in MODELLER.values()
         )
         intro = W.HTML(
-            "<p>Praksisene under er eksempler laget for kurset. Velg den modellen hver praksis ligner "
-            f"mest på. Du får svar med en gang.</p><ul>{modeller}</ul>"
+            _(
+                "<p>Praksisene under er eksempler laget for kurset. Velg den modellen hver praksis ligner "
+                "mest på. Du får svar med en gang.</p><ul>{modeller}</ul>"
+            ).format(modeller=modeller)
         )
         super().__init__([intro, *bokser, self._sammendrag, self._nullstill], **kwargs)
         if eksempel and not self.svar and praksiser:
@@ -339,12 +399,12 @@ class KommuneSortering(Svarvisning):
             self.oppsummering = oppsummer(self.svar, self._praksiser)
         except InputError as e:
             self.oppsummering = None
-            self._sammendrag.value = feedback_html(str(e), "feil", title="Noe er galt med svarene.")
+            self._sammendrag.value = feedback_html(str(e), "feil", title=_("Noe er galt med svarene."))
             return
         per_praksis = {v.praksis.nokkel: v for v in self.oppsummering.vurderinger}
         for pid, felt in self._tilbakemeldinger.items():
             v = per_praksis.get(pid)
             felt.value = "" if v is None else feedback_html(
-                v.tekst, "ok" if v.riktig else "info", title="Riktig." if v.riktig else "Ikke helt."
+                v.tekst, "ok" if v.riktig else "info", title=_("Riktig.") if v.riktig else _("Ikke helt.")
             )
-        self._sammendrag.value = feedback_html(self.oppsummering.tekst(), "info", title="Oppsummering:")
+        self._sammendrag.value = feedback_html(self.oppsummering.tekst(), "info", title=_("Oppsummering:"))

@@ -17,10 +17,13 @@ from operator import attrgetter
 import ipywidgets as W
 import traitlets as T
 
+from fellesregler.sprak import N_, oversetter
 from widgets import _oppgave
 from widgets._common import InputError, esc, feedback_html, finn, indeks
 from widgets._laere_innhold import FAKTORER, SITUASJONER, STEG, Faktor, Situasjon, Steg
 from widgets._oppgave import Klassifiseringsoppgave, Visning, start_paa_nytt
+
+_ = oversetter("widgets")
 
 __all__ = [
     "FAKTORER",
@@ -54,12 +57,12 @@ _SITUASJON_INDEKS = indeks(SITUASJONER)
 
 def finn_faktor(faktor_id: str) -> Faktor:
     """Return the factor with this id, or raise :class:`InputError`."""
-    return finn(_FAKTOR_INDEKS, faktor_id, f"Ukjent faktor: «{faktor_id}».")
+    return finn(_FAKTOR_INDEKS, faktor_id, _("Ukjent faktor: «{faktor_id}».").format(faktor_id=faktor_id))
 
 
 def finn_situasjon(situasjon_id: str) -> Situasjon:
     """Return the situation with this id, or raise :class:`InputError`."""
-    return finn(_SITUASJON_INDEKS, situasjon_id, f"Ukjent situasjon: «{situasjon_id}».")
+    return finn(_SITUASJON_INDEKS, situasjon_id, _("Ukjent situasjon: «{situasjon_id}».").format(situasjon_id=situasjon_id))
 
 
 @dataclass(frozen=True)
@@ -82,11 +85,15 @@ def vurder_faktor(situasjon_id: str, faktor_id: str) -> FaktorVurdering:
     valgt = finn_faktor(faktor_id)
     fasit = finn_faktor(s.riktig)
     if valgt.nokkel == fasit.nokkel:
-        tekst = f"Riktig. {s.hvorfor} {fasit.navn} betyr {fasit.beskrivelse}."
+        tekst = _(
+            "Riktig. {s_hvorfor} {fasit_navn} betyr {fasit_beskrivelse}."
+        ).format(s_hvorfor=s.hvorfor, fasit_navn=fasit.navn, fasit_beskrivelse=fasit.beskrivelse)
     else:
         tekst = (
-            f"Ikke helt. {valgt.navn} betyr {valgt.beskrivelse}. {s.hvorfor} "
-            f"{fasit.navn} betyr {fasit.beskrivelse}."
+            _(
+                "Ikke helt. {valgt_navn} betyr {valgt_beskrivelse}. {s_hvorfor} {fasit_navn} betyr "
+                "{fasit_beskrivelse}."
+            ).format(valgt_navn=valgt.navn, valgt_beskrivelse=valgt.beskrivelse, s_hvorfor=s.hvorfor, fasit_navn=fasit.navn, fasit_beskrivelse=fasit.beskrivelse)
         )
     return FaktorVurdering(s.nokkel, valgt.nokkel, valgt.nokkel == fasit.nokkel, tekst)
 
@@ -103,13 +110,15 @@ def vurder_faktorer(svar: Mapping[str, str | None]) -> FaktorResultat:
 
 
 _TEKSTER = _oppgave.Tekster(
-    ingen="Du har ikke koblet noen situasjoner ennå. Det er {antall} situasjoner, én for hver faktor.",
-    gjort="koblet",
-    ting="situasjoner",
-    alle_riktige="Du kjenner faktorene godt.",
-    noen_feil="Mange blander mestringsklima (kollegene) og mestringsorientert ledelse "
-    "(lederen), og indre motivasjon (oppgaven) og prososial motivasjon (andre "
-    "mennesker). Les forklaringene og prøv igjen.",
+    ingen=N_("Du har ikke koblet noen situasjoner ennå. Det er {antall} situasjoner, én for hver faktor."),
+    gjort=N_("koblet"),
+    ting=N_("situasjoner"),
+    alle_riktige=N_("Du kjenner faktorene godt."),
+    noen_feil=N_(
+        "Mange blander mestringsklima (kollegene) og mestringsorientert ledelse (lederen), og "
+        "indre motivasjon (oppgaven) og prososial motivasjon (andre mennesker). Les forklaringene "
+        "og prøv igjen."
+    ),
 )
 
 
@@ -151,27 +160,33 @@ def vurder_sloyfe(rekkefolge: Sequence[str]) -> SloyfeResultat:
     sett: set[str] = set()
     for steg_id in rekkefolge:
         if steg_id not in _STEG_INDEKS:
-            raise InputError(f"Ukjent steg: «{steg_id}».")
+            raise InputError(_("Ukjent steg: «{steg_id}».").format(steg_id=steg_id))
         if steg_id in sett:
-            raise InputError(f"Steget «{_STEG_INDEKS[steg_id].kort}» er valgt to ganger.")
+            raise InputError(_(
+                "Steget «{steg}» er valgt to ganger."
+            ).format(steg=_STEG_INDEKS[steg_id].kort))
         sett.add(steg_id)
     plass = {steg_id: nr for nr, steg_id in enumerate(rekkefolge, start=1)}
     riktige = sum(_STEG_INDEKS[steg_id].nr == nr for steg_id, nr in plass.items())
     merknader: list[str] = []
     if "evaluere" in plass and ("prove" not in plass or plass["evaluere"] < plass["prove"]):
-        merknader.append("Dere kan ikke evaluere før dere har prøvd noe.")
+        merknader.append(_("Dere kan ikke evaluere før dere har prøvd noe."))
     if "prove" in plass and ("plan" not in plass or plass["prove"] < plass["plan"]):
         merknader.append(
-            "Bestem hva dere skal se etter før dere prøver. Ellers er det vanskelig å vite "
-            "om forsøket virket."
+            _(
+                "Bestem hva dere skal se etter før dere prøver. Ellers er det vanskelig å vite om forsøket "
+                "virket."
+            )
         )
     if "beslutte" in plass and ("evaluere" not in plass or plass["beslutte"] < plass["evaluere"]):
         merknader.append(
-            "Bestem ikke om dere skal fortsette før dere har evaluert. Da mister dere det "
-            "dere kunne ha lært."
+            _(
+                "Bestem ikke om dere skal fortsette før dere har evaluert. Da mister dere det dere kunne "
+                "ha lært."
+            )
         )
     if rekkefolge and rekkefolge[0] != "problem":
-        merknader.append("Start med problemet, ikke med løsningen.")
+        merknader.append(_("Start med problemet, ikke med løsningen."))
     return SloyfeResultat(tuple(rekkefolge), riktige, len(STEG), tuple(merknader))
 
 
@@ -179,7 +194,7 @@ def vurder_sloyfe(rekkefolge: Sequence[str]) -> SloyfeResultat:
 # Views
 # ---------------------------------------------------------------------------
 
-_VELG = ("Velg faktor …", "")
+_VELG = (N_("Velg faktor …"), "")
 #: Wide enough for the longest option; never wider than the page.
 _VELGER_LAYOUT = {"width": "34em", "max_width": "100%"}
 
@@ -206,16 +221,16 @@ class FaktorOppgave(Klassifiseringsoppgave):
             f"<li><strong>{esc(f.navn)}:</strong> {esc(f.beskrivelse)}</li>" for f in FAKTORER
         )
         super().__init__(
-            intro="<p><strong>Oppgave: Hvilken faktor handler det om?</strong> Under står "
-            f"{len(SITUASJONER)} korte situasjoner fra arbeidslivet. De er våre egne, "
-            "oppdiktede eksempler, ikke spørsmål fra 10-FAKTOR. Velg den faktoren hver "
-            "situasjon handler mest om. Du får en forklaring med en gang.</p>"
-            "<p>De ti faktorene, forklart med våre ord:</p>"
-            f"<ul>{faktorliste}</ul>",
+            intro=_(
+                "<p><strong>Oppgave: Hvilken faktor handler det om?</strong> Under står {situasjoner} "
+                "korte situasjoner fra arbeidslivet. De er våre egne, oppdiktede eksempler, ikke spørsmål "
+                "fra 10-FAKTOR. Velg den faktoren hver situasjon handler mest om. Du får en forklaring med "
+                "en gang.</p><p>De ti faktorene, forklart med våre ord:</p><ul>{faktorliste}</ul>"
+            ).format(situasjoner=len(SITUASJONER), faktorliste=faktorliste),
             oppgaver=SITUASJONER,
-            valg=[_VELG] + [(f.navn, f.nokkel) for f in FAKTORER],
-            etikett="Faktor for situasjon {nr}:",
-            overskrift="Situasjon {nr}",
+            valg=[(_(_VELG[0]), _VELG[1])] + [(f.navn, f.nokkel) for f in FAKTORER],
+            etikett=_("Faktor for situasjon {nr}:"),
+            overskrift=_("Situasjon {nr}"),
             bredde=_VELGER_LAYOUT,
             gyldige=_FAKTOR_INDEKS,
             vurder=vurder_faktorer,
@@ -242,9 +257,11 @@ class LaeringsSloyfe(Visning):
 
     def __init__(self, **kwargs):
         self._intro = W.HTML(
-            "<p><strong>Oppgave: Læringssløyfen.</strong> En enhet vil prøve noe nytt og "
-            "lære av det. Trykk på stegene i den rekkefølgen du mener de skal komme. Det "
-            "første steget først. Sløyfen er vårt forslag.</p>"
+            _(
+                "<p><strong>Oppgave: Læringssløyfen.</strong> En enhet vil prøve noe nytt og lære av det. "
+                "Trykk på stegene i den rekkefølgen du mener de skal komme. Det første steget først. "
+                "Sløyfen er vårt forslag.</p>"
+            )
         )
         # Shown in a fixed, mixed order so the answer is not the button order.
         blandet = ("evaluere", "plan", "beslutte", "problem", "prove")
@@ -257,9 +274,9 @@ class LaeringsSloyfe(Visning):
             )
             knapp.on_click(lambda _b, sid=steg_id: self._on_steg(sid))
             self.knapper[steg_id] = knapp
-        self._angre = W.Button(description="Angre siste", tooltip="Fjern det siste steget")
+        self._angre = W.Button(description=_("Angre siste"), tooltip=_("Fjern det siste steget"))
         self._angre.on_click(self._on_angre)
-        self._nullstill = start_paa_nytt("Fjern alle stegene")
+        self._nullstill = start_paa_nytt(_("Fjern alle stegene"))
         self._nullstill.on_click(self._on_nullstill)
         self._visning = W.HTML()
         super().__init__(
@@ -299,28 +316,33 @@ class LaeringsSloyfe(Visning):
         self.poeng = r.riktige if r.ferdig else 0
         if not r.rekkefolge:
             self._visning.value = feedback_html(
-                f"Du har ikke valgt noen steg ennå. Det er {r.antall} steg.", "info"
+                _("Du har ikke valgt noen steg ennå. Det er {r_antall} steg.").format(r_antall=r.antall), "info"
             )
             return
         liste = "".join(f"<li>{esc(_STEG_INDEKS[s].tekst)}</li>" for s in r.rekkefolge)
-        html = f"<p><strong>Din rekkefølge:</strong></p><ol>{liste}</ol>"
+        html = _("<p><strong>Din rekkefølge:</strong></p><ol>{liste}</ol>").format(liste=liste)
         if not r.ferdig:
-            html += feedback_html(f"Du har valgt {len(r.rekkefolge)} av {r.antall} steg.", "info")
+            html += feedback_html(_(
+                "Du har valgt {r_rekkefolge} av {r_antall} steg."
+            ).format(r_rekkefolge=len(r.rekkefolge), r_antall=r.antall), "info")
         elif r.riktige == r.antall:
             html += feedback_html(
-                "Riktig rekkefølge. Etter siste steg starter sløyfen på nytt med et nytt "
-                "problem eller en justert plan.",
+                _(
+                    "Riktig rekkefølge. Etter siste steg starter sløyfen på nytt med et nytt problem eller en "
+                    "justert plan."
+                ),
                 "ok",
-                title="Tilbakemelding:",
+                title=_("Tilbakemelding:"),
             )
         else:
             riktig = "".join(f"<li>{esc(s.tekst)}</li>" for s in STEG)
             html += feedback_html(
-                f"{r.riktige} av {r.antall} steg står på riktig plass. Sammenlign med "
-                "forslaget under.",
+                _(
+                    "{r_riktige} av {r_antall} steg står på riktig plass. Sammenlign med forslaget under."
+                ).format(r_riktige=r.riktige, r_antall=r.antall),
                 "feil",
-                title="Tilbakemelding:",
+                title=_("Tilbakemelding:"),
             )
-            html += f"<p><strong>Forslag til rekkefølge:</strong></p><ol>{riktig}</ol>"
-        html += "".join(feedback_html(m, "info", title="Merk:") for m in r.merknader)
+            html += _("<p><strong>Forslag til rekkefølge:</strong></p><ol>{riktig}</ol>").format(riktig=riktig)
+        html += "".join(feedback_html(m, "info", title=_("Merk:")) for m in r.merknader)
         self._visning.value = html

@@ -15,8 +15,11 @@ from dataclasses import dataclass
 import ipywidgets as W
 import traitlets as T
 
-from widgets._common import InputError, esc, feedback_html, finn, indeks, oppgavetekst_html
+from fellesregler.sprak import N_, oversetter
+from widgets._common import InputError, Oversatt, esc, feedback_html, finn, indeks, oppgavetekst_html
 from widgets._oppgave import Svarvisning, er_besvart, svarnedtrekk
+
+_ = oversetter("widgets")
 
 __all__ = [
     "AKTIVITETER",
@@ -35,14 +38,18 @@ __all__ = [
 ]
 
 CASE = (
-    "Eksempel (oppdiktet): En kommune vil innføre et digitalt system for vaktplaner i "
-    "helse og omsorg. De ansatte skal se vaktene sine og bytte vakter i en app."
+    N_(
+        "Eksempel (oppdiktet): En kommune vil innføre et digitalt system for vaktplaner i helse og "
+        "omsorg. De ansatte skal se vaktene sine og bytte vakter i en app."
+    )
 )
 
 
 @dataclass(frozen=True)
-class Fase:
+class Fase(Oversatt):
     """A phase of the change, in time order (``nr`` 1 is first)."""
+
+    _tekstfelt = frozenset({"navn"})
 
     nokkel: str
     nr: int
@@ -50,8 +57,10 @@ class Fase:
 
 
 @dataclass(frozen=True)
-class Aktivitet:
+class Aktivitet(Oversatt):
     """An activity, the phases where it belongs, and why."""
+
+    _tekstfelt = frozenset({"tekst", "forklaring"})
 
     nokkel: str
     tekst: str
@@ -61,89 +70,106 @@ class Aktivitet:
 
 
 FASER: tuple[Fase, ...] = (
-    Fase("ide", 1, "Idé og behov (ingenting er bestemt)"),
-    Fase("utredning", 2, "Utredning og valg av løsning"),
-    Fase("beslutning", 3, "Beslutning"),
-    Fase("innforing", 4, "Innføring"),
-    Fase("etterpa", 5, "Etter innføringen"),
+    Fase("ide", 1, N_("Idé og behov (ingenting er bestemt)")),
+    Fase("utredning", 2, N_("Utredning og valg av løsning")),
+    Fase("beslutning", 3, N_("Beslutning")),
+    Fase("innforing", 4, N_("Innføring")),
+    Fase("etterpa", 5, N_("Etter innføringen")),
 )
 
 AKTIVITETER: tuple[Aktivitet, ...] = (
     Aktivitet(
         "opplaering",
-        "Gi de ansatte opplæring i det nye systemet",
+        N_("Gi de ansatte opplæring i det nye systemet"),
         frozenset({"innforing"}),
-        "Opplæring hører til innføringen, når systemet er valgt og snart skal brukes.",
+        N_("Opplæring hører til innføringen, når systemet er valgt og snart skal brukes."),
     ),
     Aktivitet(
         "informere",
-        "Informere de tillitsvalgte om at kommunen vurderer et nytt digitalt system",
+        N_("Informere de tillitsvalgte om at kommunen vurderer et nytt digitalt system"),
         frozenset({"ide"}),
-        "Informasjon skal komme så tidlig som mulig, før noe er bestemt. Protokollen til "
-        "Hovedavtalen for 2024–2025 regner digitalisering som omstilling, så de tillitsvalgte "
-        "skal vite om planene fra starten.",
+        N_(
+            "Informasjon skal komme så tidlig som mulig, før noe er bestemt. Protokollen til "
+            "Hovedavtalen for 2024–2025 regner digitalisering som omstilling, så de tillitsvalgte skal "
+            "vite om planene fra starten."
+        ),
         involvering=True,
     ),
     Aktivitet(
         "beslutning",
-        "Kommunen bestemmer hvilket system den skal kjøpe",
+        N_("Kommunen bestemmer hvilket system den skal kjøpe"),
         frozenset({"beslutning"}),
-        "Beslutningen tar arbeidsgiveren. Den blir bedre når ansatte og tillitsvalgte har "
-        "vært med i fasene før.",
+        N_(
+            "Beslutningen tar arbeidsgiveren. Den blir bedre når ansatte og tillitsvalgte har vært med "
+            "i fasene før."
+        ),
     ),
     Aktivitet(
         "evaluere",
-        "Evaluere sammen med ansatte og tillitsvalgte hvordan systemet virker",
+        N_("Evaluere sammen med ansatte og tillitsvalgte hvordan systemet virker"),
         frozenset({"etterpa"}),
-        "Dere kan evaluere først når systemet har vært i bruk en stund. Evalueringen viser "
-        "hva dere må justere, og hva dere lærte til neste gang.",
+        N_(
+            "Dere kan evaluere først når systemet har vært i bruk en stund. Evalueringen viser hva "
+            "dere må justere, og hva dere lærte til neste gang."
+        ),
         involvering=True,
     ),
     Aktivitet(
         "drofte",
-        "Drøfte behovet og mulige løsninger med de tillitsvalgte",
+        N_("Drøfte behovet og mulige løsninger med de tillitsvalgte"),
         frozenset({"ide", "utredning"}),
-        "Drøfting betyr at partene utveksler synspunkter før arbeidsgiveren bestemmer. "
-        "Drøfting etter beslutningen er ikke reell drøfting.",
+        N_(
+            "Drøfting betyr at partene utveksler synspunkter før arbeidsgiveren bestemmer. Drøfting "
+            "etter beslutningen er ikke reell drøfting."
+        ),
         involvering=True,
     ),
     Aktivitet(
         "pilot",
-        "Prøve systemet i én avdeling før alle tar det i bruk",
+        N_("Prøve systemet i én avdeling før alle tar det i bruk"),
         frozenset({"utredning", "innforing"}),
-        "En pilot kan brukes til å velge løsning, eller som første steg i innføringen. "
-        "Begge deler er gode, små forsøk.",
+        N_(
+            "En pilot kan brukes til å velge løsning, eller som første steg i innføringen. Begge deler "
+            "er gode, små forsøk."
+        ),
     ),
     Aktivitet(
         "arbeidsgruppe",
-        "Sette ned en partssammensatt arbeidsgruppe med ledere, ansatte, tillitsvalgte og "
-        "verneombud",
+        N_(
+            "Sette ned en partssammensatt arbeidsgruppe med ledere, ansatte, tillitsvalgte og "
+            "verneombud"
+        ),
         frozenset({"ide", "utredning"}),
-        "En partssammensatt arbeidsgruppe har folk fra både arbeidsgiveren og de ansatte. "
-        "Den må komme i gang før beslutningen, ellers har den lite å si.",
+        N_(
+            "En partssammensatt arbeidsgruppe har folk fra både arbeidsgiveren og de ansatte. Den må "
+            "komme i gang før beslutningen, ellers har den lite å si."
+        ),
         involvering=True,
     ),
     Aktivitet(
         "kartlegge",
-        "Kartlegge sammen med de ansatte hvordan vaktplanleggingen fungerer i dag",
+        N_("Kartlegge sammen med de ansatte hvordan vaktplanleggingen fungerer i dag"),
         frozenset({"ide", "utredning"}),
-        "De ansatte kjenner dagens arbeid best. Kartleggingen viser hva systemet må løse, "
-        "og må derfor komme før dere velger løsning.",
+        N_(
+            "De ansatte kjenner dagens arbeid best. Kartleggingen viser hva systemet må løse, og må "
+            "derfor komme før dere velger løsning."
+        ),
         involvering=True,
     ),
     Aktivitet(
         "risiko",
-        "Vurdere hva systemet betyr for arbeidsmiljøet og personvernet, sammen med "
-        "verneombudet",
+        N_(
+            "Vurdere hva systemet betyr for arbeidsmiljøet og personvernet, sammen med verneombudet"
+        ),
         frozenset({"ide", "utredning"}),
-        "Konsekvensene må være kjent før beslutningen. Da kan de påvirke valget av system.",
+        N_("Konsekvensene må være kjent før beslutningen. Da kan de påvirke valget av system."),
         involvering=True,
     ),
     Aktivitet(
         "informere_alle",
-        "Informere alle ansatte om beslutningen og planen for innføringen",
+        N_("Informere alle ansatte om beslutningen og planen for innføringen"),
         frozenset({"beslutning", "innforing"}),
-        "Når beslutningen er tatt, trenger alle ansatte å vite hva som skjer og når.",
+        N_("Når beslutningen er tatt, trenger alle ansatte å vite hva som skjer og når."),
     ),
 )
 
@@ -154,12 +180,12 @@ _AKTIVITET_INDEKS = indeks(AKTIVITETER)
 def finn_fase(fase_id: str) -> Fase:
     """Return the phase with this id, or raise :class:`InputError`."""
     gyldige = ", ".join(f.nokkel for f in FASER)
-    return finn(_FASE_INDEKS, fase_id, f"Ukjent fase: «{fase_id}». Velg en av disse: {gyldige}.")
+    return finn(_FASE_INDEKS, fase_id, _("Ukjent fase: «{fase_id}». Velg en av disse: {gyldige}.").format(fase_id=fase_id, gyldige=gyldige))
 
 
 def finn_aktivitet(aktivitet_id: str) -> Aktivitet:
     """Return the activity with this id, or raise :class:`InputError`."""
-    return finn(_AKTIVITET_INDEKS, aktivitet_id, f"Ukjent aktivitet: «{aktivitet_id}».")
+    return finn(_AKTIVITET_INDEKS, aktivitet_id, _("Ukjent aktivitet: «{aktivitet_id}».").format(aktivitet_id=aktivitet_id))
 
 
 def _faser_tekst(aktivitet: Aktivitet) -> str:
@@ -205,12 +231,13 @@ class Tidslinjeresultat:
 
 def _vurder_en(aktivitet: Aktivitet, fase: Fase) -> Plassering:
     if fase.nokkel in aktivitet.faser:
-        return Plassering(aktivitet.nokkel, fase.nokkel, True, "", f"Riktig. {aktivitet.forklaring}")
+        return Plassering(aktivitet.nokkel, fase.nokkel, True, "", _("Riktig. {aktivitet_forklaring}").format(aktivitet_forklaring=aktivitet.forklaring))
     tillatte = [_FASE_INDEKS[f].nr for f in aktivitet.faser]
-    retning = "for sent" if fase.nr > max(tillatte) else "for tidlig"
+    retning = _("for sent") if fase.nr > max(tillatte) else _("for tidlig")
     tekst = (
-        f"{retning.capitalize()}. Denne hører hjemme i fasen {_faser_tekst(aktivitet)}. "
-        f"{aktivitet.forklaring}"
+        _(
+            "{retning}. Denne hører hjemme i fasen {faser}. {aktivitet_forklaring}"
+        ).format(retning=retning.capitalize(), faser=_faser_tekst(aktivitet), aktivitet_forklaring=aktivitet.forklaring)
     )
     return Plassering(aktivitet.nokkel, fase.nokkel, False, retning, tekst)
 
@@ -241,21 +268,26 @@ def vurder_tidslinje(plassering: Mapping[str, str | None]) -> Tidslinjeresultat:
     tidlige_ids = [a.nokkel for a in AKTIVITETER if a.involvering and a.nokkel != "evaluere"]
     if any(i in fase_av and fase_av[i].nr >= beslutning for i in tidlige_ids):
         merknader.append(
-            "Noe av involveringen kommer først ved eller etter beslutningen. Da kan de "
-            "ansatte bare si hva de mener om noe som allerede er bestemt. Det er ikke tidlig "
-            "involvering."
+            _(
+                "Noe av involveringen kommer først ved eller etter beslutningen. Da kan de ansatte bare si "
+                "hva de mener om noe som allerede er bestemt. Det er ikke tidlig involvering."
+            )
         )
     if {"informere", "drofte"} <= fase_av.keys() and fase_av["drofte"].nr < fase_av["informere"].nr:
         merknader.append(
-            "Du har lagt drøftingen før informasjonen. De tillitsvalgte trenger informasjon "
-            "først, ellers har de ikke grunnlag for å drøfte."
+            _(
+                "Du har lagt drøftingen før informasjonen. De tillitsvalgte trenger informasjon først, "
+                "ellers har de ikke grunnlag for å drøfte."
+            )
         )
     if "beslutning" in fase_av and "informere_alle" in fase_av and (
         fase_av["informere_alle"].nr < fase_av["beslutning"].nr
     ):
         merknader.append(
-            "Du informerer alle ansatte om beslutningen før den er tatt. Informer om "
-            "planene tidlig, og om beslutningen når den er tatt."
+            _(
+                "Du informerer alle ansatte om beslutningen før den er tatt. Informer om planene tidlig, "
+                "og om beslutningen når den er tatt."
+            )
         )
 
     tidlig = all(i in fase_av and fase_av[i].nr < beslutning for i in tidlige_ids)
@@ -284,25 +316,33 @@ def oppsummer(resultat: Tidslinjeresultat) -> tuple[str, str]:
     """Return the headline of the feedback and its kind."""
     if not resultat.ferdig:
         return (
-            f"Du har plassert {resultat.plassert} av {resultat.antall} aktiviteter. "
-            "Plasser alle før du sjekker.",
+            _(
+                "Du har plassert {resultat_plassert} av {resultat_antall} aktiviteter. Plasser alle før du "
+                "sjekker."
+            ).format(resultat_plassert=resultat.plassert, resultat_antall=resultat.antall),
             "info",
         )
-    tekst = f"Du har {resultat.riktige} av {resultat.antall} aktiviteter i en god fase."
+    tekst = _(
+        "Du har {resultat_riktige} av {resultat_antall} aktiviteter i en god fase."
+    ).format(resultat_riktige=resultat.riktige, resultat_antall=resultat.antall)
     if resultat.tidlig_involvering:
         return (
-            tekst + " Involveringen kommer før beslutningen. Slik skal det være: de ansatte "
-            "og de tillitsvalgte kan påvirke valget, ikke bare reagere på det.",
+            tekst + _(
+                " Involveringen kommer før beslutningen. Slik skal det være: de ansatte og de "
+                "tillitsvalgte kan påvirke valget, ikke bare reagere på det."
+            ),
             "ok" if resultat.riktige == resultat.antall else "info",
         )
     return (
-        tekst + " Men involveringen kommer for sent. Flytt informasjon, drøfting, "
-        "arbeidsgruppe, kartlegging og risikovurdering til før beslutningen.",
+        tekst + _(
+            " Men involveringen kommer for sent. Flytt informasjon, drøfting, arbeidsgruppe, "
+            "kartlegging og risikovurdering til før beslutningen."
+        ),
         "feil",
     )
 
 
-_VELG = ("Velg fase …", "")
+_VELG = (N_("Velg fase …"), "")
 #: Wide enough for the longest option; never wider than the page.
 _VELGER_LAYOUT = {"width": "38em", "max_width": "100%"}
 
@@ -333,25 +373,26 @@ class InvolveringsTidslinje(Svarvisning):
     def __init__(self, **kwargs):
         faseliste = "".join(f"<li>{esc(f.navn)}</li>" for f in FASER)
         self._intro = W.HTML(
-            f"<p><strong>Oppgave: Når skal hvem involveres?</strong> {esc(CASE)}</p>"
-            "<p>Under står aktivitetene i tilfeldig rekkefølge. Velg en fase for hver "
-            "aktivitet. Tidslinjen din vises under. Trykk «Sjekk tidslinjen» når du er "
-            "ferdig.</p><p>Fasene, i rekkefølge:</p>"
-            f"<ol>{faseliste}</ol>"
+            _(
+                "<p><strong>Oppgave: Når skal hvem involveres?</strong> {case}</p><p>Under står "
+                "aktivitetene i tilfeldig rekkefølge. Velg en fase for hver aktivitet. Tidslinjen din "
+                "vises under. Trykk «Sjekk tidslinjen» når du er ferdig.</p><p>Fasene, i "
+                "rekkefølge:</p><ol>{faseliste}</ol>"
+            ).format(case=esc(CASE), faseliste=faseliste)
         )
-        valg = [_VELG] + [(f"{f.nr}. {f.navn}", f.nokkel) for f in FASER]
-        self._velgere = svarnedtrekk(AKTIVITETER, valg, "Fase for aktivitet {nr}:", _VELGER_LAYOUT)
+        valg = [(_(_VELG[0]), _VELG[1])] + [(f"{f.nr}. {f.navn}", f.nokkel) for f in FASER]
+        self._velgere = svarnedtrekk(AKTIVITETER, valg, _("Fase for aktivitet {nr}:"), _VELGER_LAYOUT)
         self._koble_svarkontroller(self._velgere, _FASE_INDEKS)
         rader = [
-            W.VBox([W.HTML(oppgavetekst_html(f"Aktivitet {nr}", a.tekst)), self._velgere[a.nokkel]])
+            W.VBox([W.HTML(oppgavetekst_html(_("Aktivitet {nr}").format(nr=nr), a.tekst)), self._velgere[a.nokkel]])
             for nr, a in enumerate(AKTIVITETER, start=1)
         ]
         self._tidslinje = W.HTML()
         self.sjekk = W.Button(
-            description="Sjekk tidslinjen", button_style="primary", tooltip="Vis tilbakemelding"
+            description=_("Sjekk tidslinjen"), button_style="primary", tooltip=_("Vis tilbakemelding")
         )
         self.sjekk.on_click(self._on_sjekk)
-        self._nullstill = self._nullstillknapp("Fjern alle plasseringene")
+        self._nullstill = self._nullstillknapp(_("Fjern alle plasseringene"))
         self._tilbakemelding = W.HTML()
         super().__init__(
             [
@@ -394,15 +435,17 @@ class InvolveringsTidslinje(Svarvisning):
         if not self.sjekket:
             self.poeng = 0
             self._tilbakemelding.value = feedback_html(
-                f"Du har plassert {resultat.plassert} av {resultat.antall} aktiviteter. "
-                "Trykk «Sjekk tidslinjen» for å få tilbakemelding.",
+                _(
+                    "Du har plassert {resultat_plassert} av {resultat_antall} aktiviteter. Trykk «Sjekk "
+                    "tidslinjen» for å få tilbakemelding."
+                ).format(resultat_plassert=resultat.plassert, resultat_antall=resultat.antall),
                 "info",
             )
             return
         self.poeng = resultat.riktige
         tekst, kind = oppsummer(resultat)
-        html = feedback_html(tekst, kind, title="Tilbakemelding:")
-        html += "".join(feedback_html(m, "feil", title="Merk:") for m in resultat.merknader)
+        html = feedback_html(tekst, kind, title=_("Tilbakemelding:"))
+        html += "".join(feedback_html(m, "feil", title=_("Merk:")) for m in resultat.merknader)
         if resultat.plasseringer:
             punkter = "".join(
                 f"<li><strong>{esc(_AKTIVITET_INDEKS[p.aktivitet_id].tekst)}:</strong> {esc(p.tekst)}</li>"
@@ -418,7 +461,7 @@ class InvolveringsTidslinje(Svarvisning):
             innhold = (
                 "<ul>" + "".join(f"<li>{esc(a.tekst)}</li>" for a in aktiviteter) + "</ul>"
                 if aktiviteter
-                else "<p><em>Ingen aktiviteter ennå.</em></p>"
+                else _("<p><em>Ingen aktiviteter ennå.</em></p>")
             )
             deler.append(f"<li><strong>{esc(fase.navn)}</strong>{innhold}</li>")
-        return "<p><strong>Din tidslinje:</strong></p><ol>" + "".join(deler) + "</ol>"
+        return _("<p><strong>Din tidslinje:</strong></p><ol>") + "".join(deler) + "</ol>"

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import ipywidgets as W
 import traitlets as T
 
+from fellesregler.sprak import oversetter
 from widgets import _oppgave
 from widgets._common import InputError, esc, feedback_html, finn, indeks, oppgavetekst_html, rad_html, tabell_html
 from widgets._mobilisere_innhold import (
@@ -28,6 +29,8 @@ from widgets._mobilisere_innhold import (
     Utfordring,
 )
 from widgets._oppgave import ETIKETT_STIL, Visning, avkrysning, avkrysset, knapp, nedtrekk
+
+_ = oversetter("widgets")
 
 __all__ = [
     "TYPER",
@@ -85,22 +88,26 @@ class Oppsummering(_oppgave.Resultat[Vurdering]):
     @property
     def tekst(self) -> str:
         if self.besvart == 0:
-            return f"Du har ikke sjekket noen eksempler ennå. Det er {self.totalt} eksempler."
+            return _(
+                "Du har ikke sjekket noen eksempler ennå. Det er {totalt} eksempler."
+            ).format(totalt=self.totalt)
         return (
-            f"Du har sjekket {self.besvart} av {self.totalt} eksempler. "
-            f"{self.riktige} av dem passer med typen vi foreslår."
+            _(
+                "Du har sjekket {besvart} av {totalt} eksempler. {riktige} av dem passer med typen vi "
+                "foreslår."
+            ).format(besvart=self.besvart, totalt=self.totalt, riktige=self.riktige)
         )
 
 
 def finn_eksempel(nokkel: str) -> Eksempel:
     """Return the example with this key, or raise ``InputError``."""
-    return finn(_EKSEMPEL_INDEKS, nokkel, f"Eksemplet «{nokkel}» finnes ikke.")
+    return finn(_EKSEMPEL_INDEKS, nokkel, _("Eksemplet «{nokkel}» finnes ikke.").format(nokkel=nokkel))
 
 
 def _finn_type(nokkel: str | None) -> Samskapingstype:
     if nokkel is None or nokkel == "":
-        raise InputError("Velg en samskapingstype før du sjekker svaret.")
-    return finn(TYPER, nokkel, f"Samskapingstypen «{nokkel}» finnes ikke.")
+        raise InputError(_("Velg en samskapingstype før du sjekker svaret."))
+    return finn(TYPER, nokkel, _("Samskapingstypen «{nokkel}» finnes ikke.").format(nokkel=nokkel))
 
 
 def vurder_type(eksempel: str, valgt: str | None) -> Vurdering:
@@ -113,11 +120,15 @@ def vurder_type(eksempel: str, valgt: str | None) -> Vurdering:
     t = _finn_type(valgt)
     fasit = TYPER[e.riktig]
     if t.nokkel == e.riktig:
-        melding = f"Riktig: {fasit.navn.lower()}. {e.forklaring}"
+        melding = _(
+            "Riktig: {fasit_navn}. {e_forklaring}"
+        ).format(fasit_navn=fasit.navn.lower(), e_forklaring=e.forklaring)
         return Vurdering(True, t.nokkel, e.riktig, melding)
     melding = (
-        f"Du valgte {t.navn.lower()}. Kjennetegn på den typen: {t.kjennetegn} "
-        f"Vi foreslår heller {fasit.navn.lower()}. {e.forklaring}"
+        _(
+            "Du valgte {t_navn}. Kjennetegn på den typen: {t_kjennetegn} Vi foreslår heller "
+            "{fasit_navn}. {e_forklaring}"
+        ).format(t_navn=t.navn.lower(), t_kjennetegn=t.kjennetegn, fasit_navn=fasit.navn.lower(), e_forklaring=e.forklaring)
     )
     return Vurdering(False, t.nokkel, e.riktig, melding)
 
@@ -166,13 +177,13 @@ def kartlegg_ressurser(utfordring: str, valgte: Iterable[str]) -> Ressursvurderi
     >>> kartlegg_ressurser("ensomhet", ["frivillige"]).mangler
     ('innbyggere', 'ansatte')
     """
-    u = finn(_UTFORDRING_INDEKS, utfordring, f"Utfordringen «{utfordring}» finnes ikke.")
+    u = finn(_UTFORDRING_INDEKS, utfordring, _("Utfordringen «{utfordring}» finnes ikke.").format(utfordring=utfordring))
     if isinstance(valgte, str):
-        raise InputError("Ressursene må være en liste, ikke én tekst.")
+        raise InputError(_("Ressursene må være en liste, ikke én tekst."))
     valgt = set()
     for r in valgte:
         if r not in RESSURSER:
-            raise InputError(f"Ressursen «{r}» finnes ikke.")
+            raise InputError(_("Ressursen «{r}» finnes ikke.").format(r=r))
         valgt.add(r)
     rader = tuple(
         Ressursrad(r.nokkel, r.navn, r.bidrag, r.avklar, r.nokkel in u.foreslatte)
@@ -181,14 +192,14 @@ def kartlegg_ressurser(utfordring: str, valgte: Iterable[str]) -> Ressursvurderi
     )
     mangler = tuple(k for k in RESSURSER if k in u.foreslatte and k not in valgt)
     if not valgt:
-        melding = "Kryss av for minst én ressurs for å lage et ressurskart."
+        melding = _("Kryss av for minst én ressurs for å lage et ressurskart.")
         niva = "info"
     elif mangler:
         navn = ", ".join(RESSURSER[k].navn.lower() for k in mangler)
-        melding = f"Vurder også: {navn}. {u.begrunnelse}"
+        melding = _("Vurder også: {navn}. {u_begrunnelse}").format(navn=navn, u_begrunnelse=u.begrunnelse)
         niva = "info"
     else:
-        melding = f"Du har med alle ressursene vi foreslår. {u.begrunnelse}"
+        melding = _("Du har med alle ressursene vi foreslår. {u_begrunnelse}").format(u_begrunnelse=u.begrunnelse)
         niva = "ok"
     return Ressursvurdering(u.nokkel, rader, mangler, melding, niva)
 
@@ -199,8 +210,8 @@ def kartlegg_ressurser(utfordring: str, valgte: Iterable[str]) -> Ressursvurderi
 
 def _typeguide_html() -> str:
     return tabell_html(
-        "De fire samskapingstypene (arbeidsdefinisjoner i dette kurset)",
-        ("Type", "Hvem styrer", "Kjennetegn"),
+        _("De fire samskapingstypene (arbeidsdefinisjoner i dette kurset)"),
+        (_("Type"), _("Hvem styrer"), _("Kjennetegn")),
         "".join(rad_html(t.navn, t.hvem_styrer, t.kjennetegn) for t in TYPER.values()),
     )
 
@@ -227,16 +238,16 @@ class SamskapingsTyper(Visning):
     resultater = T.Dict(help="Checked answers so far: example key -> chosen type key.")
 
     def __init__(self, eksempel: str | None = None, **kwargs):
-        self.velg_eksempel = nedtrekk([(e.tittel, e.nokkel) for e in EKSEMPLER], "Eksempel (oppdiktet):")
+        self.velg_eksempel = nedtrekk([(e.tittel, e.nokkel) for e in EKSEMPLER], _("Eksempel (oppdiktet):"))
         self.beskrivelse = W.HTML()
         self.velg_type = W.RadioButtons(
             options=[(t.navn, t.nokkel) for t in TYPER.values()],
             value=None,
-            description="Din vurdering:",
+            description=_("Din vurdering:"),
             style=ETIKETT_STIL,
         )
-        self.sjekk = knapp("Sjekk svaret", "check")
-        self.neste = knapp("Neste eksempel", "arrow-right")
+        self.sjekk = knapp(_("Sjekk svaret"), "check")
+        self.neste = knapp(_("Neste eksempel"), "arrow-right")
         self.tilbakemelding = W.HTML()
         self.fremdrift = W.HTML()
         self.typeguide = W.HTML(_typeguide_html())
@@ -283,17 +294,19 @@ class SamskapingsTyper(Visning):
         self.beskrivelse.value = oppgavetekst_html(e.tittel, e.tekst)
         self.svar = self.resultater.get(e.nokkel)
         self.tilbakemelding.value = feedback_html(
-            "Hvem tok initiativet, hvem bestemmer, og hvem har ansvaret? Velg typen du mener passer "
-            "best, og trykk «Sjekk svaret».",
+            _(
+                "Hvem tok initiativet, hvem bestemmer, og hvem har ansvaret? Velg typen du mener passer "
+                "best, og trykk «Sjekk svaret»."
+            ),
             "info",
-            "Slik gjør du:",
+            _("Slik gjør du:"),
         )
 
     def _update_vurdering(self) -> None:
         try:
             v = vurder_type(self.eksempel, self.svar)
         except InputError as err:
-            self.tilbakemelding.value = feedback_html(str(err), "feil", "Obs:")
+            self.tilbakemelding.value = feedback_html(str(err), "feil", _("Obs:"))
             return
         self.resultater = {**self.resultater, self.eksempel: v.valgt}
         self.tilbakemelding.value = feedback_html(v.melding, "ok" if v.riktig else "info")
@@ -305,7 +318,7 @@ class SamskapingsTyper(Visning):
 
     def _update_fremdrift(self) -> None:
         o = oppsummer(self.resultater)
-        self.fremdrift.value = f"<p>{esc(o.tekst)} Grensene mellom typene er ikke skarpe.</p>"
+        self.fremdrift.value = _("<p>{o_tekst} Grensene mellom typene er ikke skarpe.</p>").format(o_tekst=esc(o.tekst))
 
 
 class Ressurskart(Visning):
@@ -328,14 +341,14 @@ class Ressurskart(Visning):
     valgte = T.List(T.Unicode(), default_value=["frivillige"], help="Keys of the resources ticked.")
 
     def __init__(self, utfordring: str | None = None, **kwargs):
-        self.velg_utfordring = nedtrekk([(u.tittel, u.nokkel) for u in UTFORDRINGER], "Utfordring (oppdiktet):")
+        self.velg_utfordring = nedtrekk([(u.tittel, u.nokkel) for u in UTFORDRINGER], _("Utfordring (oppdiktet):"))
         self.avkrysning = avkrysning((r.nokkel, r.navn) for r in RESSURSER.values())
         self.kart = W.HTML()
         self.tilbakemelding = W.HTML()
         super().__init__(
             children=[
                 self.velg_utfordring,
-                W.HTML("<p>Hvilke ressurser vil du ta i bruk? Kryss av:</p>"),
+                W.HTML(_("<p>Hvilke ressurser vil du ta i bruk? Kryss av:</p>")),
                 *self.avkrysning.values(),
                 self.tilbakemelding,
                 self.kart,
@@ -367,7 +380,7 @@ class Ressurskart(Visning):
         try:
             v = kartlegg_ressurser(self.utfordring, list(self.valgte))
         except InputError as err:
-            self.tilbakemelding.value = feedback_html(str(err), "feil", "Obs:")
+            self.tilbakemelding.value = feedback_html(str(err), "feil", _("Obs:"))
             self.kart.value = ""
             return
         self.tilbakemelding.value = feedback_html(v.melding, v.niva)
@@ -375,7 +388,7 @@ class Ressurskart(Visning):
             self.kart.value = ""
             return
         self.kart.value = tabell_html(
-            "Ressurskartet ditt (forslag til hva du kan avklare)",
-            ("Ressurs", "Hva de kan bidra med", "Hva må avklares"),
+            _("Ressurskartet ditt (forslag til hva du kan avklare)"),
+            (_("Ressurs"), _("Hva de kan bidra med"), _("Hva må avklares")),
             "".join(rad_html(r.navn, r.bidrag, r.avklar) for r in v.rader),
         )

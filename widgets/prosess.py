@@ -14,8 +14,11 @@ from dataclasses import dataclass, replace
 import ipywidgets as W
 import traitlets as T
 
-from widgets._common import InputError, esc, feedback_html, finn, indeks, tabell_html, tall
+from fellesregler.sprak import N_, oversetter
+from widgets._common import InputError, Oversatt, esc, feedback_html, finn, indeks, tabell_html, tall
 from widgets._oppgave import ETIKETT_STIL, Visning, avkrysning, knapp, nedtrekk
+
+_ = oversetter("widgets")
 
 __all__ = [
     "DELTAKERE",
@@ -38,22 +41,24 @@ MIN_UKER = 1
 MAKS_UKER = 104
 
 DELTAKERE: dict[str, str] = {
-    "folkevalgte": "Folkevalgte",
-    "toppledelse": "Administrativ ledelse",
-    "ledere": "Ledere",
-    "ansatte": "Ansatte",
-    "tillitsvalgte": "Tillitsvalgte",
-    "verneombud": "Verneombud",
-    "hr": "HR (personalavdelingen)",
+    "folkevalgte": N_("Folkevalgte"),
+    "toppledelse": N_("Administrativ ledelse"),
+    "ledere": N_("Ledere"),
+    "ansatte": N_("Ansatte"),
+    "tillitsvalgte": N_("Tillitsvalgte"),
+    "verneombud": N_("Verneombud"),
+    "hr": N_("HR (personalavdelingen)"),
 }
 
 
 @dataclass(frozen=True)
-class Fase:
+class Fase(Oversatt):
     """One phase of the proposed model.
 
     ``bor_med`` are participants whose absence gives a warning, with the reason in ``hvorfor``.
     """
+
+    _tekstfelt = frozenset({"navn", "i_fasen", "hvorfor", "uten_fasen", "aktiviteter"})
 
     nokkel: str
     navn: str
@@ -69,93 +74,97 @@ class Fase:
 FASER: tuple[Fase, ...] = (
     Fase(
         "forankring",
-        "Forankring og mandat",
-        "forankringsfasen",
+        N_("Forankring og mandat"),
+        N_("forankringsfasen"),
         (
-            "Politisk og administrativt mandat",
-            "Prosjektgruppe der partene er med",
-            "Plan for medvirkning og kommunikasjon",
+            N_("Politisk og administrativt mandat"),
+            N_("Prosjektgruppe der partene er med"),
+            N_("Plan for medvirkning og kommunikasjon"),
         ),
         frozenset({"folkevalgte", "toppledelse", "tillitsvalgte"}),
-        "Mandatet trenger politisk og administrativ forankring, og partene bør være med i "
-        "prosjektgruppen fra starten.",
-        "Uten forankring og mandat er det uklart hvem som eier arbeidet. Da blir det vanskelig å få "
-        "politisk vedtak og gjennomføring senere.",
+        N_(
+            "Mandatet trenger politisk og administrativ forankring, og partene bør være med i "
+            "prosjektgruppen fra starten."
+        ),
+        N_(
+            "Uten forankring og mandat er det uklart hvem som eier arbeidet. Da blir det vanskelig å "
+            "få politisk vedtak og gjennomføring senere."
+        ),
         4,
         frozenset({"folkevalgte", "toppledelse", "tillitsvalgte", "hr"}),
     ),
     Fase(
         "innsikt",
-        "Innsikt",
-        "innsiktsfasen",
+        N_("Innsikt"),
+        N_("innsiktsfasen"),
         (
-            "Resultater fra 10-FAKTOR",
-            "Tall for sykefravær og rekruttering",
-            "Framtidsbildet mot 2040",
+            N_("Resultater fra 10-FAKTOR"),
+            N_("Tall for sykefravær og rekruttering"),
+            N_("Framtidsbildet mot 2040"),
         ),
         frozenset({"tillitsvalgte", "hr"}),
-        "Et felles bilde av utfordringene krever at partene tolker tallene sammen.",
-        "Uten innsikt bygger politikken på antakelser, ikke på felles forståelse av utfordringene.",
+        N_("Et felles bilde av utfordringene krever at partene tolker tallene sammen."),
+        N_("Uten innsikt bygger politikken på antakelser, ikke på felles forståelse av utfordringene."),
         6,
         frozenset({"toppledelse", "hr", "tillitsvalgte", "verneombud"}),
     ),
     Fase(
         "medvirkning",
-        "Medvirkning",
-        "medvirkningsfasen",
+        N_("Medvirkning"),
+        N_("medvirkningsfasen"),
         (
-            "Verksteder med ledere og ansatte",
-            "Innspill fra tillitsvalgte og verneombud",
-            "Dialog med folkevalgte",
+            N_("Verksteder med ledere og ansatte"),
+            N_("Innspill fra tillitsvalgte og verneombud"),
+            N_("Dialog med folkevalgte"),
         ),
         frozenset({"ledere", "ansatte", "tillitsvalgte", "verneombud", "folkevalgte"}),
-        "Medvirkning betyr at de som skal leve med politikken, er med og former den.",
-        "Uten medvirkning er det lite sannsynlig at ansatte kjenner seg igjen i politikken.",
+        N_("Medvirkning betyr at de som skal leve med politikken, er med og former den."),
+        N_("Uten medvirkning er det lite sannsynlig at ansatte kjenner seg igjen i politikken."),
         8,
         frozenset({"ledere", "ansatte", "tillitsvalgte", "verneombud", "folkevalgte", "hr"}),
     ),
     Fase(
         "vedtak",
-        "Høring og politisk vedtak",
-        "høringsfasen",
+        N_("Høring og politisk vedtak"),
+        N_("høringsfasen"),
         (
-            "Høring i organisasjonen",
-            "Behandling i partssammensatt utvalg",
-            "Politisk vedtak",
+            N_("Høring i organisasjonen"),
+            N_("Behandling i partssammensatt utvalg"),
+            N_("Politisk vedtak"),
         ),
         frozenset({"folkevalgte", "tillitsvalgte"}),
-        "De folkevalgte gjør vedtaket, og tillitsvalgte skal kunne gi sitt syn før det.",
-        "Uten politisk vedtak mangler politikken politisk eierskap.",
+        N_("De folkevalgte gjør vedtaket, og tillitsvalgte skal kunne gi sitt syn før det."),
+        N_("Uten politisk vedtak mangler politikken politisk eierskap."),
         8,
         frozenset({"folkevalgte", "toppledelse", "tillitsvalgte", "ansatte"}),
     ),
     Fase(
         "strategi",
-        "Arbeidsgiverstrategi og handlingsplan",
-        "strategifasen",
+        N_("Arbeidsgiverstrategi og handlingsplan"),
+        N_("strategifasen"),
         (
-            "Konkrete mål og tiltak",
-            "Ansvar, ressurser og frister",
-            "Hvordan dere vil måle om det virker",
+            N_("Konkrete mål og tiltak"),
+            N_("Ansvar, ressurser og frister"),
+            N_("Hvordan dere vil måle om det virker"),
         ),
         frozenset({"toppledelse", "ledere", "tillitsvalgte"}),
-        "Tiltakene skal gjennomføres av ledere og berører ansatte, så partene bør lage dem sammen.",
-        "Uten strategi og handlingsplan blir politikken ord uten tiltak.",
+        N_("Tiltakene skal gjennomføres av ledere og berører ansatte, så partene bør lage dem sammen."),
+        N_("Uten strategi og handlingsplan blir politikken ord uten tiltak."),
         6,
         frozenset({"toppledelse", "ledere", "tillitsvalgte", "hr"}),
     ),
     Fase(
         "oppfolging",
-        "Implementering, oppfølging og evaluering",
-        "oppfølgingsfasen",
+        N_("Implementering, oppfølging og evaluering"),
+        N_("oppfølgingsfasen"),
         (
-            "Tiltak settes i gang i enhetene",
-            "Jevnlig oppfølging i partssamarbeidet",
-            "Evaluering og justering",
+            N_("Tiltak settes i gang i enhetene"),
+            N_("Jevnlig oppfølging i partssamarbeidet"),
+            N_("Evaluering og justering"),
         ),
         frozenset({"ledere", "ansatte", "tillitsvalgte", "verneombud"}),
-        "Det er i enhetene politikken skal leves, og partssamarbeidet følger opp.",
-        "Uten oppfølging og evaluering vet dere ikke om politikken virker.",
+        N_("Det er i enhetene politikken skal leves, og partssamarbeidet følger opp."),
+        N_("Uten oppfølging og evaluering vet dere ikke om politikken virker."),
         52,
         frozenset({"toppledelse", "ledere", "ansatte", "tillitsvalgte", "verneombud", "hr", "folkevalgte"}),
     ),
@@ -184,7 +193,7 @@ class Prosessplan:
         for f in self.faser:
             if f.fase == nokkel:
                 return f
-        raise InputError(f"Fasen «{nokkel}» finnes ikke.")
+        raise InputError(_("Fasen «{nokkel}» finnes ikke.").format(nokkel=nokkel))
 
 
 @dataclass(frozen=True)
@@ -205,36 +214,38 @@ def standardplan() -> Prosessplan:
 
 
 def _finn_fase(nokkel: str) -> Fase:
-    return finn(_FASE_INDEKS, nokkel, f"Fasen «{nokkel}» finnes ikke.")
+    return finn(_FASE_INDEKS, nokkel, _("Fasen «{nokkel}» finnes ikke.").format(nokkel=nokkel))
 
 
 def _sjekk_uker(uker: object) -> int:
     if isinstance(uker, bool) or not isinstance(uker, int):
-        raise InputError("Varigheten må være et helt antall uker.")
+        raise InputError(_("Varigheten må være et helt antall uker."))
     if not MIN_UKER <= uker <= MAKS_UKER:
-        raise InputError(f"Varigheten må være mellom {MIN_UKER} og {MAKS_UKER} uker.")
+        raise InputError(_(
+            "Varigheten må være mellom {min_uker} og {maks_uker} uker."
+        ).format(min_uker=MIN_UKER, maks_uker=MAKS_UKER))
     return uker
 
 
 def _sjekk_deltakere(deltakere: Iterable[str]) -> frozenset[str]:
     if isinstance(deltakere, str):
-        raise InputError("Deltakerne må være en liste, ikke én tekst.")
+        raise InputError(_("Deltakerne må være en liste, ikke én tekst."))
     ut = frozenset(deltakere)
     ukjente = sorted(ut - DELTAKERE.keys())
     if ukjente:
-        raise InputError(f"Ukjent deltaker: «{ukjente[0]}».")
+        raise InputError(_("Ukjent deltaker: «{ukjente}».").format(ukjente=ukjente[0]))
     return ut
 
 
 def valider(plan: Prosessplan) -> Prosessplan:
     """Check a plan and return it, or raise ``InputError`` with a Norwegian message."""
     if [f.fase for f in plan.faser] != [f.nokkel for f in FASER]:
-        raise InputError("Planen må ha de seks fasene i riktig rekkefølge.")
+        raise InputError(_("Planen må ha de seks fasene i riktig rekkefølge."))
     for f in plan.faser:
         _sjekk_uker(f.uker)
         _sjekk_deltakere(f.deltakere)
     if not any(f.med for f in plan.faser):
-        raise InputError("Ta med minst én fase i planen.")
+        raise InputError(_("Ta med minst én fase i planen."))
     return plan
 
 
@@ -271,7 +282,7 @@ def tidslinje(plan: Prosessplan) -> list[Tidslinjerad]:
     for i, fp in enumerate(plan.faser, start=1):
         if not fp.med:
             continue
-        navn = tuple(DELTAKERE[k] for k in DELTAKERE if k in fp.deltakere)
+        navn = tuple(_(DELTAKERE[k]) for k in DELTAKERE if k in fp.deltakere)
         rader.append(Tidslinjerad(i, _FASE_INDEKS[fp.fase].navn, start, start + fp.uker - 1, fp.uker, navn))
         start += fp.uker
     return rader
@@ -289,19 +300,25 @@ def varsler(plan: Prosessplan) -> list[str]:
     for fp in plan.faser:
         fase = _FASE_INDEKS[fp.fase]
         if not fp.med:
-            ut.append(f"Fasen «{fase.navn}» er tatt ut. {fase.uten_fasen}")
+            ut.append(_(
+                "Fasen «{fase_navn}» er tatt ut. {fase_uten_fasen}"
+            ).format(fase_navn=fase.navn, fase_uten_fasen=fase.uten_fasen))
             continue
-        mangler = [DELTAKERE[k] for k in DELTAKERE if k in fase.bor_med and k not in fp.deltakere]
+        mangler = [_(DELTAKERE[k]) for k in DELTAKERE if k in fase.bor_med and k not in fp.deltakere]
         for navn in mangler:
-            ut.append(f"{navn} er ikke med i {fase.i_fasen}. {fase.hvorfor}")
+            ut.append(_(
+                "{navn} er ikke med i {fase_i_fasen}. {fase_hvorfor}"
+            ).format(navn=navn, fase_i_fasen=fase.i_fasen, fase_hvorfor=fase.hvorfor))
     medv = plan.fase("medvirkning")
     if medv.med and medv.uker < 3:
-        ut.append("Medvirkning på under tre uker gir lite tid til verksteder og innspill fra alle enheter.")
+        ut.append(_("Medvirkning på under tre uker gir lite tid til verksteder og innspill fra alle enheter."))
     for_vedtak = sum(f.uker for f in plan.faser[:4] if f.med)
     if for_vedtak > 52:
         ut.append(
-            f"Det går {tall(for_vedtak)} uker før politisk vedtak. Vurder om noe kan gjøres parallelt, "
-            "så engasjementet ikke forsvinner."
+            _(
+                "Det går {for_vedtak} uker før politisk vedtak. Vurder om noe kan gjøres parallelt, så "
+                "engasjementet ikke forsvinner."
+            ).format(for_vedtak=tall(for_vedtak))
         )
     return ut
 
@@ -332,13 +349,13 @@ class Prosessplanlegger(Visning):
 
     def __init__(self, plan: Prosessplan | None = None, **kwargs):
         self.velg_fase = nedtrekk(
-            [(f"{i}. {f.navn}", f.nokkel) for i, f in enumerate(FASER, start=1)], "Fase du vil endre:"
+            [(f"{i}. {f.navn}", f.nokkel) for i, f in enumerate(FASER, start=1)], _("Fase du vil endre:")
         )
         self.aktiviteter = W.HTML()
-        self.med = W.Checkbox(value=True, description="Ta med denne fasen", indent=False)
-        self.uker = W.IntText(value=1, description="Varighet i uker:", style=ETIKETT_STIL)
-        self.avkrysning = avkrysning(DELTAKERE.items())
-        self.tilbake = knapp("Tilbake til eksempelplanen", "undo")
+        self.med = W.Checkbox(value=True, description=_("Ta med denne fasen"), indent=False)
+        self.uker = W.IntText(value=1, description=_("Varighet i uker:"), style=ETIKETT_STIL)
+        self.avkrysning = avkrysning((k, _(navn)) for k, navn in DELTAKERE.items())
+        self.tilbake = knapp(_("Tilbake til eksempelplanen"), "undo")
         self.feil = W.HTML()
         self.tabell = W.HTML()
         self.varselboks = W.HTML()
@@ -348,7 +365,7 @@ class Prosessplanlegger(Visning):
                 self.aktiviteter,
                 self.med,
                 self.uker,
-                W.HTML("<p>Hvem deltar i denne fasen? Kryss av:</p>"),
+                W.HTML(_("<p>Hvem deltar i denne fasen? Kryss av:</p>")),
                 *self.avkrysning.values(),
                 self.tilbake,
                 self.feil,
@@ -378,7 +395,7 @@ class Prosessplanlegger(Visning):
                 deltakere=[k for k, b in self.avkrysning.items() if b.value],
             )
         except InputError as err:
-            self.feil.value = feedback_html(str(err), "feil", "Obs:")
+            self.feil.value = feedback_html(str(err), "feil", _("Obs:"))
             return
         self.feil.value = ""
 
@@ -409,28 +426,31 @@ class Prosessplanlegger(Visning):
                 boks.value = k in fp.deltakere
                 boks.disabled = not fp.med
         punkter = "".join(f"<li>{esc(a)}</li>" for a in fase.aktiviteter)
-        self.aktiviteter.value = f"<p>Eksempler på aktiviteter i fasen «{esc(fase.navn)}»:</p><ul>{punkter}</ul>"
+        self.aktiviteter.value = _(
+            "<p>Eksempler på aktiviteter i fasen «{fase_navn}»:</p><ul>{punkter}</ul>"
+        ).format(fase_navn=esc(fase.navn), punkter=punkter)
 
     def _update_tabell(self) -> None:
         rader = tidslinje(self.plan)
         total = sum(r.uker for r in rader)
         html_rader = "".join(
-            f"<tr><th scope='row'>{r.nr}. {esc(r.navn)}</th><td style='white-space: nowrap'>uke {r.fra_uke}–{r.til_uke}</td>"
-            f"<td>{r.uker}</td><td>{esc(', '.join(r.deltakere)) or 'ingen'}</td></tr>"
+            f"<tr><th scope='row'>{r.nr}. {esc(r.navn)}</th><td style='white-space: nowrap'>"
+            + _("uke {fra}–{til}").format(fra=r.fra_uke, til=r.til_uke)
+            + f"</td><td>{r.uker}</td><td>{esc(', '.join(r.deltakere)) or esc(_('ingen'))}</td></tr>"
             for r in rader
         )
         self.tabell.value = tabell_html(
-            f"Tidslinje for prosessen din (til sammen {tall(total)} uker)",
-            ("Fase", "Når", "Uker", "Hvem deltar"),
+            _("Tidslinje for prosessen din (til sammen {total} uker)").format(total=tall(total)),
+            (_("Fase"), _("Når"), _("Uker"), _("Hvem deltar")),
             html_rader,
         )
         v = varsler(self.plan)
         if v:
             punkter = "".join(f"<li>{esc(t)}</li>" for t in v)
             self.varselboks.value = (
-                feedback_html(f"{len(v)} ting å se på i planen.", "info", "Varsler:") + f"<ul>{punkter}</ul>"
+                feedback_html(_("{v} ting å se på i planen.").format(v=len(v)), "info", _("Varsler:")) + f"<ul>{punkter}</ul>"
             )
         else:
             self.varselboks.value = feedback_html(
-                "Ingen varsler. Husk at planen er et eksempel som må tilpasses din kommune.", "ok"
+                _("Ingen varsler. Husk at planen er et eksempel som må tilpasses din kommune."), "ok"
             )

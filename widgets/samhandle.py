@@ -16,8 +16,11 @@ from dataclasses import dataclass
 import ipywidgets as W
 import traitlets as T
 
-from widgets._common import InputError, esc, feedback_html, finn, indeks, oppgavetekst_html
+from fellesregler.sprak import N_, oversetter
+from widgets._common import InputError, Oversatt, esc, feedback_html, finn, indeks, oppgavetekst_html
 from widgets._oppgave import ETIKETT_STIL, Visning, avkrysning, avkrysset, knapp, nedtrekk
+
+_ = oversetter("widgets")
 
 __all__ = [
     "PARTER",
@@ -35,8 +38,10 @@ __all__ = [
 
 
 @dataclass(frozen=True)
-class Part:
+class Part(Oversatt):
     """A possible partner and the role it usually has."""
+
+    _tekstfelt = frozenset({"navn", "rolle"})
 
     nokkel: str
     navn: str
@@ -46,31 +51,33 @@ class Part:
 PARTER: dict[str, Part] = {
     p.nokkel: p
     for p in (
-        Part("folkevalgte", "Folkevalgte", "gir politisk eierskap og gjør vedtakene"),
-        Part("administrasjon", "Administrasjonen (kommunedirektør og ledere)", "har arbeidsgiveransvaret og leder arbeidet"),
+        Part("folkevalgte", N_("Folkevalgte"), N_("gir politisk eierskap og gjør vedtakene")),
+        Part("administrasjon", N_("Administrasjonen (kommunedirektør og ledere)"), N_("har arbeidsgiveransvaret og leder arbeidet")),
         Part(
             "tillitsvalgte",
-            "Tillitsvalgte",
-            "representerer de ansatte og skal tas med tidlig når endringer berører de ansatte",
+            N_("Tillitsvalgte"),
+            N_("representerer de ansatte og skal tas med tidlig når endringer berører de ansatte"),
         ),
-        Part("verneombud", "Verneombud", "passer på arbeidsmiljøet"),
-        Part("ansatte", "Ansatte i enhetene som berøres", "kjenner arbeidet og blir berørt av endringen"),
-        Part("nabokommuner", "Nabokommuner", "har ofte samme utfordring og kan dele fagfolk og kostnader"),
-        Part("naeringsliv", "Lokalt næringsliv", "har arbeidsplasser, kompetanse og nettverk"),
-        Part("frivillige", "Frivillige organisasjoner", "når mennesker og miljøer kommunen ikke når alene"),
-        Part("innbyggere", "Innbyggerne", "kjenner egne behov og har egne ressurser"),
+        Part("verneombud", N_("Verneombud"), N_("passer på arbeidsmiljøet")),
+        Part("ansatte", N_("Ansatte i enhetene som berøres"), N_("kjenner arbeidet og blir berørt av endringen")),
+        Part("nabokommuner", N_("Nabokommuner"), N_("har ofte samme utfordring og kan dele fagfolk og kostnader")),
+        Part("naeringsliv", N_("Lokalt næringsliv"), N_("har arbeidsplasser, kompetanse og nettverk")),
+        Part("frivillige", N_("Frivillige organisasjoner"), N_("når mennesker og miljøer kommunen ikke når alene")),
+        Part("innbyggere", N_("Innbyggerne"), N_("kjenner egne behov og har egne ressurser")),
         Part(
             "offentlige",
-            "Andre offentlige aktører (for eksempel fylkeskommunen eller NAV)",
-            "har ansvar eller virkemidler som kommunen ikke har selv",
+            N_("Andre offentlige aktører (for eksempel fylkeskommunen eller NAV)"),
+            N_("har ansvar eller virkemidler som kommunen ikke har selv"),
         ),
     )
 }
 
 
 @dataclass(frozen=True)
-class Arena:
+class Arena(Oversatt):
     """A way of working together."""
+
+    _tekstfelt = frozenset({"navn", "beskrivelse"})
 
     nokkel: str
     navn: str
@@ -82,38 +89,48 @@ ARENAER: dict[str, Arena] = {
     for a in (
         Arena(
             "trepart",
-            "Trepartssamarbeid",
-            "Folkevalgte, administrasjonen og tillitsvalgte arbeider sammen. Passer for store, "
-            "langsiktige spørsmål der både politisk eierskap og de ansattes stemme trengs.",
+            N_("Trepartssamarbeid"),
+            N_(
+                "Folkevalgte, administrasjonen og tillitsvalgte arbeider sammen. Passer for store, "
+                "langsiktige spørsmål der både politisk eierskap og de ansattes stemme trengs."
+            ),
         ),
         Arena(
             "partssamarbeid",
-            "Partssamarbeid i en partssammensatt gruppe eller et partssammensatt utvalg",
-            "Arbeidsgiveren og de tillitsvalgte samarbeider om omstilling på arbeidsplassen, slik "
-            "Hovedavtalen legger opp til.",
+            N_("Partssamarbeid i en partssammensatt gruppe eller et partssammensatt utvalg"),
+            N_(
+                "Arbeidsgiveren og de tillitsvalgte samarbeider om omstilling på arbeidsplassen, slik "
+                "Hovedavtalen legger opp til."
+            ),
         ),
         Arena(
             "interkommunalt",
-            "Interkommunalt samarbeid",
-            "To eller flere kommuner løser en oppgave sammen, for eksempel for å dele fagfolk som "
-            "hver kommune ikke har nok oppgaver til alene.",
+            N_("Interkommunalt samarbeid"),
+            N_(
+                "To eller flere kommuner løser en oppgave sammen, for eksempel for å dele fagfolk som hver "
+                "kommune ikke har nok oppgaver til alene."
+            ),
         ),
         Arena(
             "partnerskap",
-            "Partnerskap med næringsliv, frivillighet eller andre offentlige aktører",
-            "Kommunen samarbeider med aktører utenfor egen organisasjon om et felles mål, i tråd med "
-            "bærekraftsmål 17.",
+            N_("Partnerskap med næringsliv, frivillighet eller andre offentlige aktører"),
+            N_(
+                "Kommunen samarbeider med aktører utenfor egen organisasjon om et felles mål, i tråd med "
+                "bærekraftsmål 17."
+            ),
         ),
     )
 }
 
 
 @dataclass(frozen=True)
-class Sak:
+class Sak(Oversatt):
     """An invented case with the arena and partners we propose.
 
     ``ma`` are partners that must take part, ``kan`` are partners it makes sense to add.
     """
+
+    _tekstfelt = frozenset({"tittel", "tekst", "forklaring"})
 
     nokkel: str
     tittel: str
@@ -127,59 +144,75 @@ class Sak:
 SAKER: tuple[Sak, ...] = (
     Sak(
         "strategi",
-        "Ny arbeidsgiverpolitikk",
-        "En kommune vil lage en ny arbeidsgiverpolitikk. Den skal ha politisk eierskap, og de "
-        "ansatte skal kjenne seg igjen i den.",
+        N_("Ny arbeidsgiverpolitikk"),
+        N_(
+            "En kommune vil lage en ny arbeidsgiverpolitikk. Den skal ha politisk eierskap, og de "
+            "ansatte skal kjenne seg igjen i den."
+        ),
         "trepart",
         frozenset({"folkevalgte", "administrasjon", "tillitsvalgte"}),
         frozenset({"verneombud", "ansatte"}),
-        "Politisk eierskap krever folkevalgte. Administrasjonen har arbeidsgiveransvaret, og "
-        "tillitsvalgte sørger for at de ansattes stemme er med fra starten.",
+        N_(
+            "Politisk eierskap krever folkevalgte. Administrasjonen har arbeidsgiveransvaret, og "
+            "tillitsvalgte sørger for at de ansattes stemme er med fra starten."
+        ),
     ),
     Sak(
         "turnus",
-        "Digital turnusplanlegging",
-        "Kommunen vil ta i bruk et nytt digitalt verktøy for å lage turnus i helse og omsorg. "
-        "Verktøyet endrer hvordan de ansatte får vaktene sine.",
+        N_("Digital turnusplanlegging"),
+        N_(
+            "Kommunen vil ta i bruk et nytt digitalt verktøy for å lage turnus i helse og omsorg. "
+            "Verktøyet endrer hvordan de ansatte får vaktene sine."
+        ),
         "partssamarbeid",
         frozenset({"administrasjon", "tillitsvalgte"}),
         frozenset({"verneombud", "ansatte"}),
-        "Protokollen fra forhandlingene om Hovedavtalen i desember 2023 regner digitalisering og "
-        "ny teknologi som omstilling i perioden 2024–2025 (sjekk avtalen som gjelder nå). Da skal "
-        "tillitsvalgte informeres, tas med på drøfting og høres tidlig. En partssammensatt "
-        "arbeidsgruppe er en vanlig arena for dette.",
+        N_(
+            "Protokollen fra forhandlingene om Hovedavtalen i desember 2023 regner digitalisering og "
+            "ny teknologi som omstilling i perioden 2024–2025 (sjekk avtalen som gjelder nå). Da skal "
+            "tillitsvalgte informeres, tas med på drøfting og høres tidlig. En partssammensatt "
+            "arbeidsgruppe er en vanlig arena for dette."
+        ),
     ),
     Sak(
         "fagfolk",
-        "Fagfolk som ingen har nok oppgaver til alene",
-        "Tre små nabokommuner trenger hver sin kompetanse på informasjonssikkerhet, men ingen av dem "
-        "har oppgaver nok til en hel stilling.",
+        N_("Fagfolk som ingen har nok oppgaver til alene"),
+        N_(
+            "Tre små nabokommuner trenger hver sin kompetanse på informasjonssikkerhet, men ingen av "
+            "dem har oppgaver nok til en hel stilling."
+        ),
         "interkommunalt",
         frozenset({"nabokommuner", "administrasjon", "folkevalgte", "tillitsvalgte"}),
         frozenset({"ansatte", "verneombud"}),
-        "Kommunene kan dele på fagfolk og kostnader. Et varig samarbeid mellom kommuner må "
-        "forankres politisk i hver kommune, og tillitsvalgte bør være med fordi arbeidsforholdene "
-        "kan endres.",
+        N_(
+            "Kommunene kan dele på fagfolk og kostnader. Et varig samarbeid mellom kommuner må "
+            "forankres politisk i hver kommune, og tillitsvalgte bør være med fordi arbeidsforholdene "
+            "kan endres."
+        ),
     ),
     Sak(
         "sommerjobb",
-        "Sommerjobber og lærlingplasser",
-        "Kommunen vil at flere ungdommer skal få sommerjobb eller lærlingplass i kommunen.",
+        N_("Sommerjobber og lærlingplasser"),
+        N_("Kommunen vil at flere ungdommer skal få sommerjobb eller lærlingplass i kommunen."),
         "partnerskap",
         frozenset({"naeringsliv", "administrasjon"}),
         frozenset({"offentlige", "frivillige", "folkevalgte", "innbyggere", "tillitsvalgte"}),
-        "Kommunen har ikke nok plasser selv. Næringslivet har arbeidsplasser, og et partnerskap "
-        "gjør at flere kan bidra mot samme mål.",
+        N_(
+            "Kommunen har ikke nok plasser selv. Næringslivet har arbeidsplasser, og et partnerskap "
+            "gjør at flere kan bidra mot samme mål."
+        ),
     ),
     Sak(
         "ensomhet",
-        "Mindre ensomhet blant eldre",
-        "Kommunen ser at mange eldre som bor hjemme, er ensomme, og vil gjøre noe med det.",
+        N_("Mindre ensomhet blant eldre"),
+        N_("Kommunen ser at mange eldre som bor hjemme, er ensomme, og vil gjøre noe med det."),
         "partnerskap",
         frozenset({"frivillige", "innbyggere", "administrasjon"}),
         frozenset({"ansatte", "naeringsliv", "offentlige", "folkevalgte"}),
-        "Kommunen kan ikke løse dette alene. Frivillige og innbyggerne selv har fellesskap og "
-        "kunnskap som tjenestene mangler.",
+        N_(
+            "Kommunen kan ikke løse dette alene. Frivillige og innbyggerne selv har fellesskap og "
+            "kunnskap som tjenestene mangler."
+        ),
     ),
 )
 
@@ -204,7 +237,7 @@ class Samhandlingsvurdering:
 
 def finn_sak(nokkel: str) -> Sak:
     """Return the case with this key, or raise ``InputError``."""
-    return finn(_SAK_INDEKS, nokkel, f"Saken «{nokkel}» finnes ikke.")
+    return finn(_SAK_INDEKS, nokkel, _("Saken «{nokkel}» finnes ikke.").format(nokkel=nokkel))
 
 
 def vurder_samhandling(sak: str, arena: str | None, parter: Iterable[str]) -> Samhandlingsvurdering:
@@ -219,18 +252,18 @@ def vurder_samhandling(sak: str, arena: str | None, parter: Iterable[str]) -> Sa
     """
     s = finn_sak(sak)
     if arena is None or arena == "":
-        raise InputError("Velg en arena før du sjekker forslaget.")
+        raise InputError(_("Velg en arena før du sjekker forslaget."))
     if arena not in ARENAER:
-        raise InputError(f"Arenaen «{arena}» finnes ikke.")
+        raise InputError(_("Arenaen «{arena}» finnes ikke.").format(arena=arena))
     if isinstance(parter, str):
-        raise InputError("Partene må være en liste, ikke én tekst.")
+        raise InputError(_("Partene må være en liste, ikke én tekst."))
     valgt: set[str] = set()
     for p in parter:
         if p not in PARTER:
-            raise InputError(f"Parten «{p}» finnes ikke.")
+            raise InputError(_("Parten «{p}» finnes ikke.").format(p=p))
         valgt.add(p)
     if not valgt:
-        raise InputError("Velg minst én part før du sjekker forslaget.")
+        raise InputError(_("Velg minst én part før du sjekker forslaget."))
 
     arena_riktig = arena == s.arena
     mangler = tuple(k for k in PARTER if k in s.ma and k not in valgt)
@@ -238,17 +271,23 @@ def vurder_samhandling(sak: str, arena: str | None, parter: Iterable[str]) -> Sa
 
     meldinger: list[str] = []
     if arena_riktig:
-        meldinger.append(f"Arenaen passer: {ARENAER[arena].navn.lower()}.")
+        meldinger.append(_("Arenaen passer: {arenaer_navn}.").format(arenaer_navn=ARENAER[arena].navn.lower()))
     else:
         meldinger.append(
-            f"Vi foreslår heller {ARENAER[s.arena].navn.lower()}. {ARENAER[s.arena].beskrivelse}"
+            _(
+                "Vi foreslår heller {arenaer_navn}. {arenaer_beskrivelse}"
+            ).format(arenaer_navn=ARENAER[s.arena].navn.lower(), arenaer_beskrivelse=ARENAER[s.arena].beskrivelse)
         )
     for k in mangler:
-        meldinger.append(f"Du mangler {PARTER[k].navn.lower()}, som {PARTER[k].rolle}.")
+        meldinger.append(_(
+            "Du mangler {parter_navn}, som {parter_rolle}."
+        ).format(parter_navn=PARTER[k].navn.lower(), parter_rolle=PARTER[k].rolle))
     for k in ekstra:
         meldinger.append(
-            f"{PARTER[k].navn}: ikke en sentral part i denne saken. Det er ikke galt å ha med flere, "
-            "men hver part bør ha en tydelig rolle."
+            _(
+                "{parter_navn}: ikke en sentral part i denne saken. Det er ikke galt å ha med flere, men "
+                "hver part bør ha en tydelig rolle."
+            ).format(parter_navn=PARTER[k].navn)
         )
     meldinger.append(s.forklaring)
     niva = "ok" if arena_riktig and not mangler else "info"
@@ -258,10 +297,10 @@ def vurder_samhandling(sak: str, arena: str | None, parter: Iterable[str]) -> Sa
 def oppsummering(v: Samhandlingsvurdering) -> str:
     """One short sentence that sums up the feedback."""
     if v.godkjent:
-        return "Arenaen og partene passer med forslaget vårt."
-    arena = "passer" if v.arena_riktig else "vi foreslår en annen"
-    mangler = "ingen" if not v.mangler else str(len(v.mangler))
-    return f"Arena: {arena}. Parter som mangler: {mangler}."
+        return _("Arenaen og partene passer med forslaget vårt.")
+    arena = _("passer") if v.arena_riktig else _("vi foreslår en annen")
+    mangler = _("ingen") if not v.mangler else str(len(v.mangler))
+    return _("Arena: {arena}. Parter som mangler: {mangler}.").format(arena=arena, mangler=mangler)
 
 
 # ---------------------------------------------------------------------------
@@ -270,7 +309,7 @@ def oppsummering(v: Samhandlingsvurdering) -> str:
 
 def _arenaguide_html() -> str:
     punkter = "".join(f"<li><strong>{esc(a.navn)}:</strong> {esc(a.beskrivelse)}</li>" for a in ARENAER.values())
-    return f"<details><summary>Hva betyr arenaene?</summary><ul>{punkter}</ul></details>"
+    return _("<details><summary>Hva betyr arenaene?</summary><ul>{punkter}</ul></details>").format(punkter=punkter)
 
 
 class Samhandlingskart(Visning):
@@ -296,17 +335,17 @@ class Samhandlingskart(Visning):
     parter = T.List(T.Unicode(), help="Keys of the partners ticked.")
 
     def __init__(self, sak: str | None = None, **kwargs):
-        self.velg_sak = nedtrekk([(s.tittel, s.nokkel) for s in SAKER], "Sak (oppdiktet):")
+        self.velg_sak = nedtrekk([(s.tittel, s.nokkel) for s in SAKER], _("Sak (oppdiktet):"))
         self.beskrivelse = W.HTML()
         self.velg_arena = W.RadioButtons(
             options=[(a.navn, a.nokkel) for a in ARENAER.values()],
             value=None,
-            description="Arena:",
+            description=_("Arena:"),
             style=ETIKETT_STIL,
             layout=W.Layout(width="auto"),
         )
         self.avkrysning = avkrysning(((p.nokkel, p.navn) for p in PARTER.values()), width="auto")
-        self.sjekk = knapp("Sjekk forslaget", "check")
+        self.sjekk = knapp(_("Sjekk forslaget"), "check")
         self.tilbakemelding = W.HTML()
         super().__init__(
             children=[
@@ -314,7 +353,7 @@ class Samhandlingskart(Visning):
                 self.beskrivelse,
                 self.velg_arena,
                 W.HTML(_arenaguide_html()),
-                W.HTML("<p>Hvem bør være med? Kryss av:</p>"),
+                W.HTML(_("<p>Hvem bør være med? Kryss av:</p>")),
                 *self.avkrysning.values(),
                 self.sjekk,
                 self.tilbakemelding,
@@ -357,18 +396,20 @@ class Samhandlingskart(Visning):
         self.parter = []
         self._update_kontroller()
         self.tilbakemelding.value = feedback_html(
-            "Hva skal løses, og hvem har ansvar, kunnskap eller ressurser som trengs? Velg en arena, "
-            "kryss av for partene og trykk «Sjekk forslaget».",
+            _(
+                "Hva skal løses, og hvem har ansvar, kunnskap eller ressurser som trengs? Velg en arena, "
+                "kryss av for partene og trykk «Sjekk forslaget»."
+            ),
             "info",
-            "Slik gjør du:",
+            _("Slik gjør du:"),
         )
 
     def _update_vurdering(self) -> None:
         try:
             v = vurder_samhandling(self.sak, self.arena, self.parter)
         except InputError as err:
-            self.tilbakemelding.value = feedback_html(str(err), "feil", "Obs:")
+            self.tilbakemelding.value = feedback_html(str(err), "feil", _("Obs:"))
             return
-        tittel = "Godt forslag." if v.godkjent else "Se på dette:"
+        tittel = _("Godt forslag.") if v.godkjent else _("Se på dette:")
         punkter = "".join(f"<li>{esc(m)}</li>" for m in v.meldinger)
         self.tilbakemelding.value = feedback_html(oppsummering(v), v.niva, tittel) + f"<ul>{punkter}</ul>"

@@ -14,10 +14,13 @@ from operator import attrgetter
 import ipywidgets as W
 import traitlets as T
 
+from fellesregler.sprak import N_, oversetter
 from widgets import _oppgave
 from widgets._common import InputError, esc, feedback_html, finn, indeks
 from widgets._oppgave import ETIKETT_STIL, Klassifiseringsoppgave, Svarvisning, er_besvart
 from widgets._vage_innhold import NIVAER, SAKER, SPORSMAL, SVARVALG, Niva, Sak, Sporsmal
+
+_ = oversetter("widgets")
 
 __all__ = [
     "NIVAER",
@@ -52,12 +55,12 @@ _SAK_INDEKS = indeks(SAKER)
 def finn_niva(niva_id: str) -> Niva:
     """Return the level with this id, or raise :class:`InputError`."""
     gyldige = ", ".join(n.nokkel for n in NIVAER)
-    return finn(_NIVA_INDEKS, niva_id, f"Ukjent nivå: «{niva_id}». Velg ett av disse: {gyldige}.")
+    return finn(_NIVA_INDEKS, niva_id, _("Ukjent nivå: «{niva_id}». Velg ett av disse: {gyldige}.").format(niva_id=niva_id, gyldige=gyldige))
 
 
 def finn_sak(sak_id: str, saker: tuple[Sak, ...] = SAKER) -> Sak:
     """Return the case with this id, or raise :class:`InputError`."""
-    return finn(_SAK_INDEKS if saker is SAKER else indeks(saker), sak_id, f"Ukjent sak: «{sak_id}».")
+    return finn(_SAK_INDEKS if saker is SAKER else indeks(saker), sak_id, _("Ukjent sak: «{sak_id}».").format(sak_id=sak_id))
 
 
 @dataclass(frozen=True)
@@ -79,13 +82,16 @@ def vurder(sak_id: str, niva_id: str, saker: tuple[Sak, ...] = SAKER) -> Vurderi
     sak = finn_sak(sak_id, saker)
     valgt = finn_niva(niva_id)
     fasit = finn_niva(sak.riktig)
-    endre = f"Hvem kan endre det? {fasit.hvem_kan_endre}"
+    endre = _("Hvem kan endre det? {fasit_hvem_kan_endre}").format(fasit_hvem_kan_endre=fasit.hvem_kan_endre)
     if valgt.nokkel == fasit.nokkel:
-        tekst = f"Riktig: {fasit.navn.lower()}. {sak.forklaring} {endre}"
+        tekst = _(
+            "Riktig: {fasit_navn}. {sak_forklaring} {endre}"
+        ).format(fasit_navn=fasit.navn.lower(), sak_forklaring=sak.forklaring, endre=endre)
     else:
         tekst = (
-            f"Ikke helt. Du valgte {valgt.navn.lower()}, men dette er {fasit.navn.lower()}. "
-            f"{sak.forklaring} {endre}"
+            _(
+                "Ikke helt. Du valgte {valgt_navn}, men dette er {fasit_navn}. {sak_forklaring} {endre}"
+            ).format(valgt_navn=valgt.navn.lower(), fasit_navn=fasit.navn.lower(), sak_forklaring=sak.forklaring, endre=endre)
         )
     return Vurdering(sak.nokkel, valgt.nokkel, valgt.nokkel == fasit.nokkel, tekst)
 
@@ -107,14 +113,18 @@ def vurder_alle(svar: Mapping[str, str | None], saker: tuple[Sak, ...] = SAKER) 
 
 
 _TEKSTER = _oppgave.Tekster(
-    ingen="Du har ikke plassert noen saker ennå. Det er {antall} saker. "
-    "Velg et nivå for hver sak, så får du en forklaring.",
-    gjort="plassert",
-    ting="saker",
-    alle_riktige="Du skiller godt mellom nivåene.",
-    noen_feil="Les forklaringene på sakene du bommet på, og prøv igjen.",
-    til_slutt="Legg merke til at de to nederste nivåene, skjønn og vane, kan endres lokalt og "
-    "raskt. Det er der de fleste små forsøk kan starte.",
+    ingen=N_(
+        "Du har ikke plassert noen saker ennå. Det er {antall} saker. Velg et nivå for hver sak, "
+        "så får du en forklaring."
+    ),
+    gjort=N_("plassert"),
+    ting=N_("saker"),
+    alle_riktige=N_("Du skiller godt mellom nivåene."),
+    noen_feil=N_("Les forklaringene på sakene du bommet på, og prøv igjen."),
+    til_slutt=N_(
+        "Legg merke til at de to nederste nivåene, skjønn og vane, kan endres lokalt og raskt. Det "
+        "er der de fleste små forsøk kan starte."
+    ),
 )
 
 
@@ -156,16 +166,16 @@ def vurder_forsok(svar: Mapping[str, str | None]) -> ForsoksVurdering:
     ids = {s.nokkel for s in SPORSMAL}
     for sid, verdi in svar.items():
         if sid not in ids:
-            raise InputError(f"Ukjent spørsmål: «{sid}».")
+            raise InputError(_("Ukjent spørsmål: «{sid}».").format(sid=sid))
         if verdi not in gyldige and er_besvart(verdi):
-            raise InputError(f"Ugyldig svar: «{verdi}». Svar ja, nei eller vet ikke.")
+            raise InputError(_("Ugyldig svar: «{verdi}». Svar ja, nei eller vet ikke.").format(verdi=verdi))
     besvarte = [s for s in SPORSMAL if er_besvart(svar.get(s.nokkel))]
     rad = tuple(s.rad for s in besvarte if svar[s.nokkel] != "ja")
     n = len(SPORSMAL)
     if not besvarte:
         return ForsoksVurdering(
             "info",
-            f"Svar på de {n} spørsmålene for et forsøk du vurderer, så får du råd.",
+            _("Svar på de {n} spørsmålene for et forsøk du vurderer, så får du råd.").format(n=n),
             (),
             0,
             n,
@@ -173,7 +183,7 @@ def vurder_forsok(svar: Mapping[str, str | None]) -> ForsoksVurdering:
     if any(s.kritisk and svar[s.nokkel] == "nei" for s in besvarte):
         return ForsoksVurdering(
             "feil",
-            "Forsøket er ikke trygt nok ennå. Se rådene under før dere starter.",
+            _("Forsøket er ikke trygt nok ennå. Se rådene under før dere starter."),
             rad,
             len(besvarte),
             n,
@@ -181,7 +191,7 @@ def vurder_forsok(svar: Mapping[str, str | None]) -> ForsoksVurdering:
     if len(besvarte) < n:
         return ForsoksVurdering(
             "info",
-            f"Du har svart på {len(besvarte)} av {n} spørsmål.",
+            _("Du har svart på {besvarte} av {n} spørsmål.").format(besvarte=len(besvarte), n=n),
             rad,
             len(besvarte),
             n,
@@ -189,14 +199,14 @@ def vurder_forsok(svar: Mapping[str, str | None]) -> ForsoksVurdering:
     if not rad:
         return ForsoksVurdering(
             "ok",
-            "Forsøket ser lite og trygt ut. Sett i gang, og husk å dele det dere lærer.",
+            _("Forsøket ser lite og trygt ut. Sett i gang, og husk å dele det dere lærer."),
             (),
             n,
             n,
         )
     return ForsoksVurdering(
         "info",
-        "Forsøket er nesten klart. Gjør noen justeringer først:",
+        _("Forsøket er nesten klart. Gjør noen justeringer først:"),
         rad,
         n,
         n,
@@ -207,7 +217,7 @@ def vurder_forsok(svar: Mapping[str, str | None]) -> ForsoksVurdering:
 # Views
 # ---------------------------------------------------------------------------
 
-_VELG = ("Velg nivå …", "")
+_VELG = (N_("Velg nivå …"), "")
 #: Wide enough for the longest option; never wider than the page.
 _VELGER_LAYOUT = {"width": "30em", "max_width": "100%"}
 
@@ -239,15 +249,17 @@ class HandlingsromOppgave(Klassifiseringsoppgave):
 
     def __init__(self, **kwargs):
         super().__init__(
-            intro="<p><strong>Oppgave: Hvem bestemmer?</strong> Under ser du "
-            f"{len(SAKER)} saker fra en tenkt kommune. Sakene er oppdiktede eksempler. "
-            "Velg hvilket nivå av handlingsrom som binder hver sak. Du får en forklaring "
-            "med en gang.</p><p>Nivåene, fra vanskeligst til lettest å endre:</p>"
+            intro=_(
+                "<p><strong>Oppgave: Hvem bestemmer?</strong> Under ser du {saker} saker fra en tenkt "
+                "kommune. Sakene er oppdiktede eksempler. Velg hvilket nivå av handlingsrom som binder "
+                "hver sak. Du får en forklaring med en gang.</p><p>Nivåene, fra vanskeligst til lettest å "
+                "endre:</p>"
+            ).format(saker=len(SAKER))
             + _niva_liste(),
             oppgaver=SAKER,
-            valg=[_VELG] + [(n.navn, n.nokkel) for n in NIVAER],
-            etikett="Nivå for sak {nr}:",
-            overskrift="Sak {nr}",
+            valg=[(_(_VELG[0]), _VELG[1])] + [(n.navn, n.nokkel) for n in NIVAER],
+            etikett=_("Nivå for sak {nr}:"),
+            overskrift=_("Sak {nr}"),
             bredde=_VELGER_LAYOUT,
             gyldige=_NIVA_INDEKS,
             vurder=vurder_alle,
@@ -276,13 +288,14 @@ class ForsoksSjekk(Svarvisning):
 
     def __init__(self, **kwargs):
         self._intro = W.HTML(
-            "<p><strong>Sjekkliste: Er forsøket lite og trygt?</strong> Tenk på en liten "
-            "endring dere vil prøve. Et eksempel (oppdiktet): et team i hjemmetjenesten vil "
-            "prøve et morgenmøte på ti minutter i stedet for tretti, i fire uker. Svar på "
-            "spørsmålene med knappene Ja, Nei eller Vet ikke. Sjekklisten er vårt forslag, ikke "
-            "en offisiell mal.</p>"
+            _(
+                "<p><strong>Sjekkliste: Er forsøket lite og trygt?</strong> Tenk på en liten endring dere "
+                "vil prøve. Et eksempel (oppdiktet): et team i hjemmetjenesten vil prøve et morgenmøte på "
+                "ti minutter i stedet for tretti, i fire uker. Svar på spørsmålene med knappene Ja, Nei "
+                "eller Vet ikke. Sjekklisten er vårt forslag, ikke en offisiell mal.</p>"
+            )
         )
-        valg = list(SVARVALG)
+        valg = [(_(etikett), verdi) for etikett, verdi in SVARVALG]
         self._knapper = {
             s.nokkel: W.ToggleButtons(options=valg, value=None, description=f"{s.kort}:", style=ETIKETT_STIL)
             for s in SPORSMAL
@@ -293,7 +306,7 @@ class ForsoksSjekk(Svarvisning):
             for nr, s in enumerate(SPORSMAL, start=1)
         ]
         self._resultat = W.HTML()
-        self._nullstill = self._nullstillknapp("Fjern alle svarene")
+        self._nullstill = self._nullstillknapp(_("Fjern alle svarene"))
         super().__init__([self._intro, *rader, self._resultat, self._nullstill], **kwargs)
 
     def _update_visning(self) -> None:
@@ -303,7 +316,7 @@ class ForsoksSjekk(Svarvisning):
             self._resultat.value = feedback_html(str(feil), "feil")
             self.vurdering = "feil"
             return
-        html = feedback_html(v.overskrift, v.kind, title="Vurdering:")
+        html = feedback_html(v.overskrift, v.kind, title=_("Vurdering:"))
         if v.rad:
             html += "<ul>" + "".join(f"<li>{esc(r)}</li>" for r in v.rad) + "</ul>"
         self._resultat.value = html
