@@ -125,6 +125,9 @@ def _fenced_text(kind: str, block: list[str]) -> list[str]:
     return body
 
 
+_FORMAT_FIELD = re.compile(r"\{\w*(?:![rsa])?(?::[^{}]*)?\}")
+
+
 def python_text(source: str) -> str:
     """The prose in a Python module: string literals that read as text (not docstrings, not identifiers)."""
     tree = ast.parse(source)
@@ -161,8 +164,11 @@ def python_text(source: str) -> str:
             if _reads_as_prose(text) or id(node) in shown:
                 parts.append(text)
         elif isinstance(node, ast.Constant) and isinstance(node.value, str):
-            if id(node) in shown and node.value.strip() or _reads_as_prose(node.value):
-                parts.append(node.value)
+            # A text marked for translation is a template: its fields, ``_("… {navn} …").format(navn=…)``,
+            # are filled in like an f-string's.
+            value = _FORMAT_FIELD.sub(" ", node.value)
+            if id(node) in shown and value.strip() or _reads_as_prose(value):
+                parts.append(value)
     return strip_markup("\n".join(_strip_css(p) for p in parts))
 
 
