@@ -854,6 +854,12 @@ def edition_links(editions: dict, language: str, pagename: str, suffix: str = ".
     return links
 
 
+def _kernel_language(app: Sphinx, config) -> None:
+    """Run the code cells in the edition's målform: the kernels inherit ``KURS_SPRAK``, which
+    ``widgets/__init__.py`` reads, so a widget's saved state in the nynorsk book is in nynorsk."""
+    os.environ["KURS_SPRAK"] = config.language or "nb"
+
+
 def _language_switch(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
     context["kurs_sprakvalg"] = edition_links(
         app.config.kurs_editions, app.config.language, pagename, app.builder.out_suffix
@@ -973,6 +979,7 @@ def setup(app: Sphinx) -> dict:
     app.connect("config-inited", _drop_thebe)
     app.connect("config-inited", _add_catalogs)
     app.connect("config-inited", _add_js_texts)
+    app.connect("config-inited", _kernel_language)
     app.connect("html-page-context", _language_switch)
     app.connect("doctree-read", _translate_toc_captions, priority=400)
     app.connect("env-purge-doc", _purge_doc)

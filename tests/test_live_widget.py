@@ -71,3 +71,33 @@ def test_live_widget_runs_the_python_callback(voila):
             assert log.external == [], log.external
         finally:
             browser.close()
+
+
+def test_live_widget_speaks_nynorsk_when_the_url_asks(voila):
+    """`?sprak=nn` on the live page: the notebook calls sprak.bruk() before it builds the widget."""
+    from fellesregler import sprak
+
+    sak, niva = SAKER[0], NIVAER[0]
+    with sprak.med_sprak("nn"):
+        resultat = vurder_alle({sak.nokkel: niva.nokkel})
+        expected = next(v.tekst for v in resultat.vurderinger if v.sak_id == sak.nokkel)
+        niva_navn = niva.navn
+    bokmal = next(v.tekst for v in vurder_alle({sak.nokkel: niva.nokkel}).vurderinger)
+    assert expected != bokmal  # the catalog translates this feedback
+
+    with sync_playwright() as p:
+        browser = launch(p)
+        try:
+            page = browser.new_page()
+            log = watch_requests(page)
+            page.goto(voila_server.url(voila, NOTEBOOK) + "?sprak=nn")
+            dropdown = page.get_by_label("Nivå for sak 1:")
+            dropdown.wait_for(timeout=60_000)
+            dropdown.select_option(label=niva_navn)
+            feedback = page.locator(".kurs-feedback", has_text=expected[:60])
+            feedback.first.wait_for(timeout=20_000)
+            assert re.sub(r"\s+", " ", feedback.first.inner_text()).strip() == re.sub(r"\s+", " ", expected).strip()
+            assert page.get_by_text(bokmal[:40], exact=False).count() == 0
+            assert log.external == [], log.external
+        finally:
+            browser.close()
