@@ -8,6 +8,8 @@ is tests/test_i18n.py's staleness check (``locale/domener.yaml`` lists the domai
 """
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from fellesregler import sprak
@@ -215,3 +217,24 @@ def test_fremtid_explanation_and_errors_in_nynorsk():
     assert nynorsk[-1] != bokmal[-1]
     assert str(feil.value) == nn("Feltet «{navn}» er tomt. Skriv inn et tall.").format(navn=nn_eller_lik("Årsverk i dag"))
     assert ovelse._eksempelknapp.description == nn("Bruk eksempeltallene")
+
+
+# -- the book -------------------------------------------------------------------------------------
+
+
+def _i_json(tekst: str) -> str:
+    """A text as it stands in a page's saved widget state (JSON, non-ASCII escaped)."""
+    return json.dumps(tekst)[1:-1]
+
+
+@pytest.mark.book
+@pytest.mark.slow
+@pytest.mark.parametrize("side, tekst", [("chapters/vage", "Velg nivå …"), ("chapters/lede", "Velg fase …"),
+                                         ("chapters/fremtidsbildet", "Bruk eksempeltallene")])
+def test_the_nynorsk_book_shows_the_widgets_saved_state_in_nynorsk(built_book, side, tekst):
+    """The nynorsk build runs the chapters' code cells in nynorsk (KURS_SPRAK, _ext/kurs.py)."""
+    assert built_book.returncode == 0, built_book.output[-3000:]
+    bokmal = (built_book.html / f"{side}.html").read_text(encoding="utf-8")
+    nynorsk = (built_book.html / "nn" / f"{side}.html").read_text(encoding="utf-8")
+    assert _i_json(tekst) in bokmal and _i_json(nn(tekst)) not in bokmal
+    assert _i_json(nn(tekst)) in nynorsk and _i_json(tekst) not in nynorsk

@@ -4,7 +4,8 @@ Each module keeps its teaching logic in plain, tested functions over
 dataclasses or pandas, and offers a thin ipywidgets view of it.
 
 The texts follow the målform in force (:mod:`fellesregler.sprak`): an app calls ``sprak.bruk(…)``
-once before it builds a widget (the Voila notebooks read ``?sprak=nn``). A process started with
+once before it builds a widget (the Voila notebooks call :func:`sprak_fra_voila`, which reads
+``?sprak=nn``). A process started with
 the environment variable ``KURS_SPRAK`` (``nn``) uses that målform from the start: the kernels that
 run the chapters' code cells in the nynorsk build of the book (set by ``_ext/kurs.py``).
 """
@@ -15,7 +16,7 @@ from pathlib import Path
 
 from fellesregler import sprak
 
-__all__ = ["DATA_DIR", "ROOT", "SPRAK_MILJO"]
+__all__ = ["DATA_DIR", "ROOT", "SPRAK_MILJO", "sprak_fra_voila"]
 
 ROOT = Path(__file__).resolve().parents[1]
 #: Shared data files (instrument, film reference, …): one copy, read by book, apps and reports.
@@ -25,3 +26,16 @@ SPRAK_MILJO = "KURS_SPRAK"
 
 if os.environ.get(SPRAK_MILJO):
     sprak.bruk(os.environ[SPRAK_MILJO])
+
+
+def sprak_fra_voila() -> str:
+    """In a Voila kernel: use the målform the page's URL asks for (``?sprak=nn``); returns it.
+
+    Voila gives a kernel the request's query string in ``QUERY_STRING``; a preheated kernel gets
+    it only after ``voila.utils.wait_for_request()`` (imported only then: it is slow to import).
+    """
+    if os.environ.get("VOILA_PREHEAT") == "True":
+        from voila.utils import wait_for_request
+
+        wait_for_request()
+    return sprak.bruk(sprak.fra_url(os.environ.get("QUERY_STRING")))
