@@ -23,7 +23,26 @@ from widgets._common import InputError, tall
 
 _ = oversetter("widgets")
 
-__all__ = ['Aarsrad', 'EKSEMPEL', 'Framskriving', 'Kommunetall', 'MAAL_AAR', 'MAKS_AARSVERK', 'MAKS_ANDEL_PER_AAR', 'MAKS_SPAK', 'MAKS_VEKST', 'MIN_VEKST', 'SPAKER', 'START_AAR', 'Spaker', 'framskriv', 'lag_kommunetall', 'lag_spaker', 'les_tall', 'spakeffekter']
+__all__ = [
+    "Aarsrad",
+    "EKSEMPEL",
+    "Framskriving",
+    "Kommunetall",
+    "MAAL_AAR",
+    "MAKS_AARSVERK",
+    "MAKS_ANDEL_PER_AAR",
+    "MAKS_SPAK",
+    "MAKS_VEKST",
+    "MIN_VEKST",
+    "SPAKER",
+    "START_AAR",
+    "Spaker",
+    "framskriv",
+    "lag_kommunetall",
+    "lag_spaker",
+    "les_tall",
+    "spakeffekter",
+]
 
 
 START_AAR = 2026

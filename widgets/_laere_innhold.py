@@ -1,6 +1,7 @@
 """P3 «Å lære»: the teaching content of the chapter's widgets, as data.
 
-The learning factors and the invented situations, and the steps of the learning loop. All cases are invented examples and name no real municipality.
+The learning factors and the invented situations, and the steps of the learning loop. All cases are
+invented examples and name no real municipality.
 The logic and the views that use them are in :mod:`widgets.laere`.
 """
 from __future__ import annotations

@@ -1,6 +1,7 @@
 """P2 «Å lede»: the teaching content of the chapter's widget, as data.
 
-The invented case, the phases of a change and the activities to place on the timeline. The texts are bokmål, marked with ``N_()``; the
+The invented case, the phases of a change and the activities to place on the timeline. The texts are
+bokmål, marked with ``N_()``; the
 dataclasses give them in the målform in force (:class:`widgets._common.Oversatt`). The logic and
 the view that use them are in :mod:`widgets.lede`.
 """

@@ -1,6 +1,7 @@
 """P4 «Å mobilisere»: the teaching content of the chapter's widgets, as data.
 
-The four co-creation types and the invented initiatives, and the resources and invented challenges of the resource map. All cases are invented examples and name no real municipality.
+The four co-creation types and the invented initiatives, and the resources and invented challenges
+of the resource map. All cases are invented examples and name no real municipality.
 The logic and the views that use them are in :mod:`widgets.mobilisere`.
 """
 from __future__ import annotations

@@ -162,7 +162,13 @@ def oppsummer(resultat: Resultat[Any], tekster: Tekster) -> tuple[str, str]:
             _(
                 "Du har {gjort} {besvart} av {antall} {ting}. "
                 "{riktige} er riktige så langt."
-            ).format(gjort=tekster.gjort, besvart=resultat.besvart, antall=resultat.antall, ting=tekster.ting, riktige=resultat.riktige),
+            ).format(
+                gjort=tekster.gjort,
+                besvart=resultat.besvart,
+                antall=resultat.antall,
+                ting=tekster.ting,
+                riktige=resultat.riktige,
+            ),
             "info",
         )
     vurdering = tekster.alle_riktige if resultat.riktige == resultat.antall else tekster.noen_feil

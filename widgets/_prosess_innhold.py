@@ -1,6 +1,7 @@
 """«Prosessdesign»: the teaching content of the chapter's widget, as data.
 
-Who can take part and the six phases of the process for a new arbeidsgiverpolitikk, with the example plan. The texts are bokmål, marked with ``N_()``; the
+Who can take part and the six phases of the process for a new arbeidsgiverpolitikk, with the example
+plan. The texts are bokmål, marked with ``N_()``; the
 dataclasses give them in the målform in force (:class:`widgets._common.Oversatt`). The logic and
 the view that use them are in :mod:`widgets.prosess`.
 """

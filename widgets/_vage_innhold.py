@@ -1,6 +1,7 @@
 """P1 «Å våge»: the teaching content of the chapter's widgets, as data.
 
-The levels of handlingsrom and the invented cases, and the questions of the experiment checklist (our own «forslag»). All cases are invented examples and name no real municipality.
+The levels of handlingsrom and the invented cases, and the questions of the experiment checklist
+(our own «forslag»). All cases are invented examples and name no real municipality.
 The logic and the views that use them are in :mod:`widgets.vage`.
 """
 from __future__ import annotations

@@ -75,14 +75,24 @@ def forklaring(f: Framskriving) -> list[str]:
             _(
                 "Hvert år slutter {kt_avgang_per_aar} årsverk og {kt_rekruttering_per_aar} kommer til. Da "
                 "mister kommunen {netto} årsverk i året, eller {netto_aar} på {aar} år."
-            ).format(kt_avgang_per_aar=tall(kt.avgang_per_aar), kt_rekruttering_per_aar=tall(kt.rekruttering_per_aar), netto=tall(-netto), netto_aar=tall(-netto * aar), aar=aar)
+            ).format(
+                kt_avgang_per_aar=tall(kt.avgang_per_aar),
+                kt_rekruttering_per_aar=tall(kt.rekruttering_per_aar),
+                netto=tall(-netto),
+                netto_aar=tall(-netto * aar),
+                aar=aar,
+            )
         )
     elif netto > 0:
         linjer.append(
             _(
                 "Hvert år slutter {kt_avgang_per_aar} årsverk og {kt_rekruttering_per_aar} kommer til. Da "
                 "vokser bemanningen med {netto} årsverk i året."
-            ).format(kt_avgang_per_aar=tall(kt.avgang_per_aar), kt_rekruttering_per_aar=tall(kt.rekruttering_per_aar), netto=tall(netto))
+            ).format(
+                kt_avgang_per_aar=tall(kt.avgang_per_aar),
+                kt_rekruttering_per_aar=tall(kt.rekruttering_per_aar),
+                netto=tall(netto),
+            )
         )
     else:
         linjer.append(_("Like mange årsverk kommer til som slutter hvert år, så bemanningen står stille."))
@@ -95,7 +105,13 @@ def forklaring(f: Framskriving) -> list[str]:
             _(
                 "I {maal_aar} trenger kommunen om lag {slutt_behov} årsverk, men har om lag "
                 "{slutt_bemanning}. Det mangler {f_gap} årsverk, eller {f_gap_prosent} prosent av behovet."
-            ).format(maal_aar=MAAL_AAR, slutt_behov=tall(slutt.behov), slutt_bemanning=tall(slutt.bemanning), f_gap=tall(f.gap), f_gap_prosent=tall(f.gap_prosent))
+            ).format(
+                maal_aar=MAAL_AAR,
+                slutt_behov=tall(slutt.behov),
+                slutt_bemanning=tall(slutt.bemanning),
+                f_gap=tall(f.gap),
+                f_gap_prosent=tall(f.gap_prosent),
+            )
         )
     elif f.gap < -0.5:
         linjer.append(
@@ -146,7 +162,12 @@ def _spaker_html(f: Framskriving) -> str:
         _(
             "<li><strong>{spak} ({prosent} %):</strong> tetter om lag {effekt} årsverk av "
             "gapet alene. {forklaring}</li>"
-        ).format(spak=esc(_(SPAKER[n][0])), prosent=_pst(getattr(f.spaker, n)), effekt=tall(effekt[n]), forklaring=esc(_(SPAKER[n][1])))
+        ).format(
+            spak=esc(_(SPAKER[n][0])),
+            prosent=_pst(getattr(f.spaker, n)),
+            effekt=tall(effekt[n]),
+            forklaring=esc(_(SPAKER[n][1])),
+        )
         for n in SPAKER
         if getattr(f.spaker, n) > 0
     )
@@ -199,10 +220,16 @@ class Fremtidsovelse(Visning):
                 layout=rad,
             ),
             "avgang": W.Text(
-                description=_("Avgang per år (årsverk)"), placeholder=_("pensjon og andre som slutter"), style=bredde, layout=rad
+                description=_("Avgang per år (årsverk)"),
+                placeholder=_("pensjon og andre som slutter"),
+                style=bredde,
+                layout=rad,
             ),
             "rekruttering": W.Text(
-                description=_("Rekruttering per år (årsverk)"), placeholder=_("for eksempel 60"), style=bredde, layout=rad
+                description=_("Rekruttering per år (årsverk)"),
+                placeholder=_("for eksempel 60"),
+                style=bredde,
+                layout=rad,
             ),
         }
         for felt in self._felter.values():
@@ -287,7 +314,9 @@ class Fremtidsovelse(Visning):
             )
         else:
             hoved = feedback_html(
-                _("Med disse tallene har kommunen nok årsverk i {maal_aar}.").format(maal_aar=MAAL_AAR), "ok", title=_("Resultat:")
+                _("Med disse tallene har kommunen nok årsverk i {maal_aar}.").format(
+                    maal_aar=MAAL_AAR,
+                ), "ok", title=_("Resultat:")
             )
         varsel = ""
         if kt.vekst_prosent < 0:

@@ -215,7 +215,12 @@ class Vurdering:
             _(
                 "Du valgte kommune {valgt_kode}, men dette ligner mest på kommune {fasit_kode}, "
                 "{fasit_navn}. {praksis_forklaring}"
-            ).format(valgt_kode=valgt.kode, fasit_kode=fasit.kode, fasit_navn=fasit.navn.lower(), praksis_forklaring=self.praksis.forklaring)
+            ).format(
+                valgt_kode=valgt.kode,
+                fasit_kode=fasit.kode,
+                fasit_navn=fasit.navn.lower(),
+                praksis_forklaring=self.praksis.forklaring,
+            )
         )
 
     #: The feedback, as the chapter's earlier API called it.
@@ -381,7 +386,12 @@ class KommuneSortering(Svarvisning):
             _(
                 "<li><strong>{m_kode} {m_navn}:</strong> innbyggeren er {m_innbyggeren}. "
                 "{m_kjennetegn}</li>"
-            ).format(m_kode=esc(m.kode), m_navn=esc(m.navn), m_innbyggeren=esc(m.innbyggeren), m_kjennetegn=esc(m.kjennetegn))
+            ).format(
+                m_kode=esc(m.kode),
+                m_navn=esc(m.navn),
+                m_innbyggeren=esc(m.innbyggeren),
+                m_kjennetegn=esc(m.kjennetegn),
+            )
             for m in MODELLER.values()
         )
         intro = W.HTML(

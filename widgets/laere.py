@@ -62,7 +62,9 @@ def finn_faktor(faktor_id: str) -> Faktor:
 
 def finn_situasjon(situasjon_id: str) -> Situasjon:
     """Return the situation with this id, or raise :class:`InputError`."""
-    return finn(_SITUASJON_INDEKS, situasjon_id, _("Ukjent situasjon: «{situasjon_id}».").format(situasjon_id=situasjon_id))
+    return finn(_SITUASJON_INDEKS, situasjon_id, _("Ukjent situasjon: «{situasjon_id}».").format(
+        situasjon_id=situasjon_id,
+    ))
 
 
 @dataclass(frozen=True)
@@ -93,7 +95,13 @@ def vurder_faktor(situasjon_id: str, faktor_id: str) -> FaktorVurdering:
             _(
                 "Ikke helt. {valgt_navn} betyr {valgt_beskrivelse}. {s_hvorfor} {fasit_navn} betyr "
                 "{fasit_beskrivelse}."
-            ).format(valgt_navn=valgt.navn, valgt_beskrivelse=valgt.beskrivelse, s_hvorfor=s.hvorfor, fasit_navn=fasit.navn, fasit_beskrivelse=fasit.beskrivelse)
+            ).format(
+                valgt_navn=valgt.navn,
+                valgt_beskrivelse=valgt.beskrivelse,
+                s_hvorfor=s.hvorfor,
+                fasit_navn=fasit.navn,
+                fasit_beskrivelse=fasit.beskrivelse,
+            )
         )
     return FaktorVurdering(s.nokkel, valgt.nokkel, valgt.nokkel == fasit.nokkel, tekst)
 

@@ -46,12 +46,17 @@ _AKTIVITET_INDEKS = indeks(AKTIVITETER)
 def finn_fase(fase_id: str) -> Fase:
     """Return the phase with this id, or raise :class:`InputError`."""
     gyldige = ", ".join(f.nokkel for f in FASER)
-    return finn(_FASE_INDEKS, fase_id, _("Ukjent fase: «{fase_id}». Velg en av disse: {gyldige}.").format(fase_id=fase_id, gyldige=gyldige))
+    return finn(_FASE_INDEKS, fase_id, _("Ukjent fase: «{fase_id}». Velg en av disse: {gyldige}.").format(
+        fase_id=fase_id,
+        gyldige=gyldige,
+    ))
 
 
 def finn_aktivitet(aktivitet_id: str) -> Aktivitet:
     """Return the activity with this id, or raise :class:`InputError`."""
-    return finn(_AKTIVITET_INDEKS, aktivitet_id, _("Ukjent aktivitet: «{aktivitet_id}».").format(aktivitet_id=aktivitet_id))
+    return finn(_AKTIVITET_INDEKS, aktivitet_id, _("Ukjent aktivitet: «{aktivitet_id}».").format(
+        aktivitet_id=aktivitet_id,
+    ))
 
 
 def _faser_tekst(aktivitet: Aktivitet) -> str:
@@ -97,7 +102,9 @@ class Tidslinjeresultat:
 
 def _vurder_en(aktivitet: Aktivitet, fase: Fase) -> Plassering:
     if fase.nokkel in aktivitet.faser:
-        return Plassering(aktivitet.nokkel, fase.nokkel, True, "", _("Riktig. {aktivitet_forklaring}").format(aktivitet_forklaring=aktivitet.forklaring))
+        return Plassering(aktivitet.nokkel, fase.nokkel, True, "", _("Riktig. {aktivitet_forklaring}").format(
+            aktivitet_forklaring=aktivitet.forklaring,
+        ))
     tillatte = [_FASE_INDEKS[f].nr for f in aktivitet.faser]
     retning = _("for sent") if fase.nr > max(tillatte) else _("for tidlig")
     tekst = (

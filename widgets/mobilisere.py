@@ -128,7 +128,12 @@ def vurder_type(eksempel: str, valgt: str | None) -> Vurdering:
         _(
             "Du valgte {t_navn}. Kjennetegn på den typen: {t_kjennetegn} Vi foreslår heller "
             "{fasit_navn}. {e_forklaring}"
-        ).format(t_navn=t.navn.lower(), t_kjennetegn=t.kjennetegn, fasit_navn=fasit.navn.lower(), e_forklaring=e.forklaring)
+        ).format(
+            t_navn=t.navn.lower(),
+            t_kjennetegn=t.kjennetegn,
+            fasit_navn=fasit.navn.lower(),
+            e_forklaring=e.forklaring,
+        )
     )
     return Vurdering(False, t.nokkel, e.riktig, melding)
 
@@ -177,7 +182,9 @@ def kartlegg_ressurser(utfordring: str, valgte: Iterable[str]) -> Ressursvurderi
     >>> kartlegg_ressurser("ensomhet", ["frivillige"]).mangler
     ('innbyggere', 'ansatte')
     """
-    u = finn(_UTFORDRING_INDEKS, utfordring, _("Utfordringen «{utfordring}» finnes ikke.").format(utfordring=utfordring))
+    u = finn(_UTFORDRING_INDEKS, utfordring, _("Utfordringen «{utfordring}» finnes ikke.").format(
+        utfordring=utfordring,
+    ))
     if isinstance(valgte, str):
         raise InputError(_("Ressursene må være en liste, ikke én tekst."))
     valgt = set()

@@ -320,7 +320,9 @@ class Prosessplanlegger(Visning):
         if v:
             punkter = "".join(f"<li>{esc(t)}</li>" for t in v)
             self.varselboks.value = (
-                feedback_html(_("{v} ting å se på i planen.").format(v=len(v)), "info", _("Varsler:")) + f"<ul>{punkter}</ul>"
+                feedback_html(_("{v} ting å se på i planen.").format(
+                    v=len(v),
+                ), "info", _("Varsler:")) + f"<ul>{punkter}</ul>"
             )
         else:
             self.varselboks.value = feedback_html(

@@ -52,7 +52,11 @@ PARTER: dict[str, Part] = {
     p.nokkel: p
     for p in (
         Part("folkevalgte", N_("Folkevalgte"), N_("gir politisk eierskap og gjør vedtakene")),
-        Part("administrasjon", N_("Administrasjonen (kommunedirektør og ledere)"), N_("har arbeidsgiveransvaret og leder arbeidet")),
+        Part(
+            "administrasjon",
+            N_("Administrasjonen (kommunedirektør og ledere)"),
+            N_("har arbeidsgiveransvaret og leder arbeidet"),
+        ),
         Part(
             "tillitsvalgte",
             N_("Tillitsvalgte"),

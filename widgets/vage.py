@@ -55,12 +55,17 @@ _SAK_INDEKS = indeks(SAKER)
 def finn_niva(niva_id: str) -> Niva:
     """Return the level with this id, or raise :class:`InputError`."""
     gyldige = ", ".join(n.nokkel for n in NIVAER)
-    return finn(_NIVA_INDEKS, niva_id, _("Ukjent nivå: «{niva_id}». Velg ett av disse: {gyldige}.").format(niva_id=niva_id, gyldige=gyldige))
+    return finn(_NIVA_INDEKS, niva_id, _("Ukjent nivå: «{niva_id}». Velg ett av disse: {gyldige}.").format(
+        niva_id=niva_id,
+        gyldige=gyldige,
+    ))
 
 
 def finn_sak(sak_id: str, saker: tuple[Sak, ...] = SAKER) -> Sak:
     """Return the case with this id, or raise :class:`InputError`."""
-    return finn(_SAK_INDEKS if saker is SAKER else indeks(saker), sak_id, _("Ukjent sak: «{sak_id}».").format(sak_id=sak_id))
+    return finn(_SAK_INDEKS if saker is SAKER else indeks(saker), sak_id, _("Ukjent sak: «{sak_id}».").format(
+        sak_id=sak_id,
+    ))
 
 
 @dataclass(frozen=True)
@@ -91,7 +96,12 @@ def vurder(sak_id: str, niva_id: str, saker: tuple[Sak, ...] = SAKER) -> Vurderi
         tekst = (
             _(
                 "Ikke helt. Du valgte {valgt_navn}, men dette er {fasit_navn}. {sak_forklaring} {endre}"
-            ).format(valgt_navn=valgt.navn.lower(), fasit_navn=fasit.navn.lower(), sak_forklaring=sak.forklaring, endre=endre)
+            ).format(
+                valgt_navn=valgt.navn.lower(),
+                fasit_navn=fasit.navn.lower(),
+                sak_forklaring=sak.forklaring,
+                endre=endre,
+            )
         )
     return Vurdering(sak.nokkel, valgt.nokkel, valgt.nokkel == fasit.nokkel, tekst)
 
