@@ -238,3 +238,16 @@ def test_the_nynorsk_book_shows_the_widgets_saved_state_in_nynorsk(built_book, s
     nynorsk = (built_book.html / "nn" / f"{side}.html").read_text(encoding="utf-8")
     assert _i_json(tekst) in bokmal and _i_json(nn(tekst)) not in bokmal
     assert _i_json(nn(tekst)) in nynorsk and _i_json(tekst) not in nynorsk
+
+
+@pytest.mark.parametrize("query, forventet", [("sprak=nn", "nn"), ("", "nb"), ("sprak=tysk", "nb")])
+def test_a_voila_kernel_takes_the_malform_from_the_url(monkeypatch, query, forventet):
+    """What the widget notebooks call first (apps/widgets/*.ipynb): Voila's QUERY_STRING decides."""
+    from widgets import sprak_fra_voila
+
+    monkeypatch.delenv("VOILA_PREHEAT", raising=False)
+    monkeypatch.setenv("QUERY_STRING", query)
+    try:
+        assert sprak_fra_voila() == forventet == sprak.aktivt()
+    finally:
+        sprak.bruk(sprak.STANDARD)
