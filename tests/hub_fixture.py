@@ -97,16 +97,18 @@ class Hub:
             raw = r.read()
         return json.loads(raw) if raw else None
 
+    def unix_users(self) -> list[str]:
+        """Every Unix user of this session (learners, course leaders, the grader and apps accounts)."""
+        import pwd
+
+        return [e.pw_name for e in pwd.getpwall() if e.pw_name.startswith(self.s.unix_prefix)]
+
     def learner_pids(self) -> list[int]:
+        """Every process of this session's Unix users (their servers, kernels and services)."""
         import psutil
         import pwd
 
-        uids = set()
-        for name in list(ROSTER) + list(LEADERS):
-            try:
-                uids.add(pwd.getpwnam(self.s.unix_name(name)).pw_uid)
-            except KeyError:
-                pass
+        uids = {pwd.getpwnam(n).pw_uid for n in self.unix_users()}
         return [p.pid for p in psutil.process_iter(["uids"]) if p.info["uids"] and p.info["uids"].real in uids]
 
 
@@ -152,10 +154,8 @@ def running_hub():
         time.sleep(0.5)
         from kurshub.spawner import remove_unix_user
 
-        for name in list(ROSTER) + list(LEADERS):
-            remove_unix_user(s.unix_name(name))
-        remove_unix_user(s.grader)
-        remove_unix_user(s.apps_user)
+        for name in hub.unix_users():  # also the learners a test or the benchmark added
+            remove_unix_user(name)
         if os.environ.get("KURS_HUB_KEEP"):
             print(f"Hubmappen er beholdt: {state}")
         else:
