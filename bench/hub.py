@@ -59,6 +59,10 @@ class Stopped(BaseException):
     """The run was interrupted (signal, overall time limit); no ``except Exception`` swallows it."""
 
 
+class SpawnFailed(RuntimeError):
+    """The hub stopped waiting for a learner's server (Spawner.start_timeout)."""
+
+
 def p95(xs):
     xs = sorted(xs)
     return xs[min(len(xs) - 1, int(round(0.95 * (len(xs) - 1))))] if xs else float("nan")
@@ -133,7 +137,12 @@ def wait_lab(s: Session, name: str, timeout: float) -> None:
     want = f"/user/{name}/lab"
 
     def ready():
-        status, url, body = s.get(want, timeout=30)
+        try:
+            status, url, body = s.get(want, timeout=30)
+        except urllib.error.HTTPError as e:
+            if e.code == 500 and "/spawn-pending/" in e.geturl():  # the hub gave up (start_timeout)
+                raise SpawnFailed(f"serveren til {name} startet ikke (huben ga opp)") from None
+            raise
         return status == 200 and urllib.parse.urlparse(url).path.startswith(want) and "jupyter-config-data" in body
 
     until(time.monotonic() + timeout, f"JupyterLab for {name}", ready)
@@ -321,8 +330,11 @@ def stop_servers(hub, names: list[str], timeout: float = 120) -> None:
         except Exception:
             pass
     deadline = time.monotonic() + timeout
-    for name in names:
-        until(deadline, f"stopp {name}", lambda n=name: not hub.api("GET", f"/users/{n}").get("servers"), 1)
+    try:
+        for name in names:
+            until(deadline, f"stopp {name}", lambda n=name: not hub.api("GET", f"/users/{n}").get("servers"), 1)
+    except TimeoutError as e:  # the next round starts with some servers still stopping: say so
+        print(f"Advarsel: {e}", file=sys.stderr, flush=True)
 
 
 def one_round(hub, names: list[str], spread: float, budget: float) -> dict:
