@@ -132,14 +132,13 @@ def running_hub():
                     apps_user=f"kd-{tag}-apper", port=_free_port(), kursledere=LEADERS,
                     mem_limit=2 << 30, cull_idle_seconds=3600)
     procs = HubProcesses(s, python=str(HUB_PY), log_dir=state / "logg")
-    env = procs.env()
-    prep = subprocess.run([str(HUB_PY), "-m", "kurshub.prepare"], cwd=ROOT / "hub", env=env,
-                          capture_output=True, text=True, timeout=600)
-    if prep.returncode != 0:
-        raise RuntimeError(f"Klargjøringen av huben feilet:\n{prep.stdout}\n{prep.stderr}")
-    passwords = json.loads(prep.stdout.strip().splitlines()[-1])
-    hub = Hub(s, procs, passwords, write_roster(state / "deltakere.csv", ["anna", "bjorn", "cato", "dina"]))
-    try:
+    hub = Hub(s, procs, {}, write_roster(state / "deltakere.csv", ["anna", "bjorn", "cato", "dina"]))
+    try:  # from here on, an error or an interrupt still removes what the preparation made
+        prep = subprocess.run([str(HUB_PY), "-m", "kurshub.prepare"], cwd=ROOT / "hub", env=procs.env(),
+                              capture_output=True, text=True, timeout=600)
+        if prep.returncode != 0:
+            raise RuntimeError(f"Klargjøringen av huben feilet:\n{prep.stdout}\n{prep.stderr}")
+        hub.leader_passwords.update(json.loads(prep.stdout.strip().splitlines()[-1]))
         procs.start()
         yield hub
     finally:
