@@ -51,6 +51,18 @@ def open_lab(page, hub, name: str) -> None:
     page.locator("#jp-main-dock-panel").wait_for(timeout=180_000)
 
 
+def leader_and_learner_in_lab(browser, hub, name: str, password: str):
+    """Kari (a course leader) logged in, and learner ``name`` signed up, approved, logged in and in JupyterLab."""
+    kari = new_page(browser, hub)
+    log_in(kari, hub, "kari", hub.leader_passwords["kari"])
+    page = new_page(browser, hub)
+    sign_up(page, hub, name, password)
+    approve(kari, hub, name)
+    log_in(page, hub, name, password)
+    open_lab(page, hub, name)
+    return kari, page
+
+
 def open_assignments(page) -> None:
     """nbgrader's «Assignments» list (menu Nbgrader → Assignment List, nbgrader's own English text)."""
     page.get_by_text("Nbgrader", exact=True).first.click()

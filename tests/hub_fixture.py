@@ -97,16 +97,18 @@ class Hub:
             raw = r.read()
         return json.loads(raw) if raw else None
 
+    def unix_users(self) -> list[str]:
+        """Every Unix user of this session (learners, course leaders, the grader and apps accounts)."""
+        import pwd
+
+        return [e.pw_name for e in pwd.getpwall() if e.pw_name.startswith(self.s.unix_prefix)]
+
     def learner_pids(self) -> list[int]:
+        """Every process of this session's Unix users (their servers, kernels and services)."""
         import psutil
         import pwd
 
-        uids = set()
-        for name in list(ROSTER) + list(LEADERS):
-            try:
-                uids.add(pwd.getpwnam(self.s.unix_name(name)).pw_uid)
-            except KeyError:
-                pass
+        uids = {pwd.getpwnam(n).pw_uid for n in self.unix_users()}
         return [p.pid for p in psutil.process_iter(["uids"]) if p.info["uids"] and p.info["uids"].real in uids]
 
 
@@ -130,14 +132,13 @@ def running_hub():
                     apps_user=f"kd-{tag}-apper", port=_free_port(), kursledere=LEADERS,
                     mem_limit=2 << 30, cull_idle_seconds=3600)
     procs = HubProcesses(s, python=str(HUB_PY), log_dir=state / "logg")
-    env = procs.env()
-    prep = subprocess.run([str(HUB_PY), "-m", "kurshub.prepare"], cwd=ROOT / "hub", env=env,
-                          capture_output=True, text=True, timeout=600)
-    if prep.returncode != 0:
-        raise RuntimeError(f"Klargjøringen av huben feilet:\n{prep.stdout}\n{prep.stderr}")
-    passwords = json.loads(prep.stdout.strip().splitlines()[-1])
-    hub = Hub(s, procs, passwords, write_roster(state / "deltakere.csv", ["anna", "bjorn", "cato", "dina"]))
-    try:
+    hub = Hub(s, procs, {}, write_roster(state / "deltakere.csv", ["anna", "bjorn", "cato", "dina"]))
+    try:  # from here on, an error or an interrupt still removes what the preparation made
+        prep = subprocess.run([str(HUB_PY), "-m", "kurshub.prepare"], cwd=ROOT / "hub", env=procs.env(),
+                              capture_output=True, text=True, timeout=600)
+        if prep.returncode != 0:
+            raise RuntimeError(f"Klargjøringen av huben feilet:\n{prep.stdout}\n{prep.stderr}")
+        hub.leader_passwords.update(json.loads(prep.stdout.strip().splitlines()[-1]))
         procs.start()
         yield hub
     finally:
@@ -152,10 +153,8 @@ def running_hub():
         time.sleep(0.5)
         from kurshub.spawner import remove_unix_user
 
-        for name in list(ROSTER) + list(LEADERS):
-            remove_unix_user(s.unix_name(name))
-        remove_unix_user(s.grader)
-        remove_unix_user(s.apps_user)
+        for name in hub.unix_users():  # also the learners a test or the benchmark added
+            remove_unix_user(name)
         if os.environ.get("KURS_HUB_KEEP"):
             print(f"Hubmappen er beholdt: {state}")
         else:

@@ -16,7 +16,7 @@ import urllib.request
 import pytest
 
 from browser import format_violations, run_axe
-from hub_browser import approve, close, fetch_write_submit, log_in, new_page, open_lab, sign_up
+from hub_browser import close, fetch_write_submit, leader_and_learner_in_lab, log_in
 from hub_fixture import HUB_PY, PASSWORD, write_roster
 
 pytestmark = [pytest.mark.hub, pytest.mark.browser, pytest.mark.slow]
@@ -44,13 +44,7 @@ def _inbound(hub, name: str) -> list:
 def test_restarts_second_late_submit_and_removal(hub, browser):
     hub.kursleder("deltakere", "importer", str(hub.roster_csv))
     hub.kursleder("del-ut", "vage")
-    kari = new_page(browser, hub)
-    log_in(kari, hub, "kari", hub.leader_passwords["kari"])
-    d = new_page(browser, hub)
-    sign_up(d, hub, "dina", PASSWORD)
-    approve(kari, hub, "dina")
-    log_in(d, hub, "dina", PASSWORD)
-    open_lab(d, hub, "dina")
+    kari, d = leader_and_learner_in_lab(browser, hub, "dina", PASSWORD)
 
     # Restart the hub, then the proxy, while her JupyterLab is open.
     hub.procs.restart_hub()

@@ -24,12 +24,18 @@ It keeps what the single-machine hub (``make hub``) promises:
 """
 from __future__ import annotations
 
+import sys
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
+
+if str(Path(__file__).resolve().parents[1]) not in sys.path:
+    sys.path.append(str(Path(__file__).resolve().parents[1]))  # hub/, for kurshub.settings
+from kurshub.settings import MEM_LIMIT  # noqa: E402  (the same default as `make hub`)
 
 DEFAULTS: dict[str, Any] = {
     "uidBase": 200000,
-    "memLimit": "1G",
+    "memLimit": MEM_LIMIT,
     "memGuarantee": "512M",
     "cpuLimit": 1.0,
     "cpuGuarantee": 0.05,

@@ -7,8 +7,8 @@ import socket
 import sys
 from pathlib import Path
 
-from .settings import (DELTAKERE, HUB_FOLDER, KURSLEDERE, REPO, SERVICE_APPS, SERVICE_BOOK, SERVICE_CULLER,
-                       SERVICE_GRADER, HubSettings, from_env)
+from .settings import (DELTAKERE, HUB_FOLDER, KURSLEDERE, REPO, SCOPE_ACCOUNTS, SERVICE_APPS, SERVICE_BOOK,
+                       SERVICE_CULLER, SERVICE_GRADER, HubSettings, from_env)
 
 VENV_BIN = Path(sys.executable).parent
 SINGLEUSER_CONFIG = HUB_FOLDER / "singleuser"
@@ -89,11 +89,14 @@ def configure(c, s: HubSettings | None = None) -> None:
         KURSLEDERE: {"users": list(s.kursledere)},
         DELTAKERE: {"users": []},
     }
+    c.JupyterHub.custom_scopes = {SCOPE_ACCOUNTS: {
+        "description": "Approve, withdraw or discard the accounts of learners on the course roster."}}
     c.JupyterHub.load_roles = [
         {"name": "user", "scopes": ["self", f"access:services!service={SERVICE_APPS}",
                                     f"access:services!service={SERVICE_BOOK}"]},
+        # Not admin:users: that would let a course leader set a learner's password and log in as them.
         {"name": "kursleder", "groups": [KURSLEDERE],
-         "scopes": ["admin:users", "list:groups", "read:groups", f"access:services!service={SERVICE_GRADER}"]},
+         "scopes": [SCOPE_ACCOUNTS, "list:groups", "read:groups", f"access:services!service={SERVICE_GRADER}"]},
         {"name": "deltakersynk", "services": ["synk"],
          "scopes": ["admin:users", "groups", "read:groups", "list:groups", "servers"]},
         {"name": "rydding", "services": [SERVICE_CULLER],

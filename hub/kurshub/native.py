@@ -7,6 +7,13 @@
 - Every message is in bokmål; the handlers only replace NativeAuthenticator's texts.
 - The first course leaders get a one-time password from `make hub` (stored here
   only as a bcrypt hash, read once from a root-only file and then deleted).
+- Course leaders approve accounts with the narrow custom scope
+  ``custom:kurs:kontoer`` instead of ``admin:users``: NativeAuthenticator's own
+  approval pages demand the unfiltered ``admin:users`` (read, create, rename and
+  delete every user, and set any password on /hub/change-password/<user>, so a
+  course leader could log in as a learner). Ours accept the custom scope, and then
+  only for learners on the roster (group `deltakere`, not course leaders or admins).
+  Setting another person's password stays with ``admin:users`` (hub admins only).
 """
 from __future__ import annotations
 
@@ -14,11 +21,12 @@ import json
 import os
 
 from jupyterhub import orm
+from jupyterhub.scopes import has_scope
 from nativeauthenticator import NativeAuthenticator
 from nativeauthenticator import handlers as native_handlers
 from nativeauthenticator.orm import UserInfo
 
-from .settings import DELTAKERE, KURSLEDERE, from_env
+from .settings import DELTAKERE, KURSLEDERE, SCOPE_ACCOUNTS, from_env
 from .spawner import NOT_ON_ROSTER
 
 WRONG_LOGIN = "Feil brukernavn eller passord."
@@ -32,6 +40,63 @@ def roster_names(db) -> set[str]:
         if g is not None:
             names.update(u.name for u in g.users)
     return names
+
+
+def learner_names(db) -> set[str]:
+    """Accounts a course leader may approve: learners on the roster who are not course leaders or admins."""
+    g = orm.Group.find(db, DELTAKERE)
+    leaders = orm.Group.find(db, KURSLEDERE)
+    lead = {u.name for u in leaders.users} if leaders is not None else set()
+    return {u.name for u in g.users if not u.admin and u.name not in lead} if g is not None else set()
+
+
+class AccountsBase(native_handlers.LocalBase):
+    """Approval pages for whoever has ``custom:kurs:kontoer`` (course leaders) or ``admin:users``."""
+
+    def allowed_names(self) -> set[str] | None:
+        """None: every account (hub admins); otherwise the learners on the roster."""
+        if has_scope("admin:users", self.parsed_scopes):
+            return None
+        if has_scope(SCOPE_ACCOUNTS, self.parsed_scopes):
+            return learner_names(self.db)
+        raise native_handlers.web.HTTPError(403, "Bare kursledere kan godkjenne kontoer.")
+
+    def check_target(self, name: str) -> None:
+        allowed = self.allowed_names()
+        if allowed is not None and name not in allowed:
+            raise native_handlers.web.HTTPError(
+                403, "Du kan bare godkjenne kontoer for deltakere på deltakerlisten.")
+
+
+class KursAuthorizationAreaHandler(AccountsBase):
+    @native_handlers.web.authenticated
+    async def get(self):
+        allowed = self.allowed_names()
+        users = [u for u in self.db.query(UserInfo).all() if allowed is None or u.username in allowed]
+        html = await self.render_template("authorization-area.html",
+                                          ask_email=self.authenticator.ask_email_on_signup, users=users)
+        self.finish(html)
+
+
+class KursToggleAuthorizationHandler(AccountsBase):
+    @native_handlers.web.authenticated
+    async def get(self, slug):
+        self.check_target(slug)
+        UserInfo.change_authorization(self.db, slug)
+        self.redirect(self.hub.base_url + "authorize#" + slug)
+
+
+class KursDiscardHandler(AccountsBase):
+    """Discard an account that is not approved yet. The hub user (and so the roster group) stays."""
+
+    @native_handlers.web.authenticated
+    async def get(self, user_name):
+        self.check_target(user_name)
+        info = self.authenticator.get_user(user_name)
+        if info is not None and not info.is_authorized:
+            self.db.delete(info)
+            self.db.commit()
+        self.redirect(self.hub.base_url + "authorize")
 
 
 class KursSignUpHandler(native_handlers.SignUpHandler):
@@ -136,7 +201,10 @@ class KursAuthenticator(NativeAuthenticator):
     def get_handlers(self, app):
         replaced = {native_handlers.LoginHandler: KursLoginHandler,
                     native_handlers.SignUpHandler: KursSignUpHandler,
-                    native_handlers.ChangePasswordHandler: KursChangePasswordHandler}
+                    native_handlers.ChangePasswordHandler: KursChangePasswordHandler,
+                    native_handlers.AuthorizationAreaHandler: KursAuthorizationAreaHandler,
+                    native_handlers.ToggleAuthorizationHandler: KursToggleAuthorizationHandler,
+                    native_handlers.DiscardHandler: KursDiscardHandler}
         return [(route, replaced.get(handler, handler)) for route, handler in super().get_handlers(app)]
 
 

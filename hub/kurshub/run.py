@@ -91,8 +91,10 @@ class HubProcesses:
             try:
                 urllib.request.urlopen(urllib.request.Request(url, headers=headers or {}), timeout=3)
                 return
-            except urllib.error.HTTPError:
-                return
+            except urllib.error.HTTPError as e:
+                if e.code < 500:  # it answers; 502/503 is the proxy with no hub behind it yet
+                    return
+                time.sleep(0.2)
             except OSError:
                 time.sleep(0.2)
         raise RuntimeError(f"{name} svarte ikke innen {timeout:.0f} s. Se loggen i {self.log_dir}.")

@@ -36,7 +36,16 @@ SERVICE_APPS = "apper"
 SERVICE_GRADER = "retting"
 SERVICE_CULLER = "rydding"
 
+#: The custom scope of the role `kursleder`: approve learners' accounts (kurshub.native), nothing more.
+SCOPE_ACCOUNTS = "custom:kurs:kontoer"
+
 _ID = re.compile(r"^[a-z0-9][a-z0-9._-]{0,63}$")
+
+
+#: Memory for one learner's server with all its kernels (cgroup, see spawner.py), sized from
+#: bench/hub.py (docs/drift.md, «Dimensjonering»). The one default for `make hub` (override:
+#: KURS_HUB_MEM_LIMIT) and for Kubernetes (hub/k8s: kubespawner_config.py and values.yaml).
+MEM_LIMIT = "1G"
 
 
 def _bytes(spec: str) -> int:
@@ -55,9 +64,13 @@ class HubSettings:
     apps_user: str = "kursapper"
     port: int = 8800
     auth: str = "native"
-    mem_limit: int = 1 << 30
+    mem_limit: int = -1  # set in __post_init__ from MEM_LIMIT
     cull_idle_seconds: int = 3600
     kursledere: tuple[str, ...] = field(default_factory=tuple)
+
+    def __post_init__(self):
+        if self.mem_limit < 0:
+            object.__setattr__(self, "mem_limit", _bytes(MEM_LIMIT))
 
     # -- folders -----------------------------------------------------------
     @property
@@ -114,7 +127,7 @@ def from_env(env: dict[str, str] | None = None) -> HubSettings:
         apps_user=env.get("KURS_HUB_APPS_USER", "kursapper"),
         port=int(env.get("KURS_HUB_PORT", 8800)),
         auth=env.get("KURS_HUB_AUTH", "native"),
-        mem_limit=_bytes(env.get("KURS_HUB_MEM_LIMIT", "1G")),
+        mem_limit=_bytes(env.get("KURS_HUB_MEM_LIMIT", MEM_LIMIT)),
         cull_idle_seconds=int(env.get("KURS_HUB_CULL_IDLE", 3600)),
         kursledere=leaders,
     )
