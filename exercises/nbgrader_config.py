@@ -86,9 +86,11 @@ else:
     from nbgrader.converters import GenerateAssignment
     from nbgrader.preprocessors import IncludeHeaderFooter
 
+    from grading.malform import MalformTopptekst
+
     c.GenerateAssignment.preprocessors = [
-        "grading.malform.MalformTopptekst" if p is IncludeHeaderFooter else p
-        for p in GenerateAssignment.class_traits()["preprocessors"].default_value]
+        MalformTopptekst if p is IncludeHeaderFooter else p
+        for p in GenerateAssignment.class_traits()["preprocessors"].default()]
 
     # Feedback (also from formgrader's «Generate feedback» button): hidden tests and
     # their output removed, learner HTML escaped, no MathJax or other CDN, in bokmål.

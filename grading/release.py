@@ -145,7 +145,11 @@ def get_duedate(course_dir: Path | str, assignment: str) -> dt.datetime | None:
 
 def generate_assignment(course_dir: Path | str, assignment: str, *, force: bool = True) -> Path:
     """``nbgrader generate_assignment``: makes ``release/<assignment>/``."""
+    from grading.malform import kapitteloppgave, lag_nynorske_kilder, malform_for_oppgave
+
     lay = layout(course_dir)
+    if malform_for_oppgave(assignment) != "nb":  # vage-nn: made from source/vage and locale/nn
+        lag_nynorske_kilder(lay.root, (kapitteloppgave(assignment),))
     if not any(lay.source_dir(assignment).glob("*.ipynb")):
         raise FileNotFoundError(f"Fant ingen notatbok i {lay.source_dir(assignment)}.")
     with gradebook(lay.root) as gb:  # keeps the due date if already set
