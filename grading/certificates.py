@@ -84,7 +84,7 @@ def sort_learners(course_dir: Path | str) -> tuple[list[dict], list[dict], list[
     """Who completed every assignment, split by the roster.
 
     Returns ``(in_roster, not_in_roster, titles, roster_empty)``; each learner
-    is ``{"id", "navn", "malform"}``, and the titles are the assignments' full
+    is ``{"id", "navn"}`` (in the roster also ``"malform"``), and the titles are the assignments' full
     titles in bokmål (:func:`module_titles` makes the kursbevis' list). No
     assignments means no one.
     """
@@ -105,9 +105,8 @@ def sort_learners(course_dir: Path | str) -> tuple[list[dict], list[dict], list[
     wanted = results[results["assignment"].isin(required)]
     done = wanted.groupby("id", sort=False)["completed"].all()
     names = results.drop_duplicates("id").set_index("id")["navn"]
-    completers = [{"id": str(i), "navn": str(names[i]), "malform": malform_of(roster, str(i))}
-                  for i, ok in done.items() if ok]
-    inside = [ln for ln in completers if ln["id"] in known]
+    completers = [{"id": str(i), "navn": str(names[i])} for i, ok in done.items() if ok]
+    inside = [{**ln, "malform": malform_of(roster, ln["id"])} for ln in completers if ln["id"] in known]
     outside = sorted((ln for ln in completers if ln["id"] not in known), key=lambda ln: ln["id"])
     return inside, outside, titles, roster.empty
 

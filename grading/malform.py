@@ -27,6 +27,7 @@ import nbformat
 from nbgrader.preprocessors import IncludeHeaderFooter
 
 from fellesregler.sprak import STANDARD, gyldig, oversetter, oversetter_n, oversettelse
+from grading.oppgavetekst import LAGET_PA, oversett_notatbok
 from grading.paths import ASSIGNMENTS, layout
 
 __all__ = ["DOMENE_OPPGAVER", "DOMENE_SIDER", "MalformTopptekst", "er_generert_kilde", "kapitteloppgave",
@@ -97,6 +98,12 @@ def _write_if_changed(nb, target: Path) -> bool:
     return True
 
 
+def _made(nb, gettext, sprak: str):
+    made = oversett_notatbok(nb, gettext)
+    made.metadata[LAGET_PA] = sprak  # made from the catalog: `make i18n` does not extract it
+    return made
+
+
 def lag_nynorske_kilder(course_dir: Path | str | None = None,
                         assignments: tuple[str, ...] = ASSIGNMENTS) -> list[str]:
     """Write the nynorsk sources from the bokmål ones; return the assignments whose source changed.
@@ -104,8 +111,6 @@ def lag_nynorske_kilder(course_dir: Path | str | None = None,
     An untranslated (or fuzzy) message stays in bokmål, as the book does: `make i18n` and the
     staleness test name it. Only notebooks whose text changed are written.
     """
-    from grading.oppgavetekst import oversett_notatbok
-
     lay = layout(course_dir)
     changed: list[str] = []
     for sprak in _SUFFIKS:
@@ -113,12 +118,12 @@ def lag_nynorske_kilder(course_dir: Path | str | None = None,
         header = lay.source / HEADER
         if header.is_file():
             nb = nbformat.read(str(header), as_version=4)
-            _write_if_changed(oversett_notatbok(nb, gettext), lay.source / topptekst(sprak))
+            _write_if_changed(_made(nb, gettext, sprak), lay.source / topptekst(sprak))
         for name in assignments:
             for src in sorted(lay.source_dir(name).glob("*.ipynb")):
                 nb = nbformat.read(str(src), as_version=4)
                 target = lay.source_dir(oppgave_i(name, sprak)) / src.name
-                if _write_if_changed(oversett_notatbok(nb, gettext), target):
+                if _write_if_changed(_made(nb, gettext, sprak), target):
                     changed.append(oppgave_i(name, sprak))
     return list(dict.fromkeys(changed))
 

@@ -28,11 +28,12 @@ import copy
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from pathlib import Path
-
 import nbformat
 
-__all__ = ["Tekstbit", "extract_notebook", "oversett_notatbok", "tekstbiter"]
+__all__ = ["LAGET_PA", "Tekstbit", "extract_notebook", "oversett_notatbok", "tekstbiter"]
+
+#: Notebook metadata of a notebook made from a catalog: the målform it was made in (``nn``).
+LAGET_PA = "kurs_malform"
 
 _DELIMITER = re.compile(r"^\s*#+\s*(BEGIN|END) (SOLUTION|HIDDEN TESTS|MARK SCHEME)\s*$")
 _HEADING = re.compile(r"^(#{1,6}\s+)(.*?)\s*$")
@@ -172,15 +173,12 @@ def extract_notebook(fileobj, keywords, comment_tags, options) -> Iterator[tuple
     """Babel extractor for ``.ipynb`` files: (line, funcname, message, comments) per message.
 
     The line is the number of the cell (from 1), and the comment names the cell's grade id, so a
-    translator sees where a message is. Notebooks made from the catalog (the nynorsk assignments)
-    are skipped.
+    translator sees where a message is. Notebooks made from the catalog (the nynorsk assignments,
+    marked with :data:`LAGET_PA` in their metadata) are skipped.
     """
-    from grading.malform import er_generert_kilde
-
-    name = getattr(fileobj, "name", "")
-    if name and er_generert_kilde(Path(name if isinstance(name, str) else name.decode())):
-        return
     nb = nbformat.reads(fileobj.read().decode("utf-8"), as_version=4)
+    if nb.metadata.get(LAGET_PA):
+        return
     for number, cell in enumerate(nb.cells, start=1):
         grade_id = _nbg(cell).get("grade_id") or cell.get("id", "")
         for bit in tekstbiter(cell):

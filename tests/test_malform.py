@@ -87,10 +87,11 @@ def test_extractor_is_registered_and_skips_made_notebooks(tmp_path):
     method = i18n._CODE_METHODS["ipynb"]
     found = [m[1] for m in extract_from_file(method, str(VAGE))]
     assert "Å våge – refleksjonsoppgave" in found
-    made = tmp_path / "source" / "vage-nn" / "vage.ipynb"
-    made.parent.mkdir(parents=True)
-    made.write_bytes(VAGE.read_bytes())
+    course = make_course(tmp_path / "kurs", ("vage",), real=True)
+    lag_nynorske_kilder(course, ("vage",))
+    made = course / "source" / "vage-nn" / "vage.ipynb"
     assert list(extract_from_file(method, str(made))) == []
+    assert list(extract_from_file(method, str(course / "source" / "header-nn.ipynb"))) == []
     assert "ipynb" in i18n.code_domains(ROOT)["oppgaver"]
 
 
