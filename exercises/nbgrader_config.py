@@ -81,6 +81,17 @@ else:
         "nbgrader.preprocessors.CheckCellMetadata",
     ]
 
+    # A nynorsk assignment (``vage-nn``, made from the bokmål source and locale/nn, see
+    # grading/malform.py) gets the course header in nynorsk (source/header-nn.ipynb).
+    from nbgrader.converters import GenerateAssignment
+    from nbgrader.preprocessors import IncludeHeaderFooter
+
+    from grading.malform import MalformTopptekst
+
+    c.GenerateAssignment.preprocessors = [
+        MalformTopptekst if p is IncludeHeaderFooter else p
+        for p in GenerateAssignment.class_traits()["preprocessors"].default()]
+
     # Feedback (also from formgrader's «Generate feedback» button): hidden tests and
     # their output removed, learner HTML escaped, no MathJax or other CDN, in bokmål.
     # grading.feedback.generate_feedback uses the same chain.

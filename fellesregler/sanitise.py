@@ -204,7 +204,7 @@ def find_external_resources(document: str) -> list[str]:
 
 
 def harden_html(document: str, title: str | None = None) -> str:
-    """Make an HTML document self-contained and inert; set ``lang="nb"``.
+    """Make an HTML document self-contained and inert; ``lang`` is ``nb`` unless it is ``nn``.
 
     Removes scripts, frames, objects, ``<link>``, ``<base>``, forms, event
     handler attributes, ``javascript:`` URLs, remote images/media and remote
@@ -249,7 +249,11 @@ def harden_html(document: str, title: str | None = None) -> str:
             el.string = css
     root = soup.find("html")
     if root is not None:
-        root["lang"] = "nb"
+        from fellesregler.sprak import SPRAK, STANDARD
+
+        # Our pages say their målform (a nynorsk feedback page: nn); anything else becomes bokmål.
+        if root.get("lang") not in SPRAK:
+            root["lang"] = STANDARD
         head = soup.find("head")
         if head is None:
             head = soup.new_tag("head")

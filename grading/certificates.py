@@ -20,7 +20,9 @@ output of ``kursleder kursbevis``.
 Each PDF carries the learner's name, the course name «Nyskapende
 arbeidsgivere», the list of modules (assignment titles) and the date. It is
 rendered from ``templates/kursbevis.html.j2`` by :func:`grading.pdf.write_pdf`:
-PDF/UA-1 with a structure tree (H1, H2, P, L), the language ``nb``, title,
+PDF/UA-1 with a structure tree (H1, H2, P, L), the language (``nb``, or ``nn`` for a
+learner whose målform in the roster is nynorsk: the whole kursbevis, module titles
+included, is then in nynorsk, see :mod:`grading.malform`), title,
 subject and author, the title shown in the viewer, and DejaVu Sans from
 matplotlib's bundled fonts (so æ, ø and å work).
 
@@ -35,8 +37,9 @@ import warnings
 from pathlib import Path
 
 from fellesregler.formatering import COURSE_NAME
+from fellesregler.sprak import aktivt, med_sprak, oversettelse
+from grading.malform import DOMENE_OPPGAVER, sidemaler
 from grading.paths import TEMPLATES, layout
-
 
 
 def safe_filename_part(text: str, max_len: int = 40) -> str:
@@ -53,8 +56,8 @@ def certificate_filename(learner_id: str, name: str) -> str:
 
 
 def module_title(title: str) -> str:
-    """'Å våge – refleksjonsoppgave' -> 'Å våge' (the module, not the exercise)."""
-    short = re.sub(r"\s+[–—-]\s+[^–—-]*oppgave\s*$", "", title, flags=re.I).strip()
+    """'Å våge – refleksjonsoppgave' -> 'Å våge' (the module, not the exercise; also «-oppgåve»)."""
+    short = re.sub(r"\s+[–—-]\s+[^–—-]*oppg[aå]ve\s*$", "", title, flags=re.I).strip()
     return short or title
 
 
@@ -81,17 +84,19 @@ def sort_learners(course_dir: Path | str) -> tuple[list[dict], list[dict], list[
     """Who completed every assignment, split by the roster.
 
     Returns ``(in_roster, not_in_roster, titles, roster_empty)``; each learner
-    is ``{"id", "navn"}``. No assignments means no one.
+    is ``{"id", "navn"}`` (in the roster also ``"malform"``), and the titles are the assignments' full
+    titles in bokmål (:func:`module_titles` makes the kursbevis' list). No
+    assignments means no one.
     """
     from grading.reports import collect_results
-    from grading.roster import load_roster
+    from grading.roster import load_roster, malform_of
 
     roster = load_roster(course_dir)
     known = set(roster["id"].astype(str))
     results = collect_results(Path(course_dir), roster=roster)
     if results.empty:
         return [], [], [], roster.empty
-    titles = [module_title(t) for t in dict.fromkeys(results["title"])]
+    titles = list(dict.fromkeys(results["title"]))
     from grading.completion import required_assignments
 
     required = required_assignments(list(dict.fromkeys(results["assignment"])))
@@ -101,7 +106,7 @@ def sort_learners(course_dir: Path | str) -> tuple[list[dict], list[dict], list[
     done = wanted.groupby("id", sort=False)["completed"].all()
     names = results.drop_duplicates("id").set_index("id")["navn"]
     completers = [{"id": str(i), "navn": str(names[i])} for i, ok in done.items() if ok]
-    inside = [ln for ln in completers if ln["id"] in known]
+    inside = [{**ln, "malform": malform_of(roster, ln["id"])} for ln in completers if ln["id"] in known]
     outside = sorted((ln for ln in completers if ln["id"] not in known), key=lambda ln: ln["id"])
     return inside, outside, titles, roster.empty
 
@@ -112,7 +117,17 @@ def eligible_learners(course_dir: Path | str) -> tuple[list[dict], list[str]]:
     Returns ``([{"id", "navn"}…], [title…])``. No assignments means no one.
     """
     inside, _outside, titles, _empty = sort_learners(course_dir)
-    return inside, titles
+    return inside, module_titles(titles)
+
+
+def module_titles(titles: list[str], sprak: str | None = None) -> list[str]:
+    """The kursbevis' list of modules from the assignments' titles, in `sprak` (default: in force).
+
+    A title is the heading of the bokmål notebook; in nynorsk it is that heading's entry in the
+    assignments' catalog (``oppgaver``), the same text as the nynorsk assignment's heading.
+    """
+    gettext = oversettelse(DOMENE_OPPGAVER, sprak or aktivt()).gettext
+    return [module_title(gettext(t)) for t in titles]
 
 
 class Certificates(list):
@@ -130,17 +145,21 @@ class Certificates(list):
 
 
 def render_certificate(path: Path, name: str, modules: list[str], date: dt.date,
-                       issuer: str | None = None) -> Path:
-    """Write one kursbevis as a tagged PDF/UA file (template ``kursbevis.html.j2``)."""
+                       issuer: str | None = None, *, sprak: str | None = None) -> Path:
+    """Write one kursbevis as a tagged PDF/UA file (template ``kursbevis.html.j2``).
+
+    `sprak`: the learner's målform (``nn``: nynorsk text and PDF language); default the one in
+    force. `modules` are given in that målform (:func:`module_titles`).
+    """
     from fellesregler.formatering import norsk_dato as norwegian_date
-    from fellesregler.sanitise import jinja_env
     from grading.pdf import font_css, write_pdf
 
-    html = jinja_env(TEMPLATES).get_template("kursbevis.html.j2").render(
-        kurs=COURSE_NAME, navn=name, moduler=modules, dato=norwegian_date(date),
-        utsteder=issuer or COURSE_NAME, utsteder_vist=issuer,
-        navnestorrelse=26 if len(name) <= 30 else 20 if len(name) <= 45 else 16,
-        skrift=font_css())
+    with med_sprak(sprak or aktivt()) as lang:
+        html = sidemaler(TEMPLATES).get_template("kursbevis.html.j2").render(
+            sprak=lang, kurs=COURSE_NAME, navn=name, moduler=modules, dato=norwegian_date(date),
+            utsteder=issuer or COURSE_NAME, utsteder_vist=issuer,
+            navnestorrelse=26 if len(name) <= 30 else 20 if len(name) <= 45 else 16,
+            skrift=font_css())
     return write_pdf(html, path, created=dt.datetime.combine(date, dt.time(12, 0),
                                                              tzinfo=dt.timezone.utc))
 
@@ -160,11 +179,13 @@ def make_certificates(course_dir: Path, out_dir: Path, date: dt.date | None = No
     date = date or dt.date.today()
     out_dir = Path(out_dir)
     lay = layout(course_dir)
-    learners, outside, modules, roster_empty = sort_learners(lay.root)
+    learners, outside, titles, roster_empty = sort_learners(lay.root)
     written: list[Path] = []
     for learner in tqdm(learners, desc="Kursbevis", unit="bevis", disable=not progress):
         target = out_dir / certificate_filename(learner["id"], learner["navn"])
-        written.append(render_certificate(target, learner["navn"], modules, date, issuer))
+        sprak = learner["malform"]  # the learner's målform from the roster
+        written.append(render_certificate(target, learner["navn"], module_titles(titles, sprak), date, issuer,
+                                          sprak=sprak))
     result = Certificates(sorted(written), outside, roster_empty)
     if result.warning:
         warnings.warn(NotInRosterWarning(result.warning), stacklevel=2)

@@ -9,7 +9,8 @@ defaults:
   cells with hidden tests by a one-line result, because a traceback would
   otherwise show the hidden test code anyway.
 * The page is rendered by :class:`KursTilbakemelding` with our own template
-  (``grading/templates/feedback_side.html.j2``): bokmål, ``lang="nb"``,
+  (``grading/templates/feedback_side.html.j2``): in the assignment's målform
+  (``vage-nn``: nynorsk, ``lang="nn"``, see :mod:`grading.malform`),
   headings, a score table with ``scope`` headers, no scripts, no MathJax, no
   CDN, no web fonts. nbgrader's own template loads MathJax 2.7.7 from a CDN
   and renders raw HTML in learners' markdown answers (a ``<script>`` in an
@@ -46,8 +47,13 @@ from nbconvert.preprocessors import Preprocessor
 from traitlets import Bool, Unicode
 
 from fellesregler.formatering import COURSE_NAME, poeng
-from fellesregler.sanitise import harden_html_file, jinja_env, plain_text, safe_markdown, sanitize_html
+from fellesregler.sanitise import harden_html_file, plain_text, safe_markdown, sanitize_html
+from fellesregler.sprak import aktivt, med_sprak, oversetter
+from grading.malform import DOMENE_SIDER, malform_for_oppgave, sidemaler
 from grading.paths import TEMPLATES, layout
+
+#: The learner's page is in the målform of the assignment (vage-nn: nynorsk); texts in «retting».
+_ = oversetter(DOMENE_SIDER)
 
 log = logging.getLogger(__name__)
 
@@ -79,6 +85,11 @@ def _nbg(cell) -> dict:
     return cell.get("metadata", {}).get("nbgrader", {}) or {}
 
 
+def _sprak_for(resources) -> str:
+    """The målform of the learner's page: that of the assignment (``vage-nn``: nynorsk)."""
+    return malform_for_oppgave(str((resources.get("nbgrader") or {}).get("assignment", "")))
+
+
 class SkjulteTesterUtdata(Preprocessor):
     """Before ``ClearHiddenTests``: replace outputs of cells with hidden tests.
 
@@ -97,9 +108,12 @@ class SkjulteTesterUtdata(Preprocessor):
             if errors:
                 err = errors[0]
                 detail = f"{err.get('ename', 'Feil')}: {err.get('evalue', '')}".rstrip(": ")
-                text = f"Testen feilet ({detail}). Detaljene fra skjulte tester vises ikke."
+                with med_sprak(_sprak_for(resources)):
+                    text = _("Testen feilet ({detaljer}). Detaljene fra skjulte tester vises ikke."
+                             ).format(detaljer=detail)
             else:
-                text = "Testen besto."
+                with med_sprak(_sprak_for(resources)):
+                    text = _("Testen besto.")
             from nbformat.v4 import new_output
 
             cell.outputs = [new_output("stream", name="stdout", text=text)]
@@ -154,8 +168,8 @@ def _render_output(output) -> Markup:
                 base64.b64decode(b64, validate=True)
             except ValueError:
                 break
-            return Markup('<img class="figur" src="data:{};base64,{}" alt="Figur laget av koden">').format(
-                mime, b64)
+            return Markup('<img class="figur" src="data:{};base64,{}" alt="{}">').format(
+                mime, b64, _("Figur laget av koden"))
     if "text/markdown" in data:
         value = data["text/markdown"]
         value = "".join(value) if isinstance(value, list) else value
@@ -164,7 +178,8 @@ def _render_output(output) -> Markup:
         value = data["text/plain"]
         value = "".join(value) if isinstance(value, list) else value
         return Markup('<pre class="utdata">{}</pre>').format(Markup(ansi2html(value)))
-    return Markup('<p class="utdata merknad">(Dette innholdet kan ikke vises i tilbakemeldingen.)</p>')
+    return Markup('<p class="utdata merknad">{}</p>').format(
+        _("(Dette innholdet kan ikke vises i tilbakemeldingen.)"))
 
 
 def _heading_of(source: str) -> str | None:
@@ -200,9 +215,9 @@ def build_cells(nb) -> tuple[list[dict], list[dict]]:
         if cell.cell_type == "markdown":
             body = safe_markdown(cell.source, cell.get("attachments"), heading_offset=2)
             if is_task:
-                item = {"kind": "oppgave", "etikett": "Oppgave", "body": body}
+                item = {"kind": "oppgave", "etikett": _("Oppgave"), "body": body}
             elif is_solution or is_grade:
-                item = {"kind": "svar", "etikett": "Ditt svar", "body": body}
+                item = {"kind": "svar", "etikett": _("Ditt svar"), "body": body}
             else:
                 item = {"kind": "tekst", "body": body}
                 last_prompt = _heading_of(cell.source) or last_prompt
@@ -213,9 +228,9 @@ def build_cells(nb) -> tuple[list[dict], list[dict]]:
                 "outputs": [_render_output(o) for o in cell.get("outputs", [])],
             }
             if is_solution:
-                item.update(kind="kodesvar", etikett="Din kode")
+                item.update(kind="kodesvar", etikett=_("Din kode"))
             elif is_grade:
-                item.update(kind="test", etikett="Automatisk test")
+                item.update(kind="test", etikett=_("Automatisk test"))
         else:
             continue  # raw cells are not shown
         if is_solution or is_grade or is_task:
@@ -224,11 +239,11 @@ def build_cells(nb) -> tuple[list[dict], list[dict]]:
             if is_grade or is_task:
                 key = "test" if item["kind"] == "test" else "svar"
                 counters[key] += 1
-                fallback = (f"Automatisk test {counters[key]}" if key == "test"
-                            else f"Svar {counters[key]}")
+                fallback = (_("Automatisk test {nummer}") if key == "test"
+                            else _("Svar {nummer}")).format(nummer=counters[key])
                 label = last_prompt or fallback
                 if key == "test" and last_prompt:
-                    label = f"{last_prompt} (automatisk test)"
+                    label = _("{del_} (automatisk test)").format(del_=last_prompt)
                 item["poeng"], item["maks"] = meta.get("score"), meta.get("points")
                 item["poeng_tekst"] = poeng(item["poeng"])
                 item["maks_tekst"] = poeng(item["maks"])
@@ -243,12 +258,13 @@ def build_cells(nb) -> tuple[list[dict], list[dict]]:
 
 
 def render_feedback_page(nb, nbgrader_info: dict, assignment_title: str | None = None) -> str:
-    """Render the whole feedback page (our template, autoescaped)."""
+    """Render the whole feedback page (our template, autoescaped), in the målform in force."""
     cells, parts = build_cells(nb)
     notebook = str(nbgrader_info.get("notebook", ""))
     assignment = str(nbgrader_info.get("assignment", ""))
     late = float(nbgrader_info.get("late_penalty") or 0)
-    return jinja_env(TEMPLATES).get_template("feedback_side.html.j2").render(
+    return sidemaler(TEMPLATES).get_template("feedback_side.html.j2").render(
+        sprak=aktivt(),
         kurs=COURSE_NAME,
         tittel=assignment_title or assignment,
         notatbok=notebook,
@@ -277,7 +293,8 @@ class KursTilbakemelding(Preprocessor):
         if title is None:  # e.g. run from formgrader: the locked intro heading
             first = next((c for c in nb.cells if c.cell_type == "markdown"), None)
             title = _heading_of(first.source) if first is not None else None
-        resources["kurs_side"] = render_feedback_page(nb, info, title)
+        with med_sprak(_sprak_for(resources)):
+            resources["kurs_side"] = render_feedback_page(nb, info, title)
         return nb, resources
 
 

@@ -71,7 +71,10 @@ def _release_is_current(course_dir: Path, assignment: str) -> bool:
     lay = layout(course_dir)
     src = [p for p in lay.source_dir(assignment).rglob("*") if p.is_file()
            and ".ipynb_checkpoints" not in p.parts]
-    src += [p for p in (lay.config, lay.source / "header.ipynb") if p.exists()]
+    from grading.malform import malform_for_oppgave, topptekst
+
+    header = lay.source / topptekst(malform_for_oppgave(assignment))
+    src += [p for p in (lay.config, header) if p.exists()]
     rel = [p for p in lay.release_dir(assignment).rglob("*") if p.is_file()]
     if not src or not rel:
         return False
@@ -81,7 +84,8 @@ def _release_is_current(course_dir: Path, assignment: str) -> bool:
 def init_course(course_dir: Path | str | None = None, *, generate: bool = True,
                 progress: bool = True) -> InitResult:
     """Idempotent setup: folders, gradebook with the seven assignments, roster table, releases."""
-    from grading.roster import metadata as roster_metadata
+    from grading.malform import lag_nynorske_kilder, utgaver
+    from grading.roster import add_missing_columns, metadata as roster_metadata
 
     lay = layout(course_dir)
     result = InitResult()
@@ -89,16 +93,18 @@ def init_course(course_dir: Path | str | None = None, *, generate: bool = True,
         if not path.exists():
             path.mkdir(parents=True)
             result.created_dirs.append(str(path.relative_to(lay.root.parent)))
+    lag_nynorske_kilder(lay.root)  # source/<id>-nn from the bokmål sources and locale/nn (oppgaver.po)
     with gradebook(lay.root) as gb:
         existing = {a.name for a in gb.assignments}
-        for name in ASSIGNMENTS:
+        for name in utgaver(ASSIGNMENTS):
             if name not in existing:
                 gb.update_or_create_assignment(name)
                 result.added_assignments.append(name)
         roster_metadata.create_all(bind=gb.engine)
+        add_missing_columns(gb.engine)
     if generate:
         todo = []
-        for name in ASSIGNMENTS:
+        for name in utgaver(ASSIGNMENTS):
             if not any(lay.source_dir(name).glob("*.ipynb")):
                 result.missing_source.append(name)
             elif _release_is_current(lay.root, name):
@@ -139,7 +145,11 @@ def get_duedate(course_dir: Path | str, assignment: str) -> dt.datetime | None:
 
 def generate_assignment(course_dir: Path | str, assignment: str, *, force: bool = True) -> Path:
     """``nbgrader generate_assignment``: makes ``release/<assignment>/``."""
+    from grading.malform import kapitteloppgave, lag_nynorske_kilder, malform_for_oppgave
+
     lay = layout(course_dir)
+    if malform_for_oppgave(assignment) != "nb":  # vage-nn: made from source/vage and locale/nn
+        lag_nynorske_kilder(lay.root, (kapitteloppgave(assignment),))
     if not any(lay.source_dir(assignment).glob("*.ipynb")):
         raise FileNotFoundError(f"Fant ingen notatbok i {lay.source_dir(assignment)}.")
     with gradebook(lay.root) as gb:  # keeps the due date if already set

@@ -52,6 +52,10 @@ def course_assignments(course_dir: Path | str, in_gradebook: set[str] | None = N
     if lay.source.is_dir():
         names |= {p.name for p in lay.source.iterdir()
                   if p.is_dir() and any(p.glob("*.ipynb"))}
+    from grading.malform import kapitteloppgave
+
+    # The chapters' assignments: a nynorsk one (vage-nn) counts as its chapter's (vage).
+    names = {n for n in names if kapitteloppgave(n) == n}
     order = {name: i for i, name in enumerate(ASSIGNMENTS)}
     return sorted(names, key=lambda n: (order.get(n, len(order)), n))
 

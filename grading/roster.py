@@ -12,7 +12,12 @@ problem is reported with its line number. Only a clean file is written, in one
 transaction.
 
 Use :func:`load_roster` to read the roster (columns ``id``, ``navn``,
-``epost``, ``enhet``).
+``epost``, ``enhet``, ``malform``).
+
+The optional column ``målform`` (also ``malform``, ``språk``) says whether a learner reads the
+course in bokmål or nynorsk (``bokmål``/``nb`` or ``nynorsk``/``nn``; empty: bokmål). It decides
+the language of the learner's kursbevis (:mod:`grading.malform`). A file without the column leaves
+the målform of learners already in the roster as it was.
 """
 from __future__ import annotations
 
@@ -29,9 +34,10 @@ import pandas as pd
 import sqlalchemy as sa
 
 from fellesregler.escaping import csv_safe, csv_unsafe
+from fellesregler.sprak import STANDARD, gyldig
 from grading.paths import ROSTER_TABLE, layout
 
-COLUMNS = ("id", "navn", "epost", "enhet")
+COLUMNS = ("id", "navn", "epost", "enhet", "malform")
 
 #: Accepted header names (after normalisation) for each column.
 HEADER_ALIASES: dict[str, tuple[str, ...]] = {
@@ -43,6 +49,7 @@ HEADER_ALIASES: dict[str, tuple[str, ...]] = {
     "epost": ("epost", "epostadresse", "email", "emailaddress", "mail", "epostaddresse"),
     "enhet": ("enhet", "avdeling", "unit", "department", "virksomhet", "seksjon",
               "tjenestested", "arbeidssted", "organisasjonsenhet", "orgenhet"),
+    "malform": ("målform", "malform", "språk", "sprak", "skriftspråk", "language", "lang"),
 }
 
 ID_RE = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
@@ -60,6 +67,7 @@ roster_table = sa.Table(
     sa.Column("navn", sa.String(256), nullable=False),
     sa.Column("epost", sa.String(256), nullable=False, default=""),
     sa.Column("enhet", sa.String(256), nullable=False),
+    sa.Column("malform", sa.String(8), nullable=False, server_default=STANDARD),
 )
 
 
@@ -91,6 +99,8 @@ class Learner:
     epost: str
     enhet: str
     line: int = field(default=0, compare=False)
+    #: ``nb`` or ``nn``; None when the file has no målform column (the roster keeps what it had).
+    malform: str | None = None
 
     @property
     def first_last(self) -> tuple[str, str]:
@@ -273,6 +283,13 @@ def parse_roster(data: bytes | str, encoding: str | None = None) -> list[Learner
         epost = get("epost")
         enhet = get("enhet")
         row_problems = []
+        malform = None
+        if "malform" in cols:
+            raw_form = get("malform")
+            malform = gyldig(raw_form, "") if raw_form else STANDARD
+            if not malform:
+                row_problems.append(f"målformen «{raw_form}» er ukjent. Skriv «bokmål» eller «nynorsk» "
+                                    "(eller nb/nn), eller la feltet stå tomt for bokmål.")
         why = check_id(learner_id)
         if why:
             row_problems.append(why)
@@ -298,7 +315,7 @@ def parse_roster(data: bytes | str, encoding: str | None = None) -> list[Learner
                 emails[key] = line
         problems.extend(Problem(line, p) for p in row_problems)
         if not row_problems:
-            learners.append(Learner(learner_id, navn, epost, enhet, line))
+            learners.append(Learner(learner_id, navn, epost, enhet, line, malform))
 
     if problems:
         raise RosterError(problems)
@@ -340,6 +357,7 @@ def import_roster(course_dir: Path | str, csv_path: Path | str | None = None, *,
     with gradebook(lay.root) as gb:
         session = gb.db
         metadata.create_all(bind=gb.engine)
+        add_missing_columns(gb.engine)
         try:
             existing = {r.id: r for r in session.execute(sa.select(roster_table)).all()}
             added, updated, unchanged = [], [], []
@@ -352,11 +370,12 @@ def import_roster(course_dir: Path | str, csv_path: Path | str | None = None, *,
                 else:
                     student.first_name, student.last_name, student.email = first, last, email
                 old = existing.get(ln.id)
-                values = dict(navn=ln.navn, epost=ln.epost, enhet=ln.enhet)
+                malform = ln.malform or (old.malform if old is not None else STANDARD)
+                values = dict(navn=ln.navn, epost=ln.epost, enhet=ln.enhet, malform=malform)
                 if old is None:
                     session.execute(sa.insert(roster_table).values(id=ln.id, **values))
                     added.append(ln.id)
-                elif (old.navn, old.epost, old.enhet) != (ln.navn, ln.epost, ln.enhet):
+                elif (old.navn, old.epost, old.enhet, old.malform) != (ln.navn, ln.epost, ln.enhet, malform):
                     session.execute(sa.update(roster_table).where(roster_table.c.id == ln.id).values(**values))
                     updated.append(ln.id)
                 else:
@@ -371,6 +390,18 @@ def import_roster(course_dir: Path | str, csv_path: Path | str | None = None, *,
     return ImportResult(added, updated, unchanged, not_in_file)
 
 
+def add_missing_columns(engine) -> None:
+    """Add the columns a roster table made by an older version lacks (``malform``: bokmål)."""
+    with engine.begin() as conn:
+        insp = sa.inspect(conn)
+        if not insp.has_table(ROSTER_TABLE):
+            return
+        have = {c["name"] for c in insp.get_columns(ROSTER_TABLE)}
+        if "malform" not in have:
+            conn.execute(sa.text(f"ALTER TABLE {ROSTER_TABLE} ADD COLUMN malform VARCHAR(8) "
+                                 f"NOT NULL DEFAULT '{STANDARD}'"))
+
+
 def _read_table(course_dir: Path) -> pd.DataFrame | None:
     from grading._nbgrader import check_gradebook
 
@@ -381,9 +412,13 @@ def _read_table(course_dir: Path) -> pd.DataFrame | None:
     engine = sa.create_engine(lay.db_url)
     try:
         with engine.connect() as conn:
-            if not sa.inspect(conn).has_table(ROSTER_TABLE):
+            insp = sa.inspect(conn)
+            if not insp.has_table(ROSTER_TABLE):
                 return None
-            rows = conn.execute(sa.select(roster_table).order_by(roster_table.c.id)).all()
+            have = {c["name"] for c in insp.get_columns(ROSTER_TABLE)}
+            # A table from before the målform column: read what is there (bokmål for everyone).
+            cols = [roster_table.c[c] if c in have else sa.literal(STANDARD).label(c) for c in COLUMNS]
+            rows = conn.execute(sa.select(*cols).order_by(roster_table.c.id)).all()
     finally:
         engine.dispose()
     return pd.DataFrame([tuple(r) for r in rows], columns=list(COLUMNS), dtype="string")
@@ -420,9 +455,19 @@ def load_roster(course_dir: Path | str | None = None) -> pd.DataFrame:
         return df
     if lay.roster_csv.exists():
         df = pd.read_csv(lay.roster_csv, dtype="string", keep_default_na=False)
+        if "malform" not in df.columns:  # a copy from before the målform column
+            df["malform"] = STANDARD
         df = df[list(COLUMNS)].map(csv_unsafe).astype("string")
         return df.sort_values("id", ignore_index=True)
     return pd.DataFrame(columns=list(COLUMNS), dtype="string")
+
+
+def malform_of(roster: pd.DataFrame, learner_id: str) -> str:
+    """A learner's målform (``nb`` or ``nn``) from a roster of :func:`load_roster`; bokmål if unknown."""
+    if "malform" not in roster.columns:
+        return STANDARD
+    hit = roster.loc[roster["id"] == learner_id, "malform"]
+    return gyldig(str(hit.iloc[0])) if len(hit) else STANDARD
 
 
 def roster_ids(course_dir: Path | str | None = None) -> set[str]:
