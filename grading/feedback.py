@@ -47,7 +47,7 @@ from traitlets import Bool, Unicode
 
 from fellesregler.formatering import COURSE_NAME, poeng
 from fellesregler.sanitise import harden_html_file, jinja_env, plain_text, safe_markdown, sanitize_html
-from grading.paths import TEMPLATES, layout
+from grading.paths import TEMPLATES, Course, layout
 
 log = logging.getLogger(__name__)
 
@@ -284,7 +284,7 @@ class KursTilbakemelding(Preprocessor):
 # ---------------------------------------------------------------------------
 # Running nbgrader
 # ---------------------------------------------------------------------------
-def feedback_config(course_dir: Path | str, assignment: str | None = None):
+def feedback_config(course_dir: Course, assignment: str | None = None):
     """The traitlets Config for nbgrader's GenerateFeedback used by :func:`generate_feedback`.
 
     It can also be merged into ``nbgrader_config.py`` so that formgrader's
@@ -296,7 +296,7 @@ def feedback_config(course_dir: Path | str, assignment: str | None = None):
     from grading._nbgrader import load_config
 
     lay = layout(course_dir)
-    base = load_config(lay.root)
+    base = load_config(lay)
     begin = base.get("ClearHiddenTests", {}).get("begin_test_delimeter", "BEGIN HIDDEN TESTS")
     c = Config()
     c.CourseDirectory.root = str(lay.root)
@@ -309,11 +309,11 @@ def feedback_config(course_dir: Path | str, assignment: str | None = None):
     if assignment:
         from grading.guide import assignment_title
 
-        c.KursTilbakemelding.oppgavetittel = assignment_title(lay.root, assignment)
+        c.KursTilbakemelding.oppgavetittel = assignment_title(lay, assignment)
     return c
 
 
-def _autograded_students(course_dir: Path, assignment: str) -> list[str]:
+def _autograded_students(course_dir: Course, assignment: str) -> list[str]:
     lay = layout(course_dir)
     if not lay.autograded.exists():
         return []
@@ -321,7 +321,7 @@ def _autograded_students(course_dir: Path, assignment: str) -> list[str]:
                   if (p / assignment).is_dir() and any((p / assignment).glob("*.ipynb")))
 
 
-def generate_feedback(course_dir: Path, assignment: str,
+def generate_feedback(course_dir: Course, assignment: str,
                       students: list[str] | None = None, *, progress: bool = False) -> list[Path]:
     """Generate safe feedback HTML for ``assignment``; return the written files.
 
@@ -339,7 +339,7 @@ def generate_feedback(course_dir: Path, assignment: str,
     from grading._nbgrader import load_config
 
     lay = layout(course_dir)
-    available = _autograded_students(lay.root, assignment)
+    available = _autograded_students(lay, assignment)
     if students is None:
         wanted = available
     else:
@@ -353,8 +353,8 @@ def generate_feedback(course_dir: Path, assignment: str,
         raise FeedbackError(
             f"Ingen rettede innleveringer av «{assignment}» ennå. Kjør retting (autograde) først.")
 
-    cfg = load_config(lay.root)
-    cfg.merge(feedback_config(lay.root, assignment))
+    cfg = load_config(lay)
+    cfg.merge(feedback_config(lay, assignment))
     written: list[Path] = []
     failures: dict[str, str] = {}
     for student in tqdm(wanted, desc="Tilbakemeldinger", unit="deltaker", disable=not progress):

@@ -29,7 +29,7 @@ import pandas as pd
 import sqlalchemy as sa
 
 from fellesregler.escaping import csv_safe, csv_unsafe
-from grading.paths import ROSTER_TABLE, layout
+from grading.paths import ROSTER_TABLE, Course, layout
 
 COLUMNS = ("id", "navn", "epost", "enhet")
 
@@ -310,7 +310,7 @@ def parse_roster(data: bytes | str, encoding: str | None = None) -> list[Learner
 # --------------------------------------------------------------------------
 # Storage
 # --------------------------------------------------------------------------
-def import_roster(course_dir: Path | str, csv_path: Path | str | None = None, *,
+def import_roster(course_dir: Course, csv_path: Path | str | None = None, *,
                   data: bytes | None = None, encoding: str | None = None,
                   names_in_gradebook: bool = True) -> ImportResult:
     """Validate and import a roster file, all-or-nothing.
@@ -337,7 +337,7 @@ def import_roster(course_dir: Path | str, csv_path: Path | str | None = None, *,
     learners = parse_roster(data, encoding)
 
     lay.root.mkdir(parents=True, exist_ok=True)
-    with gradebook(lay.root) as gb:
+    with gradebook(lay) as gb:
         session = gb.db
         metadata.create_all(bind=gb.engine)
         try:
@@ -367,17 +367,17 @@ def import_roster(course_dir: Path | str, csv_path: Path | str | None = None, *,
             raise
         ids = {ln.id for ln in learners}
         not_in_file = sorted(set(existing) - ids)
-    write_roster_csv(lay.root)
+    write_roster_csv(lay)
     return ImportResult(added, updated, unchanged, not_in_file)
 
 
-def _read_table(course_dir: Path) -> pd.DataFrame | None:
+def _read_table(course_dir: Course) -> pd.DataFrame | None:
     from grading._nbgrader import check_gradebook
 
     lay = layout(course_dir)
     if not lay.gradebook.exists():
         return None
-    check_gradebook(lay.root)  # a damaged gradebook: a clear message, not SQLAlchemy's
+    check_gradebook(lay)  # a damaged gradebook: a clear message, not SQLAlchemy's
     engine = sa.create_engine(lay.db_url)
     try:
         with engine.connect() as conn:
@@ -389,10 +389,10 @@ def _read_table(course_dir: Path) -> pd.DataFrame | None:
     return pd.DataFrame([tuple(r) for r in rows], columns=list(COLUMNS), dtype="string")
 
 
-def write_roster_csv(course_dir: Path | str) -> Path:
+def write_roster_csv(course_dir: Course) -> Path:
     """Write ``deltakere.csv`` (UTF-8, comma) from the roster table, atomically."""
     lay = layout(course_dir)
-    df = _read_table(lay.root)
+    df = _read_table(lay)
     if df is None:
         df = pd.DataFrame(columns=list(COLUMNS), dtype="string")
     df = df.map(csv_safe)  # a name such as «=HYPERLINK(…)» must not run in Excel
@@ -408,14 +408,14 @@ def write_roster_csv(course_dir: Path | str) -> Path:
     return lay.roster_csv
 
 
-def load_roster(course_dir: Path | str | None = None) -> pd.DataFrame:
+def load_roster(course_dir: Course | None = None) -> pd.DataFrame:
     """Return the roster as a DataFrame with string columns id, navn, epost, enhet.
 
     Reads the table in the gradebook; falls back to ``deltakere.csv``. An empty
     DataFrame (same columns) means no roster has been imported yet.
     """
     lay = layout(course_dir)
-    df = _read_table(lay.root)
+    df = _read_table(lay)
     if df is not None:
         return df
     if lay.roster_csv.exists():
@@ -425,5 +425,5 @@ def load_roster(course_dir: Path | str | None = None) -> pd.DataFrame:
     return pd.DataFrame(columns=list(COLUMNS), dtype="string")
 
 
-def roster_ids(course_dir: Path | str | None = None) -> set[str]:
+def roster_ids(course_dir: Course | None = None) -> set[str]:
     return set(load_roster(course_dir)["id"].tolist())
