@@ -305,3 +305,63 @@ def test_chapter_widgets_stay_light_for_the_browser():
     assert proc.returncode == 0, proc.stderr
     assert len(CHAPTER_WIDGETS) >= 8
     assert proc.stdout.strip() == "[]"
+
+
+# -- the layout tables of README.md and CONTRIBUTING.md ------------------------------------------
+LAYOUT_TABLES = {"README.md": "## Hvor ligger hva", "CONTRIBUTING.md": "## Layout"}
+_PATH_SUFFIXES = (".py", ".yaml", ".yml", ".md", ".ipynb", ".js", ".mjs", ".css", ".json", ".txt", ".j2", ".po")
+
+
+def _table_rows(doc: str, heading: str) -> list[list[str]]:
+    """The rows (cells) of the first table after ``heading``, header and rule left out."""
+    text = (ROOT / doc).read_text(encoding="utf-8")
+    assert heading in text, f"{doc} has no section «{heading}»"
+    rows = []
+    for line in text.split(heading, 1)[1].splitlines():
+        if line.startswith("|"):
+            rows.append([c.strip() for c in line.strip().strip("|").split("|")])
+        elif rows:
+            break
+    return [r for r in rows[2:]]
+
+
+def _paths_in(cell: str) -> list[str]:
+    """The file or folder paths in a table cell: code spans with a «/» or a file suffix."""
+    return [t.rstrip("…").rstrip("/") for t in re.findall(r"`([^`\s]+)`", cell)
+            if not t.startswith(".") and ("/" in t or t.endswith(_PATH_SUFFIXES))]
+
+
+def _exists(token: str, bases: list[Path]) -> bool:
+    pattern = re.sub(r"<[^>]+>", "*", token).rstrip("/")
+    return any(any(base.glob(pattern)) if "*" in pattern else (base / pattern).exists() for base in bases)
+
+
+@pytest.mark.parametrize("doc", sorted(LAYOUT_TABLES))
+def test_every_path_in_the_layout_tables_exists(doc):
+    """README's and CONTRIBUTING's layout tables name only files and folders that are there. A bare
+    file name in a row (``personvern.py``) is looked up in the folders the row names first."""
+    rows = _table_rows(doc, LAYOUT_TABLES[doc])
+    assert len(rows) >= 10
+    missing = []
+    for cells in rows:
+        first = [ROOT / re.sub(r"<[^>]+>", "", t).rstrip("/") for t in _paths_in(cells[0])]
+        bases = [ROOT] + [p for p in first if p.is_dir()]
+        for cell in cells:
+            missing += [f"{cells[0]}: {t}" for t in _paths_in(cell) if not _exists(t, bases)]
+    assert missing == []
+
+
+def test_the_layout_check_finds_a_missing_path():
+    assert _paths_in("`grading/nope.py` and `make vendor`, `kurs`, `x.yaml`") == ["grading/nope.py", "x.yaml"]
+    assert not _exists("grading/nope.py", [ROOT])
+    assert _exists("tests/test_widgets_<chapter>.py", [ROOT]) and _exists("personvern.py", [ROOT / "fellesregler"])
+
+
+def test_the_layout_tables_name_every_top_level_module_of_grading_and_the_self_assessment():
+    """A module added to grading/ or widgets/egenvurdering/ is described in CONTRIBUTING.md."""
+    text = (ROOT / "CONTRIBUTING.md").read_text(encoding="utf-8")
+    unnamed = [p.relative_to(ROOT).as_posix() for folder in ("grading", "widgets/egenvurdering", "fellesregler", "tools")
+               for p in sorted((ROOT / folder).glob("*.py"))
+               if p.name != "__init__.py" and f"`{p.name}`" not in text and f"`{p.stem}`" not in text
+               and f"`{p.relative_to(ROOT).as_posix()}`" not in text]
+    assert unnamed == []
