@@ -50,7 +50,7 @@ $(STAMPS)/hub-venv: pyproject.toml constraints.txt
 	$(HUB_VENV)/bin/python -m pip install -q --disable-pip-version-check --upgrade "pip>=24"
 	@# soupsieve >= 3 needs Python >= 3.11.5 (Debian 12 has 3.11.2): let pip pick the 2.x it can use.
 	grep -v '^soupsieve==' constraints.txt > $(STAMPS)/hub-constraints.txt
-	$(HUB_VENV)/bin/python -m pip install -q --disable-pip-version-check -c $(STAMPS)/hub-constraints.txt -e .
+	$(HUB_VENV)/bin/python -m pip install -q --disable-pip-version-check -c $(STAMPS)/hub-constraints.txt -e '.[hub]'
 	@touch $@
 
 $(STAMPS)/hub-npm: hub/package.json hub/package-lock.json

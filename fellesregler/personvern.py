@@ -9,7 +9,8 @@ time); the self-assessment's instrument loader reads the same part of the same f
 * :meth:`Personvernregel.vises` says whether a group of ``n`` may be shown.
 * :meth:`Personvernregel.sekundaer_skjuling` hides one more group when the whole minus the
   shown groups would reveal a group under the minimum by subtraction.
-* :func:`for_faa_tekst` and :func:`for_faa_svar_tekst` are the texts for a group that is too small.
+* :func:`for_faa_tekst` is the one wording for a group that is too small, in the course leader's
+  reports, on Min side and in the team view (there with how many have answered so far).
 
 Standard library at import time; PyYAML is imported only when the file is read.
 """
@@ -24,7 +25,6 @@ __all__ = [
     "DATAFIL",
     "SUBTRACTION_TEXT",
     "Personvernregel",
-    "for_faa_svar_tekst",
     "for_faa_tekst",
     "regel",
     "vises",
@@ -101,14 +101,15 @@ def vises(n: int, minimum: int | None = None) -> bool:
     return n >= (regel().minimum if minimum is None else minimum)
 
 
-def for_faa_tekst(minimum: int) -> str:
-    """The note on a unit of the course leader's reports that is too small to show."""
-    return f"for få deltakere til å vise tall (under {minimum})"
+def for_faa_tekst(minimum: int, svart: int | None = None) -> str:
+    """The one wording for a group too small to show: «for få deltakere til å vise tall (under N)».
 
-
-def for_faa_svar_tekst(answered: int, minimum: int) -> str:
-    """The message of a team view that is not shown yet because too few have answered."""
-    return (
-        f"Teamvisningen vises først når minst {minimum} har svart, slik at ingen enkeltpersoners svar "
-        f"kan kjennes igjen. Så langt har {answered} svart."
-    )
+    In a table cell or a note it stands alone (``svart`` is ``None``). A view that is not shown yet
+    (the team view) gives ``svart``, how many have answered so far: the same words then start a
+    sentence, followed by why and how far the group has come.
+    """
+    core = f"for få deltakere til å vise tall (under {minimum})"
+    if svart is None:
+        return core
+    return (f"{core.capitalize()}. Teamvisningen vises først når minst {minimum} har svart, slik at "
+            f"ingen enkeltpersoners svar kan kjennes igjen. Så langt har {svart} svart.")

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 from typing import Iterator
 
-from grading.paths import layout
+from grading.paths import Course, layout
 
 DEFAULT_COURSE_ID = "nyskapende-arbeidsgivere"
 
@@ -28,7 +28,7 @@ def ensure_venv_on_path() -> None:
 ensure_venv_on_path()
 
 
-def load_config(course_dir: Path | str):
+def load_config(course_dir: Course):
     """Load ``nbgrader_config.py`` of the course folder as a traitlets Config."""
     from traitlets.config import Config
     from traitlets.config.loader import PyFileConfigLoader
@@ -39,7 +39,7 @@ def load_config(course_dir: Path | str):
     return PyFileConfigLoader(lay.config.name, path=str(lay.root)).load_config()
 
 
-def course_id(course_dir: Path | str) -> str:
+def course_id(course_dir: Course) -> str:
     cfg = load_config(course_dir)
     value = cfg.get("CourseDirectory", {}).get("course_id")
     return value if isinstance(value, str) and value else DEFAULT_COURSE_ID
@@ -126,7 +126,7 @@ def _file_signature(path: Path) -> tuple:
     return tuple(sig)
 
 
-def check_gradebook(course_dir: Path | str) -> None:
+def check_gradebook(course_dir: Course) -> None:
     """Raise :class:`GradebookDamaged` if the course's ``gradebook.db`` is damaged.
 
     A command opens the gradebook several times; the full check runs again only
@@ -178,17 +178,17 @@ def check_gradebook(course_dir: Path | str) -> None:
 
 
 @contextlib.contextmanager
-def gradebook(course_dir: Path | str) -> Iterator["Gradebook"]:  # noqa: F821
+def gradebook(course_dir: Course) -> Iterator["Gradebook"]:  # noqa: F821
     from nbgrader.api import Gradebook
 
     lay = layout(course_dir)
-    check_gradebook(lay.root)
+    check_gradebook(lay)
     url = f"{lay.db_url}?timeout={GRADEBOOK_LOCK_WAIT_S}"
-    with Gradebook(url, course_id=course_id(lay.root)) as gb:
+    with Gradebook(url, course_id=course_id(lay)) as gb:
         yield gb
 
 
-def nbgrader_api(course_dir: Path | str, *, lock_timeout: int | None = None, quiet: bool = True):
+def nbgrader_api(course_dir: Course, *, lock_timeout: int | None = None, quiet: bool = True):
     """nbgrader's Python API (``NbGraderAPI``) for the course folder, with its config."""
     import logging
 
@@ -196,7 +196,7 @@ def nbgrader_api(course_dir: Path | str, *, lock_timeout: int | None = None, qui
     from nbgrader.coursedir import CourseDirectory
 
     lay = layout(course_dir)
-    config = load_config(lay.root)
+    config = load_config(lay)
     config.CourseDirectory.root = str(lay.root)
     url = config.CourseDirectory.get("db_url") if "db_url" in config.CourseDirectory else lay.db_url
     if lock_timeout:
@@ -221,7 +221,7 @@ def nbgrader_cmd() -> list[str]:
     return [str(exe)] if exe.exists() else [sys.executable, "-m", "nbgrader"]
 
 
-def run_nbgrader(course_dir: Path | str, *args: str, check: bool = True,
+def run_nbgrader(course_dir: Course, *args: str, check: bool = True,
                  capture: bool = True, env: dict | None = None) -> subprocess.CompletedProcess:
     """Run ``nbgrader <args>`` inside the course folder (which holds the config)."""
     lay = layout(course_dir)

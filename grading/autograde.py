@@ -18,12 +18,11 @@ import multiprocessing as mp
 import os
 import time
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from tqdm import tqdm
 
 from grading import _nbgrader  # noqa: F401  (puts the venv on PATH)
-from grading.paths import layout
+from grading.paths import Course, layout
 
 LOCK_TIMEOUT_S = 120
 RETRIES = 3  # extra attempts after a transient failure (lock race, kernel that did not start)
@@ -71,7 +70,7 @@ def default_workers() -> int:
     return max(1, (os.cpu_count() or 1) + 1)
 
 
-def submitted_students(course_dir: Path | str, assignment: str) -> list[str]:
+def submitted_students(course_dir: Course, assignment: str) -> list[str]:
     lay = layout(course_dir)
     if not lay.submitted.exists():
         return []
@@ -174,16 +173,16 @@ def _transient(r: StudentResult) -> bool:
 # --------------------------------------------------------------------------
 # Public API
 # --------------------------------------------------------------------------
-def autograde(course_dir: Path | str, assignment: str, students: list[str] | None = None, *,
+def autograde(course_dir: Course, assignment: str, students: list[str] | None = None, *,
               workers: int | None = None, force: bool = True, progress: bool = True
               ) -> AutogradeResult:
     """Autograde the submissions of ``assignment`` (default: every submitted learner)."""
     import warnings
 
-    from grading import sandbox
+    from grading import sandbox_command as sandbox
 
     lay = layout(course_dir)
-    students = submitted_students(lay.root, assignment) if students is None else list(students)
+    students = submitted_students(lay, assignment) if students is None else list(students)
     if students and sandbox.enabled():
         sandbox.check_available()  # never run learner code outside the sandbox: stop before the first
     workers = default_workers() if workers is None else max(1, workers)
@@ -280,7 +279,7 @@ class GradeRun:
         if self.skipped_unknown:
             text += ("\nIkke rettet (står ikke i deltakerlisten): " + ", ".join(self.skipped_unknown) + ".")
         if counts:
-            from grading.anomalies import KINDS
+            from grading.findings import KINDS
 
             text += "\nAvvik: " + ", ".join(f"{KINDS.get(k, (k,))[0].lower()} {n}"
                                             for k, n in sorted(counts.items()))
@@ -288,21 +287,22 @@ class GradeRun:
         return text
 
 
-def grade_assignment(course_dir: Path | str, assignment: str, students: list[str] | None = None, *,
+def grade_assignment(course_dir: Course, assignment: str, students: list[str] | None = None, *,
                      workers: int | None = None, progress: bool = True) -> GradeRun:
     """Autograde the learners in the roster who submitted, then write the anomaly report."""
-    from grading.anomalies import scan, write_report
+    from grading.anomalies import scan
+    from grading.anomaly_report import write_report
     from grading.roster import load_roster
 
     lay = layout(course_dir)
-    known = set(load_roster(lay.root)["id"].tolist())
-    submitted = submitted_students(lay.root, assignment)
+    known = set(load_roster(lay)["id"].tolist())
+    submitted = submitted_students(lay, assignment)
     if students is not None:
         submitted = [s for s in submitted if s in set(students)]
     unknown = [s for s in submitted if known and s not in known]
     todo = [s for s in submitted if not known or s in known]
-    result = autograde(lay.root, assignment, todo, workers=workers, progress=progress)
+    result = autograde(lay, assignment, todo, workers=workers, progress=progress)
     failures = {r.student: _failure_reason(r) for r in result.failed}
-    found = scan(lay.root, assignment, students=students, autograde_failures=failures)
-    report = write_report(lay.root, assignment, found)
+    found = scan(lay, assignment, students=students, autograde_failures=failures)
+    report = write_report(lay, assignment, found)
     return GradeRun(result, found, report, unknown)

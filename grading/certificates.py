@@ -39,7 +39,7 @@ from pathlib import Path
 from fellesregler.formatering import COURSE_NAME
 from fellesregler.sprak import aktivt, med_sprak, oversettelse
 from grading.malform import DOMENE_OPPGAVER, sidemaler
-from grading.paths import TEMPLATES, layout
+from grading.paths import TEMPLATES, Course, layout
 
 
 def safe_filename_part(text: str, max_len: int = 40) -> str:
@@ -80,7 +80,7 @@ def not_in_roster_text(learners: list[dict], roster_empty: bool = False) -> str:
                    "«kursleder kursbevis» på nytt.")
 
 
-def sort_learners(course_dir: Path | str) -> tuple[list[dict], list[dict], list[str], bool]:
+def sort_learners(course_dir: Course) -> tuple[list[dict], list[dict], list[str], bool]:
     """Who completed every assignment, split by the roster.
 
     Returns ``(in_roster, not_in_roster, titles, roster_empty)``; each learner
@@ -93,7 +93,7 @@ def sort_learners(course_dir: Path | str) -> tuple[list[dict], list[dict], list[
 
     roster = load_roster(course_dir)
     known = set(roster["id"].astype(str))
-    results = collect_results(Path(course_dir), roster=roster)
+    results = collect_results(course_dir, roster=roster)
     if results.empty:
         return [], [], [], roster.empty
     titles = list(dict.fromkeys(results["title"]))
@@ -111,7 +111,7 @@ def sort_learners(course_dir: Path | str) -> tuple[list[dict], list[dict], list[
     return inside, outside, titles, roster.empty
 
 
-def eligible_learners(course_dir: Path | str) -> tuple[list[dict], list[str]]:
+def eligible_learners(course_dir: Course) -> tuple[list[dict], list[str]]:
     """Learners in the roster who completed every assignment, and the course's assignment titles.
 
     Returns ``([{"id", "navn"}…], [title…])``. No assignments means no one.
@@ -164,7 +164,7 @@ def render_certificate(path: Path, name: str, modules: list[str], date: dt.date,
                                                              tzinfo=dt.timezone.utc))
 
 
-def make_certificates(course_dir: Path, out_dir: Path, date: dt.date | None = None, *,
+def make_certificates(course_dir: Course, out_dir: Path, date: dt.date | None = None, *,
                       issuer: str | None = None, progress: bool = False) -> Certificates:
     """Write a kursbevis for every learner in the roster who completed every assignment.
 
@@ -179,7 +179,7 @@ def make_certificates(course_dir: Path, out_dir: Path, date: dt.date | None = No
     date = date or dt.date.today()
     out_dir = Path(out_dir)
     lay = layout(course_dir)
-    learners, outside, titles, roster_empty = sort_learners(lay.root)
+    learners, outside, titles, roster_empty = sort_learners(lay)
     written: list[Path] = []
     for learner in tqdm(learners, desc="Kursbevis", unit="bevis", disable=not progress):
         target = out_dir / certificate_filename(learner["id"], learner["navn"])

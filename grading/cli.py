@@ -185,7 +185,7 @@ def run(args: argparse.Namespace) -> int:
         from grading._nbgrader import check_gradebook
 
         # Before anything opens it: nbgrader would try to write its tables into a damaged file.
-        check_gradebook(course.root)
+        check_gradebook(course)
     if k not in NO_GRADEBOOK_NEEDED and not course.gradebook.exists():
         raise UserError(f"Fant ingen karakterbok i {course.root}. Kjør «kursleder init» først.")
     command = COMMANDS.get(k)
@@ -228,8 +228,8 @@ def main(argv: list[str] | None = None) -> int:
     if not hasattr(args, "stille"):
         args.stille = False
     from grading._nbgrader import GradebookDamaged, NbgraderError, is_damage_error
-    from grading.roster import RosterError
-    from grading.sandbox import SandboxUnavailable
+    from grading.roster_csv import RosterError
+    from grading.sandbox_command import SandboxUnavailable
 
     try:
         return run(args)

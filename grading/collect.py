@@ -2,7 +2,7 @@
 
 Every collected file is first copied byte for byte into the archive
 ``arkiv/<assignment>/<id>/<timestamp>/`` with a ``SHA256SUMS`` file, and the
-copy is checked against the original's hash. Originals are never changed or
+copy is checked against the original's hash (:mod:`grading.archive`). Originals are never changed or
 deleted. Unknown learners and files that can't be matched are archived under
 ``arkiv/<assignment>/_ukjente/`` and written to the collection log
 ``arkiv/<assignment>/innsamling.jsonl``; the anomaly report lists them.
@@ -16,10 +16,7 @@ Accepted names in a folder or zip (``<id>`` must be in the roster):
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import json
 import os
-import re
 import stat
 import zipfile
 import zlib
@@ -28,11 +25,11 @@ from pathlib import Path, PurePosixPath
 
 from tqdm import tqdm
 
-from grading.paths import ASSIGNMENTS, layout
+from grading.archive import archive_bytes, log_event, nbgrader_timestamp, safe_name, sha256_bytes, utc
+from grading.paths import ASSIGNMENTS, Course, layout
 
 MAX_FILE_BYTES = 50 * 1024 * 1024
 UNKNOWN_DIR = "_ukjente"
-_UNSAFE = re.compile(r"[^a-z0-9._-]+")
 
 
 @dataclass
@@ -74,118 +71,9 @@ class CollectResult:
         return text
 
 
-def sha256_bytes(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
-
-
-def sha256_file(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
-
-
-def utc(value: dt.datetime) -> dt.datetime:
-    """Aware UTC datetime (naive values are taken as local time)."""
-    if value.tzinfo is None:
-        value = value.astimezone()  # local time zone of the machine
-    return value.astimezone(dt.timezone.utc)
-
-
-def nbgrader_timestamp(value: dt.datetime) -> str:
-    return utc(value).strftime("%Y-%m-%d %H:%M:%S.%f UTC")
-
-
-def _stamp_dir(value: dt.datetime) -> str:
-    return utc(value).strftime("%Y%m%dT%H%M%S.%fZ")
-
-
-def safe_name(text: str) -> str:
-    """A file-system safe version of an untrusted name (for the unknown archive)."""
-    cleaned = _UNSAFE.sub("_", text.lower()).strip("._-")
-    return (cleaned or "uten-navn")[:80]
-
-
-_UNSAFE_FILE = re.compile(r"[^\w.-]+")
-MAX_NAME_BYTES = 100
-
-
-def archive_name(filename: str) -> str:
-    """A safe, short file name for the archive (the original name is kept in KILDE.txt and the log).
-
-    Letters (æøå too), digits, ``.``, ``_`` and ``-`` are kept; a name longer than
-    :data:`MAX_NAME_BYTES` bytes is cut and gets a short hash of the original, so
-    two long names stay apart.
-    """
-    name = PurePosixPath(filename.replace("\\", "/")).name
-    stem, suffix = os.path.splitext(name)
-    if not re.fullmatch(r"\.[A-Za-z0-9]{1,10}", suffix or "."):
-        stem, suffix = name, ""
-    stem = _UNSAFE_FILE.sub("_", stem).strip("._-") or "uten-navn"
-    if len((stem + suffix).encode("utf-8")) > MAX_NAME_BYTES:
-        short = stem.encode("utf-8")[: MAX_NAME_BYTES - 30].decode("utf-8", "ignore").rstrip("._-")
-        stem = f"{short}-{sha256_bytes(filename.encode('utf-8', 'surrogateescape'))[:10]}"
-    return stem + suffix
-
-
 def _shown(text: str, limit: int = 160) -> str:
     """An untrusted name, cut for a message (the whole name is in the log's «file» field)."""
     return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
-# --------------------------------------------------------------------------
-# Archive and log
-# --------------------------------------------------------------------------
-def archive_bytes(course_dir: Path | str, assignment: str, student: str, filename: str,
-                  data: bytes, timestamp: dt.datetime, source: str) -> tuple[Path, str]:
-    """Store ``data`` read-only in the archive, verify it, and return (path, sha256).
-
-    Idempotent: the same bytes at the same timestamp are stored once.
-    """
-    lay = layout(course_dir)
-    digest = sha256_bytes(data)
-    folder = lay.archive_dir(assignment, student) / _stamp_dir(timestamp)
-    folder.mkdir(parents=True, exist_ok=True)
-    name = archive_name(filename)
-    target = folder / name
-    if target.exists():
-        if sha256_file(target) == digest:
-            return target, digest
-        stem, suffix = os.path.splitext(name)
-        n = 2
-        while (folder / f"{stem}.{n}{suffix}").exists():
-            if sha256_file(folder / f"{stem}.{n}{suffix}") == digest:
-                return folder / f"{stem}.{n}{suffix}", digest
-            n += 1
-        target = folder / f"{stem}.{n}{suffix}"
-    tmp = folder / f".{target.name}.tmp"
-    with open(tmp, "wb") as fh:
-        fh.write(data)
-        fh.flush()
-        os.fsync(fh.fileno())
-    if sha256_file(tmp) != digest:  # pragma: no cover - disk trouble
-        tmp.unlink()
-        raise OSError(f"Arkivkopien av {filename} ble ikke lik originalen.")
-    os.replace(tmp, target)
-    os.chmod(target, stat.S_IRUSR | stat.S_IRGRP)
-    with open(folder / "SHA256SUMS", "a", encoding="utf-8") as fh:
-        fh.write(f"{digest}  {target.name}\n")
-    with open(folder / "KILDE.txt", "a", encoding="utf-8") as fh:
-        fh.write(f"{target.name}\t{source}\t{nbgrader_timestamp(timestamp)}\n")
-    return target, digest
-
-
-def _log_path(course_dir: Path, assignment: str) -> Path:
-    return layout(course_dir).arkiv / assignment / "innsamling.jsonl"
-
-
-def log_event(course_dir: Path, assignment: str, event: dict) -> None:
-    path = _log_path(course_dir, assignment)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    event = dict(event, logged=dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"))
-    with open(path, "a", encoding="utf-8") as fh:
-        fh.write(json.dumps(event, ensure_ascii=False) + "\n")
 
 
 # --------------------------------------------------------------------------
@@ -243,7 +131,7 @@ def _iter_zip(zf: zipfile.ZipFile, label: str):
                     lambda info=info: zf.read(info))
 
 
-def _known_notebooks(course_dir: Path, assignment: str) -> list[str]:
+def _known_notebooks(course_dir: Course, assignment: str) -> list[str]:
     lay = layout(course_dir)
     for base in (lay.release_dir(assignment), lay.source_dir(assignment)):
         names = sorted(p.stem for p in base.glob("*.ipynb"))
@@ -273,7 +161,7 @@ def match(parts: tuple[str, ...], assignment: str, notebooks: list[str],
     return stem, (notebooks[0] if len(notebooks) == 1 else None), "ok"
 
 
-def collect_folder(course_dir: Path | str, assignment: str, source: Path | str, *,
+def collect_folder(course_dir: Course, assignment: str, source: Path | str, *,
                    when: dt.datetime | None = None, progress: bool = True) -> CollectResult:
     """Collect returned notebooks from a folder or a zip file, matched to the roster.
 
@@ -284,8 +172,8 @@ def collect_folder(course_dir: Path | str, assignment: str, source: Path | str, 
 
     lay = layout(course_dir)
     source = Path(source)
-    roster = set(load_roster(lay.root)["id"].tolist())
-    notebooks = _known_notebooks(lay.root, assignment)
+    roster = set(load_roster(lay)["id"].tolist())
+    notebooks = _known_notebooks(lay, assignment)
     others = set(ASSIGNMENTS) - {assignment}
     result = CollectResult(assignment)
 
@@ -293,7 +181,7 @@ def collect_folder(course_dir: Path | str, assignment: str, source: Path | str, 
         ev = {"kind": kind, "student": student, "file": file, "sha256": sha, "message": message,
               "action": action, "assignment": assignment}
         result.events.append(ev)
-        log_event(lay.root, assignment, ev)
+        log_event(lay, assignment, ev)
 
     if not source.exists():
         raise FileNotFoundError(f"Fant ikke {source}.")
@@ -343,7 +231,7 @@ def collect_folder(course_dir: Path | str, assignment: str, source: Path | str, 
             return
         if student not in roster:
             folder_id = safe_name(student)
-            path, _ = archive_bytes(lay.root, assignment, f"{UNKNOWN_DIR}/{folder_id}", item.parts[-1],
+            path, _ = archive_bytes(lay, assignment, f"{UNKNOWN_DIR}/{folder_id}", item.parts[-1],
                                     data, ts, item.source)
             event("ukjent_deltaker",
                   f"Filen «{shown}» kan ikke knyttes til noen i deltakerlisten (id «{_shown(student, 80)}»).",
@@ -351,7 +239,7 @@ def collect_folder(course_dir: Path | str, assignment: str, source: Path | str, 
                   action=f"Filen er arkivert i {path.relative_to(lay.root)}, men ikke rettet.")
             return
         if notebook is None:
-            path, _ = archive_bytes(lay.root, assignment, student, item.parts[-1], data, ts, item.source)
+            path, _ = archive_bytes(lay, assignment, student, item.parts[-1], data, ts, item.source)
             event("ukjent_notatbok",
                   f"Kan ikke avgjøre hvilken notatbok «{shown}» er (oppgaven har flere notatbøker).",
                   student=student, file=original, sha=digest,
@@ -360,7 +248,7 @@ def collect_folder(course_dir: Path | str, assignment: str, source: Path | str, 
         if notebook not in notebooks:
             event("ukjent_notatbok", f"«{shown}»: notatboken «{_shown(notebook, 80)}» hører ikke til oppgaven.",
                   student=student, file=original, sha=digest, action="Filen er arkivert, men ikke rettet.")
-            archive_bytes(lay.root, assignment, student, item.parts[-1], data, ts, item.source)
+            archive_bytes(lay, assignment, student, item.parts[-1], data, ts, item.source)
             return
         candidates.setdefault((student, notebook), []).append((item, data, ts, digest))
 
@@ -374,11 +262,11 @@ def collect_folder(course_dir: Path | str, assignment: str, source: Path | str, 
                   action="Alle versjonene er arkivert.")
         archived = []
         for item, data, ts, digest in versions:
-            path, _ = archive_bytes(lay.root, assignment, student, f"{notebook}.ipynb", data, ts,
+            path, _ = archive_bytes(lay, assignment, student, f"{notebook}.ipynb", data, ts,
                                     item.source)
             archived.append(path)
         item, data, ts, digest = versions[-1]
-        used = _install(lay.root, assignment, student, notebook, data, ts)
+        used = _install(lay, assignment, student, notebook, data, ts)
         if not used:
             event("eldre_innlevering",
                   f"{student}: «{_shown('/'.join(item.parts))}» er eldre enn innleveringen som er samlet inn "
@@ -387,7 +275,7 @@ def collect_folder(course_dir: Path | str, assignment: str, source: Path | str, 
         for (it, _d, t, dg), path in zip(versions, archived):
             result.collected.append(Collected(student, notebook, it.source, path, dg, t,
                                               used and it is item))
-            log_event(lay.root, assignment, {"kind": "samlet_inn", "student": student,
+            log_event(lay, assignment, {"kind": "samlet_inn", "student": student,
                                              "file": "/".join(it.parts), "sha256": dg,
                                              "archive": str(path.relative_to(lay.root)),
                                              "timestamp": nbgrader_timestamp(t),
@@ -418,7 +306,7 @@ def collect_folder(course_dir: Path | str, assignment: str, source: Path | str, 
     return result
 
 
-def _install(course_dir: Path, assignment: str, student: str, notebook: str, data: bytes,
+def _install(course_dir: Course, assignment: str, student: str, notebook: str, data: bytes,
              ts: dt.datetime) -> bool:
     """Put a submission into submitted/<id>/<assignment>/ unless a newer one is there."""
     from grading._nbgrader import read_timestamp
@@ -436,7 +324,7 @@ def _install(course_dir: Path, assignment: str, student: str, notebook: str, dat
         # A submission put here by other means (e.g. a manual `nbgrader collect`) may not be in
         # the archive yet: keep it before it is replaced (a no-op if it is archived already).
         when = existing or dt.datetime.fromtimestamp(target.stat().st_mtime, dt.timezone.utc)
-        archive_bytes(lay.root, assignment, student, target.name, target.read_bytes(),
+        archive_bytes(lay, assignment, student, target.name, target.read_bytes(),
                       when if when.tzinfo else when.replace(tzinfo=dt.timezone.utc),
                       f"submitted:{target.relative_to(lay.root)}")
         os.chmod(target, stat.S_IRUSR | stat.S_IWUSR)
@@ -450,7 +338,7 @@ def _install(course_dir: Path, assignment: str, student: str, notebook: str, dat
 # --------------------------------------------------------------------------
 # The nbgrader exchange
 # --------------------------------------------------------------------------
-def collect_exchange(course_dir: Path | str, assignment: str, exchange: Path | str | None = None, *,
+def collect_exchange(course_dir: Course, assignment: str, exchange: Path | str | None = None, *,
                      progress: bool = True) -> CollectResult:
     """``nbgrader collect --update`` from the exchange, then archive what was collected."""
     from grading._nbgrader import run_nbgrader
@@ -463,17 +351,17 @@ def collect_exchange(course_dir: Path | str, assignment: str, exchange: Path | s
     if exchange:
         root = Path(exchange).resolve()
     else:
-        configured = load_config(lay.root).get("Exchange", {}).get("root")
+        configured = load_config(lay).get("Exchange", {}).get("root")
         root = Path(configured) if isinstance(configured, str) and configured else lay.exchange
     result = CollectResult(assignment)
-    inbound = root / course_id(lay.root) / "inbound"
+    inbound = root / course_id(lay) / "inbound"
     if not any(inbound.glob(f"*+{assignment}+*")):
         result.events.append({"kind": "info", "student": "", "file": str(inbound), "sha256": "",
                               "message": f"Ingen innleveringer av «{assignment}» i utvekslingen ({inbound}).",
                               "action": "", "assignment": assignment})
         return result
-    run_nbgrader(lay.root, "collect", assignment, "--update", f"--Exchange.root={root}")
-    roster = set(load_roster(lay.root)["id"].tolist())
+    run_nbgrader(lay, "collect", assignment, "--update", f"--Exchange.root={root}")
+    roster = set(load_roster(lay)["id"].tolist())
     dirs = sorted(p for p in lay.submitted.glob(f"*/{assignment}") if p.is_dir()) \
         if lay.submitted.exists() else []
     for sdir in tqdm(dirs, desc=f"Arkiverer «{assignment}»", unit="deltaker", disable=not progress):
@@ -482,10 +370,10 @@ def collect_exchange(course_dir: Path | str, assignment: str, exchange: Path | s
         ts = ts if ts.tzinfo else ts.replace(tzinfo=dt.timezone.utc)
         for nb in sorted(sdir.glob("*.ipynb")):
             data = nb.read_bytes()
-            path, digest = archive_bytes(lay.root, assignment, student, nb.name, data, ts,
+            path, digest = archive_bytes(lay, assignment, student, nb.name, data, ts,
                                          f"exchange:{student}")
             result.collected.append(Collected(student, nb.stem, str(nb), path, digest, ts, True))
-            log_event(lay.root, assignment, {"kind": "samlet_inn", "student": student,
+            log_event(lay, assignment, {"kind": "samlet_inn", "student": student,
                                              "file": str(nb.relative_to(lay.root)), "sha256": digest,
                                              "archive": str(path.relative_to(lay.root)),
                                              "timestamp": nbgrader_timestamp(ts), "used": True})
@@ -495,21 +383,5 @@ def collect_exchange(course_dir: Path | str, assignment: str, exchange: Path | s
                   "message": f"«{student}» har levert gjennom utvekslingen, men står ikke i deltakerlisten.",
                   "action": "Innleveringen er arkivert, men ikke rettet."}
             result.events.append(ev)
-            log_event(lay.root, assignment, ev)
+            log_event(lay, assignment, ev)
     return result
-
-
-def verify_archive(course_dir: Path | str, assignment: str) -> list[str]:
-    """Check every archived file against its SHA256SUMS. Returns the problems (empty = all fine)."""
-    lay = layout(course_dir)
-    problems = []
-    for sums in sorted((lay.arkiv / assignment).rglob("SHA256SUMS")):
-        for line in sums.read_text(encoding="utf-8").splitlines():
-            digest, _, name = line.partition("  ")
-            path = sums.parent / name
-            if not path.exists():
-                problems.append(f"Mangler: {path.relative_to(lay.root)}")
-            elif sha256_file(path) != digest:
-                problems.append(f"Endret: {path.relative_to(lay.root)}")
-    return problems
-

@@ -40,13 +40,14 @@ def _parse_time(text: str):
 def _init(course: CourseLayout, args: argparse.Namespace, progress: bool) -> int:
     from grading.release import init_course
 
-    res = init_course(course.root, generate=not args.uten_deltakerversjon, progress=progress)
+    res = init_course(course, generate=not args.uten_deltakerversjon, progress=progress)
     _out(res.summary())
     return 0
 
 
 def _roster(course: CourseLayout, args: argparse.Namespace, progress: bool) -> int:
-    from grading.roster import import_roster, load_roster, parse_roster
+    from grading.roster import import_roster, load_roster
+    from grading.roster_csv import parse_roster
 
     if not (args.handling == "importer" and args.sjekk) and not course.root.is_dir():
         raise UserError(f"Fant ikke kursmappen {course.root}. Sjekk --kurs, eller kjør "
@@ -61,7 +62,7 @@ def _roster(course: CourseLayout, args: argparse.Namespace, progress: bool) -> i
             units = sorted({ln.enhet for ln in learners})
             _out(f"Filen er i orden: {len(learners)} deltakere i {len(units)} enheter. Ingenting er importert.")
             return 0
-        res = import_roster(course.root, args.fil, encoding=args.tegnsett,
+        res = import_roster(course, args.fil, encoding=args.tegnsett,
                             names_in_gradebook=not args.uten_navn)
         _out(res.summary())
         from grading.hub_sync import HubSyncError, sync_from_env
@@ -73,7 +74,7 @@ def _roster(course: CourseLayout, args: argparse.Namespace, progress: bool) -> i
         if synced:
             _out(synced.summary())
         return 0
-    df = load_roster(course.root)
+    df = load_roster(course)
     if df.empty:
         _out("Deltakerlisten er tom. Importer med «kursleder deltakere importer FIL».")
     else:
@@ -89,14 +90,14 @@ def _deadline(course: CourseLayout, args: argparse.Namespace, progress: bool) ->
 
     a = _check_assignment(args.oppgave)
     if args.fjern:
-        set_duedate(course.root, a, None)
+        set_duedate(course, a, None)
         _out(f"Fristen for «{a}» er fjernet.")
     elif args.tidspunkt:
         due = _parse_time(args.tidspunkt)
-        set_duedate(course.root, a, due)
-        _out(f"Fristen for «{a}» er {oslo_tid(get_duedate(course.root, a))}.")
+        set_duedate(course, a, due)
+        _out(f"Fristen for «{a}» er {oslo_tid(get_duedate(course, a))}.")
     else:
-        due = get_duedate(course.root, a)
+        due = get_duedate(course, a)
         _out(f"Fristen for «{a}» er {oslo_tid(due)}." if due else f"«{a}» har ingen frist.")
     return 0
 
@@ -109,7 +110,7 @@ def _generate(course: CourseLayout, args: argparse.Namespace, progress: bool) ->
     names = [_check_assignment(a) for a in (args.oppgave or ASSIGNMENTS)]
     for a in tqdm(names, desc="Lager deltakerversjoner", unit="oppgave", disable=not progress):
         try:
-            generate_assignment(course.root, a)
+            generate_assignment(course, a)
         except FileNotFoundError as exc:
             raise UserError(str(exc))
     _out("Deltakerversjon laget for: " + ", ".join(names) + ".")
@@ -121,15 +122,15 @@ def _release(course: CourseLayout, args: argparse.Namespace, progress: bool) -> 
 
     a = _check_assignment(args.oppgave)
     try:
-        generate_assignment(course.root, a)
+        generate_assignment(course, a)
     except FileNotFoundError as exc:
         raise UserError(str(exc))
     if not args.ikke_utveksling:
-        where = release_exchange(course.root, a, args.utveksling)
+        where = release_exchange(course, a, args.utveksling)
         _out(f"«{a}» er delt ut i utvekslingen: {where}")
     if args.pakke:
         try:
-            where = release_package(course.root, a, args.pakke, args.ut)
+            where = release_package(course, a, args.pakke, args.ut)
         except ValueError as exc:
             raise UserError(str(exc))
         _out(f"«{a}» er lagt klar som {'zip-fil' if args.pakke == 'zip' else 'mappe'}: {where}")
@@ -145,11 +146,11 @@ def _collect(course: CourseLayout, args: argparse.Namespace, progress: bool) -> 
     when = _parse_time(args.tidspunkt) if args.tidspunkt else None
     if args.fra:
         try:
-            res = collect_folder(course.root, a, args.fra, when=when, progress=progress)
+            res = collect_folder(course, a, args.fra, when=when, progress=progress)
         except (FileNotFoundError, ValueError) as exc:
             raise UserError(str(exc))
     else:
-        res = collect_exchange(course.root, a, args.utveksling, progress=progress)
+        res = collect_exchange(course, a, args.utveksling, progress=progress)
     _out(res.summary())
     return 0
 
@@ -158,17 +159,18 @@ def _grade(course: CourseLayout, args: argparse.Namespace, progress: bool) -> in
     from grading.autograde import grade_assignment
 
     a = _check_assignment(args.oppgave)
-    run_ = grade_assignment(course.root, a, args.deltaker, workers=args.prosesser, progress=progress)
+    run_ = grade_assignment(course, a, args.deltaker, workers=args.prosesser, progress=progress)
     _out(run_.summary())
     return 0
 
 
 def _anomalies(course: CourseLayout, args: argparse.Namespace, progress: bool) -> int:
-    from grading.anomalies import scan, write_report
+    from grading.anomalies import scan
+    from grading.anomaly_report import write_report
 
     a = _check_assignment(args.oppgave)
-    found = scan(course.root, a)
-    paths = write_report(course.root, a, found)
+    found = scan(course, a)
+    paths = write_report(course, a, found)
     _out(f"{len(found)} avvik. Rapport: {paths['html']} (og {paths['csv'].name})")
     return 0
 
@@ -178,7 +180,7 @@ def _feedback(course: CourseLayout, args: argparse.Namespace, progress: bool) ->
 
     a = _check_assignment(args.oppgave)
     try:
-        paths = feedback(course.root, a, args.deltaker)
+        paths = feedback(course, a, args.deltaker)
     except FeedbackError as exc:
         raise UserError(str(exc))
     _out(f"Laget {len(paths)} tilbakemelding(er) for «{a}» i {course.feedback}.")
@@ -191,7 +193,7 @@ def _reports(course: CourseLayout, args: argparse.Namespace, progress: bool) -> 
     if args.min_gruppe is not None and args.min_gruppe < 1:
         raise UserError("--min-gruppe må være minst 1.")
     out = args.ut or course.rapporter
-    paths = write_reports(course.root, out, min_group=args.min_gruppe)
+    paths = write_reports(course, out, min_group=args.min_gruppe)
     _out("Rapporter:\n" + "\n".join(f"  {name}: {path}" for name, path in paths.items()))
     return 0
 
@@ -201,7 +203,7 @@ def _certificates(course: CourseLayout, args: argparse.Namespace, progress: bool
 
     date = _parse_time(args.dato).date() if args.dato else None
     out = args.ut or (course.rapporter / "kursbevis")
-    paths = make(course.root, out, date=date)
+    paths = make(course, out, date=date)
     _out(f"Laget {len(paths)} kursbevis i {out}.")
     if paths.warning:
         _out(paths.warning)
@@ -214,7 +216,7 @@ def _guide(course: CourseLayout, args: argparse.Namespace, progress: bool) -> in
     a = _check_assignment(args.oppgave)
     out = args.ut or (course.rapporter / "veiledning")
     try:
-        paths = write_guide(course.root, a, out)
+        paths = write_guide(course, a, out)
     except (GuideError, FileNotFoundError) as exc:
         raise UserError(str(exc))
     _out("Vurderingsveiledning:\n" + "\n".join(f"  {p}" for p in paths))
@@ -227,10 +229,10 @@ def _overview(course: CourseLayout, args: argparse.Namespace, progress: bool) ->
     from grading.autograde import submitted_students
     from grading.roster import load_roster
 
-    roster = load_roster(course.root)
+    roster = load_roster(course)
     _out(f"Kursmappe: {course.root}")
     _out(f"Deltakere: {len(roster)} i {roster['enhet'].nunique() if len(roster) else 0} enheter")
-    with gradebook(course.root) as gb:
+    with gradebook(course) as gb:
         rows = {a.name: a for a in gb.assignments}
         for name in ASSIGNMENTS:
             a = rows.get(name)
@@ -238,7 +240,7 @@ def _overview(course: CourseLayout, args: argparse.Namespace, progress: bool) ->
             shared = (any(course.exchange.glob(f"*/outbound/{name}")) or (course.utdeling / f"{name}.zip").exists()
                       or (course.utdeling / name).is_dir())
             released = "utdelt" if shared else ("laget" if course.release_dir(name).exists() else "ikke laget")
-            n_sub = len(submitted_students(course.root, name))
+            n_sub = len(submitted_students(course, name))
             graded = len([p for p in course.autograded.glob(f"*/{name}") if p.is_dir()]) \
                 if course.autograded.exists() else 0
             _out(f"  {name:<22} {released:<11} {due:<22} innlevert: {n_sub:<4} rettet: {graded}")

@@ -50,7 +50,7 @@ from fellesregler.formatering import COURSE_NAME, poeng
 from fellesregler.sanitise import harden_html_file, plain_text, safe_markdown, sanitize_html
 from fellesregler.sprak import aktivt, med_sprak, oversetter
 from grading.malform import DOMENE_SIDER, malform_for_oppgave, sidemaler
-from grading.paths import TEMPLATES, layout
+from grading.paths import TEMPLATES, Course, layout
 
 #: The learner's page is in the målform of the assignment (vage-nn: nynorsk); texts in «retting».
 _ = oversetter(DOMENE_SIDER)
@@ -301,7 +301,7 @@ class KursTilbakemelding(Preprocessor):
 # ---------------------------------------------------------------------------
 # Running nbgrader
 # ---------------------------------------------------------------------------
-def feedback_config(course_dir: Path | str, assignment: str | None = None):
+def feedback_config(course_dir: Course, assignment: str | None = None):
     """The traitlets Config for nbgrader's GenerateFeedback used by :func:`generate_feedback`.
 
     It can also be merged into ``nbgrader_config.py`` so that formgrader's
@@ -313,7 +313,7 @@ def feedback_config(course_dir: Path | str, assignment: str | None = None):
     from grading._nbgrader import load_config
 
     lay = layout(course_dir)
-    base = load_config(lay.root)
+    base = load_config(lay)
     begin = base.get("ClearHiddenTests", {}).get("begin_test_delimeter", "BEGIN HIDDEN TESTS")
     c = Config()
     c.CourseDirectory.root = str(lay.root)
@@ -326,11 +326,11 @@ def feedback_config(course_dir: Path | str, assignment: str | None = None):
     if assignment:
         from grading.guide import assignment_title
 
-        c.KursTilbakemelding.oppgavetittel = assignment_title(lay.root, assignment)
+        c.KursTilbakemelding.oppgavetittel = assignment_title(lay, assignment)
     return c
 
 
-def _autograded_students(course_dir: Path, assignment: str) -> list[str]:
+def _autograded_students(course_dir: Course, assignment: str) -> list[str]:
     lay = layout(course_dir)
     if not lay.autograded.exists():
         return []
@@ -338,7 +338,7 @@ def _autograded_students(course_dir: Path, assignment: str) -> list[str]:
                   if (p / assignment).is_dir() and any((p / assignment).glob("*.ipynb")))
 
 
-def generate_feedback(course_dir: Path, assignment: str,
+def generate_feedback(course_dir: Course, assignment: str,
                       students: list[str] | None = None, *, progress: bool = False) -> list[Path]:
     """Generate safe feedback HTML for ``assignment``; return the written files.
 
@@ -356,7 +356,7 @@ def generate_feedback(course_dir: Path, assignment: str,
     from grading._nbgrader import load_config
 
     lay = layout(course_dir)
-    available = _autograded_students(lay.root, assignment)
+    available = _autograded_students(lay, assignment)
     if students is None:
         wanted = available
     else:
@@ -370,8 +370,8 @@ def generate_feedback(course_dir: Path, assignment: str,
         raise FeedbackError(
             f"Ingen rettede innleveringer av «{assignment}» ennå. Kjør retting (autograde) først.")
 
-    cfg = load_config(lay.root)
-    cfg.merge(feedback_config(lay.root, assignment))
+    cfg = load_config(lay)
+    cfg.merge(feedback_config(lay, assignment))
     written: list[Path] = []
     failures: dict[str, str] = {}
     for student in tqdm(wanted, desc="Tilbakemeldinger", unit="deltaker", disable=not progress):

@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from fellesregler.formatering import COURSE_NAME, poeng
-from grading.paths import ASSIGNMENTS, TEMPLATES, layout
+from grading.paths import ASSIGNMENTS, TEMPLATES, Course, layout
 
 log = logging.getLogger(__name__)
 
@@ -73,7 +73,7 @@ class Question:
 # ---------------------------------------------------------------------------
 # Reading the source notebooks
 # ---------------------------------------------------------------------------
-def _source_notebooks(course_dir: Path, assignment: str) -> list[Path]:
+def _source_notebooks(course_dir: Course, assignment: str) -> list[Path]:
     lay = layout(course_dir)
     folder = lay.source_dir(assignment)
     if not folder.is_dir():
@@ -108,7 +108,7 @@ def _first_heading(text: str) -> str | None:
     return None
 
 
-def assignment_title(course_dir: Path | str, assignment: str) -> str:
+def assignment_title(course_dir: Course, assignment: str) -> str:
     """Title of an assignment: ``metadata.kurs.tittel`` of its first source
     notebook, else that notebook's first heading, else a built-in title, else the id."""
     lay = layout(course_dir)
@@ -191,7 +191,7 @@ def split_solution(text: str) -> tuple[str, dict[str, str], dict[str, str]]:
     return "\n".join(model_lines).strip(), rubric, points
 
 
-def _delimiters(course_dir: Path) -> tuple[str, str]:
+def _delimiters(course_dir: Course) -> tuple[str, str]:
     from grading._nbgrader import load_config
 
     cfg = load_config(course_dir).get("ClearSolutions", {})
@@ -199,12 +199,12 @@ def _delimiters(course_dir: Path) -> tuple[str, str]:
             cfg.get("end_solution_delimeter", "END SOLUTION"))
 
 
-def read_questions(course_dir: Path | str, assignment: str) -> list[Question]:
+def read_questions(course_dir: Course, assignment: str) -> list[Question]:
     """All manually graded questions of ``assignment``, in notebook order."""
     lay = layout(course_dir)
-    begin, end = _delimiters(lay.root)
+    begin, end = _delimiters(lay)
     questions: list[Question] = []
-    for path in _source_notebooks(lay.root, assignment):
+    for path in _source_notebooks(lay, assignment):
         nb = _read_nb(path)
         cells = nb.get("cells", [])
         for idx, cell in enumerate(cells):
@@ -298,7 +298,7 @@ def _strip_prompt_heading(prompt: str) -> str:
     return prompt.strip()
 
 
-def render_guide_html(course_dir: Path | str, assignment: str, questions: list[Question]) -> str:
+def render_guide_html(course_dir: Course, assignment: str, questions: list[Question]) -> str:
     from markupsafe import Markup
 
     from fellesregler.sanitise import jinja_env, safe_markdown
@@ -327,7 +327,7 @@ def render_guide_html(course_dir: Path | str, assignment: str, questions: list[Q
     )
 
 
-def render_guide_pdf(course_dir: Path | str, assignment: str, questions: list[Question],
+def render_guide_pdf(course_dir: Course, assignment: str, questions: list[Question],
                      path: Path) -> Path:
     """The guide as a tagged PDF/UA file, rendered from the same HTML as the web version."""
     from grading.pdf import font_css, write_pdf
@@ -353,7 +353,7 @@ def _safe_name(text: str) -> str:
     return re.sub(r"[^a-z0-9_-]+", "-", text).strip("-") or "oppgave"
 
 
-def write_guide(course_dir: Path, assignment: str, out_dir: Path, *,
+def write_guide(course_dir: Course, assignment: str, out_dir: Path, *,
                 strict: bool = False, pdf: bool = True) -> list[Path]:
     """Write ``rettehjelp-<assignment>.html`` (print CSS) and ``.pdf`` to ``out_dir``.
 

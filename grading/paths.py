@@ -55,7 +55,7 @@ def default_course_dir() -> Path:
 
 @dataclass(frozen=True)
 class CourseLayout:
-    """Paths of one course folder. Build it with :func:`layout`."""
+    """Paths of one course folder: the only place they are spelled. Build it with :func:`layout`."""
 
     root: Path
 
@@ -133,8 +133,20 @@ class CourseLayout:
     def anomaly_report(self, assignment: str, suffix: str = "html") -> Path:
         return self.rapporter / f"avvik-{assignment}.{suffix}"
 
+    def collect_log(self, assignment: str) -> Path:
+        """The collection log of an assignment (``arkiv/<a>/innsamling.jsonl``)."""
+        return self.arkiv / assignment / "innsamling.jsonl"
 
-def layout(course_dir: Path | str | None = None) -> CourseLayout:
-    """Return the layout of ``course_dir`` (default: :func:`default_course_dir`)."""
+
+#: What the toolkit's functions take as the course: its layout, or the folder's path.
+Course = CourseLayout | Path | str
+
+
+def layout(course_dir: Course | None = None) -> CourseLayout:
+    """The one constructor of a :class:`CourseLayout`: for ``course_dir`` (default
+    :func:`default_course_dir`). A layout passed in is returned as it is, so a caller that has
+    one (the CLI builds it once) hands it on and nothing is built again."""
+    if isinstance(course_dir, CourseLayout):
+        return course_dir
     root = Path(course_dir).resolve() if course_dir is not None else default_course_dir()
     return CourseLayout(root)

@@ -12,7 +12,7 @@ from tqdm import tqdm
 
 from grading._nbgrader import NbgraderError, api_call, gradebook, nbgrader_api, run_nbgrader
 from fellesregler.formatering import oslo_tid
-from grading.paths import ASSIGNMENTS, layout
+from grading.paths import ASSIGNMENTS, Course, layout
 
 README = """Oppgave: {assignment}
 =====================================
@@ -67,7 +67,7 @@ class InitResult:
         return "\n".join(lines)
 
 
-def _release_is_current(course_dir: Path, assignment: str) -> bool:
+def _release_is_current(course_dir: Course, assignment: str) -> bool:
     lay = layout(course_dir)
     src = [p for p in lay.source_dir(assignment).rglob("*") if p.is_file()
            and ".ipynb_checkpoints" not in p.parts]
@@ -81,7 +81,7 @@ def _release_is_current(course_dir: Path, assignment: str) -> bool:
     return max(p.stat().st_mtime for p in src) <= min(p.stat().st_mtime for p in rel)
 
 
-def init_course(course_dir: Path | str | None = None, *, generate: bool = True,
+def init_course(course_dir: Course | None = None, *, generate: bool = True,
                 progress: bool = True) -> InitResult:
     """Idempotent setup: folders, gradebook with the seven assignments, roster table, releases."""
     from grading.malform import lag_nynorske_kilder, utgaver
@@ -94,7 +94,7 @@ def init_course(course_dir: Path | str | None = None, *, generate: bool = True,
             path.mkdir(parents=True)
             result.created_dirs.append(str(path.relative_to(lay.root.parent)))
     lag_nynorske_kilder(lay.root)  # source/<id>-nn from the bokmål sources and locale/nn (oppgaver.po)
-    with gradebook(lay.root) as gb:
+    with gradebook(lay) as gb:
         existing = {a.name for a in gb.assignments}
         for name in utgaver(ASSIGNMENTS):
             if name not in existing:
@@ -107,13 +107,13 @@ def init_course(course_dir: Path | str | None = None, *, generate: bool = True,
         for name in utgaver(ASSIGNMENTS):
             if not any(lay.source_dir(name).glob("*.ipynb")):
                 result.missing_source.append(name)
-            elif _release_is_current(lay.root, name):
+            elif _release_is_current(lay, name):
                 result.up_to_date.append(name)
             else:
                 todo.append(name)
         for name in tqdm(todo, desc="Lager deltakerversjoner", unit="oppgave", disable=not progress or not todo):
             try:
-                generate_assignment(lay.root, name)
+                generate_assignment(lay, name)
                 result.generated.append(name)
             except NbgraderError as exc:
                 result.failed[name] = _short(exc.output)
@@ -128,12 +128,12 @@ def _short(output: str) -> str:
 # --------------------------------------------------------------------------
 # Assignments
 # --------------------------------------------------------------------------
-def set_duedate(course_dir: Path | str, assignment: str, due: dt.datetime | None) -> None:
+def set_duedate(course_dir: Course, assignment: str, due: dt.datetime | None) -> None:
     with gradebook(course_dir) as gb:
         gb.update_or_create_assignment(assignment, duedate=to_utc_naive(due) if due else None)
 
 
-def get_duedate(course_dir: Path | str, assignment: str) -> dt.datetime | None:
+def get_duedate(course_dir: Course, assignment: str) -> dt.datetime | None:
     from nbgrader.api import MissingEntry
 
     with gradebook(course_dir) as gb:
@@ -143,7 +143,7 @@ def get_duedate(course_dir: Path | str, assignment: str) -> dt.datetime | None:
             return None
 
 
-def generate_assignment(course_dir: Path | str, assignment: str, *, force: bool = True) -> Path:
+def generate_assignment(course_dir: Course, assignment: str, *, force: bool = True) -> Path:
     """``nbgrader generate_assignment``: makes ``release/<assignment>/``."""
     from grading.malform import kapitteloppgave, lag_nynorske_kilder, malform_for_oppgave
 
@@ -152,15 +152,15 @@ def generate_assignment(course_dir: Path | str, assignment: str, *, force: bool 
         lag_nynorske_kilder(lay.root, (kapitteloppgave(assignment),))
     if not any(lay.source_dir(assignment).glob("*.ipynb")):
         raise FileNotFoundError(f"Fant ingen notatbok i {lay.source_dir(assignment)}.")
-    with gradebook(lay.root) as gb:  # keeps the due date if already set
+    with gradebook(lay) as gb:  # keeps the due date if already set
         gb.update_or_create_assignment(assignment)
     # nbgrader's own GenerateAssignment, in this process (no new Python per assignment)
-    api_call(nbgrader_api(lay.root).generate_assignment(assignment, force=force),
+    api_call(nbgrader_api(lay).generate_assignment(assignment, force=force),
              ("generate_assignment", assignment))
     return lay.release_dir(assignment)
 
 
-def release_exchange(course_dir: Path | str, assignment: str, exchange: Path | str | None = None
+def release_exchange(course_dir: Course, assignment: str, exchange: Path | str | None = None
                      ) -> Path:
     """``nbgrader release_assignment`` into the exchange (default ``exercises/exchange``)."""
     lay = layout(course_dir)
@@ -170,24 +170,24 @@ def release_exchange(course_dir: Path | str, assignment: str, exchange: Path | s
         root = Path(env).resolve() if env else lay.exchange
     root.mkdir(parents=True, exist_ok=True)
     if not lay.release_dir(assignment).exists():
-        generate_assignment(lay.root, assignment)
-    run_nbgrader(lay.root, "release_assignment", assignment, "--force", f"--Exchange.root={root}")
+        generate_assignment(lay, assignment)
+    run_nbgrader(lay, "release_assignment", assignment, "--force", f"--Exchange.root={root}")
     from grading._nbgrader import course_id
 
-    return root / course_id(lay.root) / "outbound" / assignment
+    return root / course_id(lay) / "outbound" / assignment
 
 
-def release_package(course_dir: Path | str, assignment: str, fmt: str = "zip",
+def release_package(course_dir: Course, assignment: str, fmt: str = "zip",
                     out_dir: Path | str | None = None) -> Path:
     """Copy the released assignment to ``utdeling/`` as a zip file or a folder, with instructions."""
     lay = layout(course_dir)
     src = lay.release_dir(assignment)
     if not src.exists():
-        generate_assignment(lay.root, assignment)
+        generate_assignment(lay, assignment)
     out = Path(out_dir) if out_dir else lay.utdeling
     out.mkdir(parents=True, exist_ok=True)
     notebooks = sorted(p.name for p in src.glob("*.ipynb"))
-    due = get_duedate(lay.root, assignment)
+    due = get_duedate(lay, assignment)
     due_text = ""
     if due is not None:
 

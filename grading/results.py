@@ -12,12 +12,11 @@ module, so the rule is decided once.
 """
 from __future__ import annotations
 
-from pathlib import Path
 
 import pandas as pd
 
 from fellesregler.personvern import SUBTRACTION_TEXT, Personvernregel, for_faa_tekst, regel
-from grading.paths import ASSIGNMENTS, layout
+from grading.paths import ASSIGNMENTS, Course, layout
 
 WHOLE_COURSE = "Hele kurset"
 NOT_IN_ROSTER = "(ikke i deltakerlisten)"
@@ -37,7 +36,7 @@ def norwegian_sort_key(text: str) -> str:
     return str(text).lower().translate(str.maketrans({"æ": "{", "ø": "|", "å": "}"}))
 
 
-def course_assignments(course_dir: Path | str, in_gradebook: set[str] | None = None) -> list[str]:
+def course_assignments(course_dir: Course, in_gradebook: set[str] | None = None) -> list[str]:
     """The course's assignments: gradebook ∪ source folders, in teaching order.
 
     ``in_gradebook``: the assignment names already read from the gradebook (it is not opened again).
@@ -47,7 +46,7 @@ def course_assignments(course_dir: Path | str, in_gradebook: set[str] | None = N
     lay = layout(course_dir)
     names: set[str] = set(in_gradebook or ())
     if in_gradebook is None and lay.gradebook.exists():
-        with gradebook(lay.root) as gb:
+        with gradebook(lay) as gb:
             names |= {a.name for a in gb.assignments}
     if lay.source.is_dir():
         names |= {p.name for p in lay.source.iterdir()

@@ -10,7 +10,10 @@ import shutil
 import nbformat
 import pytest
 
-from grading.anomalies import KINDS, Anomaly, inspect_notebook, render_html, scan, write_report
+from grading.anomalies import scan
+from grading.anomaly_report import render_html, write_report
+from grading.findings import KINDS, Anomaly
+from grading.notebook_check import inspect_notebook
 from grading_fixtures import EXERCISES, SCRIPT, fixture_source
 
 
@@ -200,7 +203,7 @@ def test_every_kind_has_a_norwegian_title_and_severity():
 @pytest.fixture()
 def course(tmp_path, release):
     from grading._nbgrader import gradebook
-    from grading.collect import log_event
+    from grading.archive import log_event
     from grading.roster import import_roster
 
     shutil.copy(EXERCISES / "nbgrader_config.py", tmp_path / "nbgrader_config.py")
@@ -263,7 +266,7 @@ def test_empty_report():
 
 
 def test_anomaly_key_dedupes():
-    from grading.anomalies import dedupe
+    from grading.findings import dedupe
 
     a = Anomaly("s", "vage", "ubesvart", "x", cell="c")
     assert dedupe([a, Anomaly("s", "vage", "ubesvart", "y", cell="c")]) == [a]
@@ -291,7 +294,8 @@ def test_collect_folder_reports_and_archives_everything(course, tmp_path, releas
     import os
     import zipfile
 
-    from grading.collect import collect_folder, verify_archive
+    from grading.archive import verify_archive
+    from grading.collect import collect_folder
 
     good = nbformat.writes(answered(release)).encode()
     other = nbformat.writes(release).encode()
@@ -431,7 +435,8 @@ def test_collect_keeps_an_unarchived_submission_before_replacing_it(course, tmp_
     """ola's submission in submitted/ (put there outside the toolkit) is archived, not lost."""
     import hashlib
 
-    from grading.collect import collect_folder, verify_archive
+    from grading.archive import verify_archive
+    from grading.collect import collect_folder
 
     old = (course / "submitted" / "ola" / "vage" / "vage.ipynb").read_bytes()
     assert not (course / "arkiv" / "vage" / "ola").exists()

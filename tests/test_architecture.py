@@ -1,5 +1,6 @@
 """The shape of the code, kept by tests: every module imports on its own, no module takes another
-module's private names, and the project's modules import each other without cycles.
+module's private names, the project's modules import each other without cycles, modules and classes
+stay small enough to read, and every library the code imports is declared for the venv it runs in.
 
 The modules are those of the packages ``fellesregler``, ``grading``, ``widgets`` and ``tools``.
 """
@@ -149,30 +150,103 @@ def test_no_import_cycles():
 
 
 @pytest.mark.parametrize("feature", ["grading.feedback", "grading.guide", "grading.reports",
-                                     "grading.anomalies", "grading.collect", "grading.certificates"])
+                                     "grading.anomalies", "grading.findings", "grading.notebook_check",
+                                     "grading.anomaly_report", "grading.collect", "grading.archive",
+                                     "grading.sandbox", "grading.sandbox_command", "grading.sandbox_log",
+                                     "grading.certificates"])
 def test_grading_feature_modules_do_not_import_the_cli(feature):
     """Shared helpers → the nbgrader adapter → feature modules → the CLI, never back."""
     assert "grading.cli" not in _edges(feature)
 
 
+# -- size ----------------------------------------------------------------------------------------
+#: Where modules and classes must stay small; add a folder (e.g. "widgets") once it fits.
+SIZE_CHECKED = ("grading", "fellesregler", "widgets/egenvurdering", "hub", "tools")
+MAX_MODULE_LINES = 450
+MAX_CLASS_LINES = 300
+#: Modules allowed over the limits for now, with the reason. Remove an entry when it is split.
+SIZE_WAIVERS = {
+    "grading/progress.py": "split into smaller modules on its own branch (issue 10)",
+}
+
+
+def _size_checked_files() -> list[Path]:
+    return sorted(p for folder in SIZE_CHECKED for p in (ROOT / folder).rglob("*.py")
+                  if "__pycache__" not in p.parts and "node_modules" not in p.parts)
+
+
+def _too_big(path: Path) -> list[str]:
+    """What in ``path`` is over the limits: the module's lines, and each class's."""
+    text = path.read_text(encoding="utf-8")
+    rel = path.relative_to(ROOT).as_posix()
+    found = []
+    lines = len(text.splitlines())
+    if lines > MAX_MODULE_LINES:
+        found.append(f"{rel}: {lines} lines (at most {MAX_MODULE_LINES})")
+    for node in ast.walk(ast.parse(text)):
+        if isinstance(node, ast.ClassDef):
+            size = node.end_lineno - node.lineno + 1
+            if size > MAX_CLASS_LINES:
+                found.append(f"{rel}:{node.lineno} class {node.name}: {size} lines (at most {MAX_CLASS_LINES})")
+    return found
+
+
+def test_size_check_finds_a_big_module_and_a_big_class(tmp_path, monkeypatch):
+    monkeypatch.setattr(sys.modules[__name__], "ROOT", tmp_path)
+    body = "\n".join(f"    x{i} = {i}" for i in range(MAX_CLASS_LINES))
+    (tmp_path / "big.py").write_text(f"class Big:\n{body}\n" + "y = 1\n" * (MAX_MODULE_LINES - MAX_CLASS_LINES),
+                                     encoding="utf-8")
+    (tmp_path / "small.py").write_text("class Small:\n    pass\n", encoding="utf-8")
+    assert _too_big(tmp_path / "big.py") == [f"big.py: {MAX_MODULE_LINES + 1} lines (at most {MAX_MODULE_LINES})",
+                                             f"big.py:1 class Big: {MAX_CLASS_LINES + 1} lines "
+                                             f"(at most {MAX_CLASS_LINES})"]
+    assert _too_big(tmp_path / "small.py") == []
+
+
+def test_modules_and_classes_stay_small():
+    """About 450 lines per module and 300 per class: a newcomer can read one in a sitting."""
+    files = _size_checked_files()
+    assert len(files) > 40 and all((ROOT / w).is_file() for w in SIZE_WAIVERS)
+    found = [msg for p in files if p.relative_to(ROOT).as_posix() not in SIZE_WAIVERS for msg in _too_big(p)]
+    assert found == []
+
+
+# -- declared dependencies -----------------------------------------------------------------------
 def _normalise_dist(name: str) -> str:
     return re.sub(r"[-_.]+", "-", name).lower()
 
 
-def test_pyproject_declares_every_library_imported_directly():
-    """A library our code imports must be in pyproject.toml, not only come along with another package."""
-    from importlib.metadata import packages_distributions
-
+def _declared(*extras: str) -> set[str]:
+    """The distributions a venv made with ``pip install '.[extras]'`` has asked for by name."""
     project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
-    wanted = project["dependencies"] + [d for group in project["optional-dependencies"].values() for d in group]
-    declared = {_normalise_dist(re.split(r"[<>=!~\[;\s]", d, maxsplit=1)[0]) for d in wanted}
+    wanted = project["dependencies"] + [d for extra in extras for d in project["optional-dependencies"][extra]]
+    return {_normalise_dist(re.split(r"[<>=!~\[;\s]", d, maxsplit=1)[0]) for d in wanted}
+
+
+def _hub_extras() -> tuple[str, ...]:
+    """The extras the Makefile installs into the hub's venv (``.venv-hub``): ``-e '.[hub]'``."""
+    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
+    found = re.search(r"\$\(HUB_VENV\)/bin/python -m pip install [^\n]*-e '?\.(?:\[([\w,]+)\])?'?", makefile)
+    assert found, "the Makefile's hub-venv target installs the project into .venv-hub"
+    return tuple(found.group(1).split(",")) if found.group(1) else ()
+
+
+def _local_names() -> set[str]:
     local = {p.stem for folder in ("tests", "_ext", "bench") for p in (ROOT / folder).glob("*.py")}
     local |= set(PACKAGES)
     local |= {p.stem for p in (ROOT / "hub").rglob("*.py")}  # the hub's files, imported by path (hub/oidc.py, …)
     local |= {p.parent.name for p in (ROOT / "hub").glob("*/__init__.py")}  # the hub's packages (kurshub, minside)
+    return local
+
+
+def _third_party_imports(folders: tuple[str, ...]) -> dict[str, str]:
+    """Top-level name of every import from outside the project and the standard library -> first file."""
+    local = _local_names()
     imported: dict[str, str] = {}
-    for folder in (*PACKAGES, "tests", "bench", "_ext"):
+    for folder in folders:
         for path in sorted((ROOT / folder).rglob("*.py")):
+            if "node_modules" in path.parts:
+                continue
             for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
                 if isinstance(node, ast.Import):
                     names = [a.name for a in node.names]
@@ -184,10 +258,35 @@ def test_pyproject_declares_every_library_imported_directly():
                     top = name.split(".")[0]
                     if top not in sys.stdlib_module_names and top not in local:
                         imported.setdefault(top, str(path.relative_to(ROOT)))
+    return imported
+
+
+def _undeclared(imported: dict[str, str], declared: set[str]) -> dict[str, str]:
+    from importlib.metadata import packages_distributions
+
     dists = packages_distributions()
-    missing = {top: where for top, where in imported.items()
-               if not any(_normalise_dist(d) in declared for d in dists.get(top, [top]))}
-    assert missing == {}
+    return {top: where for top, where in imported.items()
+            if not any(_normalise_dist(d) in declared for d in dists.get(top, [top]))}
+
+
+def test_pyproject_declares_every_library_imported_directly():
+    """A library our code imports must be in pyproject.toml, not only come along with another package:
+    for the main venv (``.[test]``) what the packages, tests, benchmarks and the Sphinx extension import."""
+    imported = _third_party_imports((*PACKAGES, "tests", "bench", "_ext"))
+    assert {"pandas", "nbgrader", "pytest"} <= set(imported)
+    assert _undeclared(imported, _declared("test")) == {}
+
+
+def test_the_hub_venv_declares_every_library_the_hub_imports():
+    """The hub runs from its own venv (``make hub-deps``: ``.venv-hub``, the same pins in constraints.txt).
+    Everything hub/ imports (tornado, bcrypt, PyJWT, …) must be declared for what that venv installs."""
+    imported = _third_party_imports(("hub",))
+    assert {"tornado", "jwt", "bcrypt", "jupyterhub"} <= set(imported)
+    assert _undeclared(imported, _declared(*_hub_extras())) == {}
+
+
+def test_the_dependency_check_finds_an_undeclared_library():
+    assert _undeclared({"tornado": "hub/x.py", "yaml": "grading/y.py"}, {"pyyaml"}) == {"tornado": "hub/x.py"}
 
 
 CHAPTER_WIDGETS = sorted(name for name in MODULES
@@ -206,3 +305,63 @@ def test_chapter_widgets_stay_light_for_the_browser():
     assert proc.returncode == 0, proc.stderr
     assert len(CHAPTER_WIDGETS) >= 8
     assert proc.stdout.strip() == "[]"
+
+
+# -- the layout tables of README.md and CONTRIBUTING.md ------------------------------------------
+LAYOUT_TABLES = {"README.md": "## Hvor ligger hva", "CONTRIBUTING.md": "## Layout"}
+_PATH_SUFFIXES = (".py", ".yaml", ".yml", ".md", ".ipynb", ".js", ".mjs", ".css", ".json", ".txt", ".j2", ".po")
+
+
+def _table_rows(doc: str, heading: str) -> list[list[str]]:
+    """The rows (cells) of the first table after ``heading``, header and rule left out."""
+    text = (ROOT / doc).read_text(encoding="utf-8")
+    assert heading in text, f"{doc} has no section «{heading}»"
+    rows = []
+    for line in text.split(heading, 1)[1].splitlines():
+        if line.startswith("|"):
+            rows.append([c.strip() for c in line.strip().strip("|").split("|")])
+        elif rows:
+            break
+    return [r for r in rows[2:]]
+
+
+def _paths_in(cell: str) -> list[str]:
+    """The file or folder paths in a table cell: code spans with a «/» or a file suffix."""
+    return [t.rstrip("…").rstrip("/") for t in re.findall(r"`([^`\s]+)`", cell)
+            if not t.startswith(".") and ("/" in t or t.endswith(_PATH_SUFFIXES))]
+
+
+def _exists(token: str, bases: list[Path]) -> bool:
+    pattern = re.sub(r"<[^>]+>", "*", token).rstrip("/")
+    return any(any(base.glob(pattern)) if "*" in pattern else (base / pattern).exists() for base in bases)
+
+
+@pytest.mark.parametrize("doc", sorted(LAYOUT_TABLES))
+def test_every_path_in_the_layout_tables_exists(doc):
+    """README's and CONTRIBUTING's layout tables name only files and folders that are there. A bare
+    file name in a row (``personvern.py``) is looked up in the folders the row names first."""
+    rows = _table_rows(doc, LAYOUT_TABLES[doc])
+    assert len(rows) >= 10
+    missing = []
+    for cells in rows:
+        first = [ROOT / re.sub(r"<[^>]+>", "", t).rstrip("/") for t in _paths_in(cells[0])]
+        bases = [ROOT] + [p for p in first if p.is_dir()]
+        for cell in cells:
+            missing += [f"{cells[0]}: {t}" for t in _paths_in(cell) if not _exists(t, bases)]
+    assert missing == []
+
+
+def test_the_layout_check_finds_a_missing_path():
+    assert _paths_in("`grading/nope.py` and `make vendor`, `kurs`, `x.yaml`") == ["grading/nope.py", "x.yaml"]
+    assert not _exists("grading/nope.py", [ROOT])
+    assert _exists("tests/test_widgets_<chapter>.py", [ROOT]) and _exists("personvern.py", [ROOT / "fellesregler"])
+
+
+def test_the_layout_tables_name_every_top_level_module_of_grading_and_the_self_assessment():
+    """A module added to grading/ or widgets/egenvurdering/ is described in CONTRIBUTING.md."""
+    text = (ROOT / "CONTRIBUTING.md").read_text(encoding="utf-8")
+    unnamed = [p.relative_to(ROOT).as_posix() for folder in ("grading", "widgets/egenvurdering", "fellesregler", "tools")
+               for p in sorted((ROOT / folder).glob("*.py"))
+               if p.name != "__init__.py" and f"`{p.name}`" not in text and f"`{p.stem}`" not in text
+               and f"`{p.relative_to(ROOT).as_posix()}`" not in text]
+    assert unnamed == []

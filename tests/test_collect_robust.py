@@ -57,8 +57,10 @@ def _collect_with(course, tmp_path, bad: dict[str, bytes], *, encrypted: str | N
     collection log, after checking what every case shares: the honest learners
     are collected, the archive is sound, and the zip itself is not changed.
     """
-    from grading.anomalies import read_collect_log, scan
-    from grading.collect import collect_folder, verify_archive
+    from grading.anomalies import scan
+    from grading.archive import read_collect_log
+    from grading.archive import verify_archive
+    from grading.collect import collect_folder
 
     path = tmp_path / "innleveringer.zip"
     if encrypted:
@@ -89,7 +91,7 @@ def test_encrypted_member_is_reported_and_the_rest_collected(course, tmp_path):
 
 def test_too_long_member_names_are_archived_short_with_the_original_in_the_log(course, tmp_path):
     """Defect 3: a name longer than the file system allows crashed the archiving."""
-    from grading.collect import MAX_NAME_BYTES
+    from grading.archive import MAX_NAME_BYTES
 
     events, found, logged = _collect_with(course, tmp_path, {
         LONG: _notebook("langt navn"), LONG_KNOWN: _notebook("langt navn, kjent deltaker")})
@@ -116,7 +118,7 @@ def test_dotdot_members_are_reported_not_dropped(course, tmp_path):
 
 
 def test_archive_names_are_safe_and_short():
-    from grading.collect import MAX_NAME_BYTES, archive_name
+    from grading.archive import MAX_NAME_BYTES, archive_name
 
     assert archive_name("vage.ipynb") == "vage.ipynb"
     assert archive_name("Øystein Ås.ipynb") == "Øystein_Ås.ipynb"

@@ -237,7 +237,7 @@ def test_no_file_is_lost(run):
     assert sha(run["zpath"].read_bytes()) == run["zip_sha"]
     for p, payload in run["inbound"].items():
         assert p.read_bytes() == payload
-    from grading.collect import verify_archive
+    from grading.archive import verify_archive
 
     assert verify_archive(course, A) == []
 

@@ -2,6 +2,9 @@
 reports and the self-assessment store follow it."""
 from __future__ import annotations
 
+import ast
+from pathlib import Path
+
 import pandas as pd
 import pytest
 import yaml
@@ -71,6 +74,7 @@ def test_reports_and_store_follow_the_minimum_in_the_data_file(minimum_three, tm
     with pytest.raises(TooFewRespondents) as refused:
         store.group_summary(_team(store, 2))
     assert refused.value.minimum == 3
+    assert str(refused.value).startswith("For få deltakere til å vise tall (under 3). ")
     store.close()
 
 
@@ -84,3 +88,32 @@ def test_with_the_course_minimum_three_is_too_few(tmp_path):
     with pytest.raises(TooFewRespondents):
         store.group_summary(_team(store, 3))
     store.close()
+
+
+def test_the_too_few_message_has_one_wording():
+    """Reports, Min side, the team view and its table say the same words; only personvern.py holds them."""
+    assert for_faa_tekst(5) == "for få deltakere til å vise tall (under 5)"
+    assert for_faa_tekst(5, svart=4) == (
+        "For få deltakere til å vise tall (under 5). Teamvisningen vises først når minst 5 har svart, slik at "
+        "ingen enkeltpersoners svar kan kjennes igjen. Så langt har 4 svart.")
+    assert str(TooFewRespondents(2, 7)) == for_faa_tekst(7, svart=2)
+    root = Path(__file__).resolve().parents[1]
+    holders = sorted(
+        str(p.relative_to(root))
+        for folder in ("fellesregler", "grading", "widgets", "hub", "apps", "tools")
+        for p in (root / folder).rglob("*")
+        if p.suffix in {".py", ".j2", ".html", ".ipynb"} and "node_modules" not in p.parts
+        and any("til å vise tall" in text for text in _user_texts(p)))
+    assert holders == ["fellesregler/personvern.py"]
+
+
+def _user_texts(path: Path) -> list[str]:
+    """The strings a file can show: a template's text, a module's string literals except docstrings."""
+    text = path.read_text(encoding="utf-8", errors="replace")
+    if path.suffix != ".py":
+        return [text]
+    tree = ast.parse(text)
+    docstrings = {id(node.value) for node in ast.walk(tree)
+                  if isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant)}
+    return [node.value for node in ast.walk(tree)
+            if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in docstrings]

@@ -6,8 +6,8 @@ import shutil
 import pandas as pd
 import pytest
 
-from grading.roster import (COLUMNS, RosterError, check_id, import_roster, load_roster,
-                            parse_roster)
+from grading.roster import import_roster, load_roster
+from grading.roster_csv import COLUMNS, RosterError, check_id, parse_roster
 
 ROOT_CONFIG = __import__("pathlib").Path(__file__).resolve().parents[1] / "exercises" / "nbgrader_config.py"
 

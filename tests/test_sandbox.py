@@ -288,7 +288,7 @@ def test_duplicated_answer_cell_is_graded_from_the_answered_copy(graded):
 
 
 def test_sandbox_log_names_every_graded_notebook(graded):
-    from grading.sandbox import read_records
+    from grading.sandbox_log import read_records
 
     recs = read_records(graded["course"], A)
     assert {s for s, _ in recs} == set(graded["subs"])

@@ -2,7 +2,7 @@
 
 As root (CI) the test makes a throw-away Unix user ``ks-sbx-<pid>`` and runs the
 very same bwrap command line as that user; as an ordinary user it runs it as
-itself. The command is the kernel's sandbox from grading/sandbox.py, with
+itself. The command is the kernel's sandbox from grading/sandbox_command.py, with
 Debian's own python3 (any user can read it) and a check script in place of
 the kernel.
 """
@@ -58,7 +58,7 @@ def grader_user():
 
 
 def test_sandbox_runs_as_a_non_root_grader(grader_user):
-    from grading.sandbox import seccomp_program, sandbox_argv
+    from grading.sandbox_command import seccomp_program, sandbox_argv
 
     uid, gid = grader_user
     python = shutil.which("python3", path="/usr/bin:/bin")

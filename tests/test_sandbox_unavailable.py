@@ -5,7 +5,7 @@ from grading_fixtures import make_course
 
 
 def test_no_bwrap_means_no_grading(tmp_path, monkeypatch, capsys):
-    from grading import sandbox
+    from grading import sandbox_command as sandbox
     from grading.cli import main
 
     course = make_course(tmp_path / "kurs", ("vage",), real=False)

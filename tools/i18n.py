@@ -29,7 +29,6 @@ from __future__ import annotations
 
 import argparse
 import re
-import shutil
 import subprocess
 import sys
 import time
@@ -39,11 +38,17 @@ from pathlib import Path
 import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:  # run as a script (make i18n): the repository's packages
+    sys.path.insert(0, str(ROOT))
+
+from tools.i18n_catalogs import (  # noqa: E402
+    catalogs, domain_of, read_catalog, write_catalog,
+)
+from tools.i18n_draft import draft  # noqa: E402
+
 LOCALE = ROOT / "locale"
 POT_DIR = ROOT / "_build" / "gettext"
 LANGUAGES = ("nn",)
-#: Interface catalogs: what a page shows from Sphinx and the themes (not the chapters' text).
-INTERFACE_DOMAINS = ("sphinx", "booktheme")
 #: Sphinx's own messages a page shows: those of its HTML templates (and their
 #: JavaScript), and a few the HTML builder and the index put on pages.
 _SPHINX_HTML_SOURCES = ("sphinx/themes/",)
@@ -236,33 +241,10 @@ def _extract_interface(root: Path, out: Path) -> None:
 
 # ------------------------------------------------------------------------------ update
 
-def catalogs(lang: str, root: Path = ROOT) -> list[Path]:
-    base = root / "locale" / lang / "LC_MESSAGES"
-    return sorted(base.rglob("*.po"))
-
-
-def domain_of(po: Path, lang: str, root: Path = ROOT) -> str:
-    return po.relative_to(root / "locale" / lang / "LC_MESSAGES").with_suffix("").as_posix()
-
-
 def update(lang: str, pot_dir: Path = POT_DIR, root: Path = ROOT) -> None:
     subprocess.run([_venv_bin("sphinx-intl"), "update", "-p", str(pot_dir), "-d", str(root / "locale"),
                     "-l", lang, "-w", "76"], check=True, cwd=root)
     fill_identical(lang, root)
-
-
-def _read(po: Path, lang: str):
-    from babel.messages.pofile import read_po
-
-    with po.open("rb") as fh:
-        return read_po(fh, locale=lang)
-
-
-def _write(po: Path, catalog) -> None:
-    from babel.messages.pofile import write_po
-
-    with po.open("wb") as fh:
-        write_po(fh, catalog, width=76, include_previous=True)
 
 
 def fill_identical(lang: str, root: Path = ROOT) -> int:
@@ -272,7 +254,7 @@ def fill_identical(lang: str, root: Path = ROOT) -> int:
     Fuzzy translations are not copied.
     """
     known: dict[str, str] = {}
-    loaded = {po: _read(po, lang) for po in catalogs(lang, root)}
+    loaded = {po: read_catalog(po, lang) for po in catalogs(lang, root)}
     for cat in loaded.values():
         for m in cat:
             if m.id and m.string and not m.fuzzy and isinstance(m.id, str):
@@ -286,7 +268,7 @@ def fill_identical(lang: str, root: Path = ROOT) -> int:
                 changed = True
                 filled += 1
         if changed:
-            _write(po, cat)
+            write_catalog(po, cat)
     return filled
 
 
@@ -320,7 +302,7 @@ def merged_state(pot_dir: Path, lang: str, root: Path = ROOT) -> tuple[list[Cata
             continue
         with pot.open("rb") as fh:
             template = read_po(fh)
-        catalog = _read(pos[domain], lang)
+        catalog = read_catalog(pos[domain], lang)
         catalog.update(template)  # msgmerge: changed -> fuzzy, new -> untranslated
         state = CatalogState(domain)
         for m in catalog:
@@ -405,81 +387,6 @@ def build(lang: str, root: Path = ROOT, strict: bool = True, in_process: bool = 
     run_sphinx("html", out, root / "_build" / f".doctrees-{lang}", sphinx_config_overrides("html", lang, root),
                root=root, strict=strict, in_process=in_process)
     return out
-
-
-# ------------------------------------------------------------------------------- draft
-
-_PROTECT = re.compile(r"(\{[a-z:-]+\}`[^`]*`|`[^`]*`|\[[^\]]*\]\([^)]*\)|<[^>]+>|https?://\S+|\(\w[\w-]*\)=)")
-
-
-def apertium_drafts(texts: list[str]) -> list[str]:
-    """Bokmål -> nynorsk (e-infinitive) with Apertium, all texts in one run.
-
-    MyST roles, code, links and labels are kept as they are (hidden behind
-    placeholders); each text is one HTML paragraph, so Apertium keeps them apart.
-    """
-    import html as html_mod
-
-    kept: list[str] = []
-
-    def hide(m: re.Match) -> str:
-        kept.append(m.group(0))
-        return f"ZZQ{len(kept) - 1}QZZ"
-
-    doc = "".join(f"<p>{html_mod.escape(_PROTECT.sub(hide, t), quote=False)}</p>\n" for t in texts)
-    proc = subprocess.run(["apertium", "-u", "-f", "html", "nob-nno_e"], input=doc, capture_output=True,
-                          text=True, check=True)
-    out = re.findall(r"<p>(.*?)</p>", proc.stdout, re.S)
-    if len(out) != len(texts):
-        raise SystemExit("Apertium ga ikke like mange avsnitt tilbake.")
-    results = []
-    for text in out:
-        text = html_mod.unescape(text)
-        text = re.sub(r"ZZQ(\d+)QZZ", lambda m: kept[int(m.group(1))], text)
-        for old, new in (("arbeidsgivar", "arbeidsgjevar"), ("Arbeidsgivar", "Arbeidsgjevar")):
-            text = text.replace(old, new)
-        results.append(text)
-    return results
-
-
-def _bokmal_interface(root: Path) -> dict[str, str]:
-    """The bokmål of the interface strings (English msgids): ours, then Sphinx's and the book theme's."""
-    import sphinx
-    import sphinx_book_theme
-
-    known: dict[str, str] = {}
-    for po in (root / "locale" / "nb_NO" / "LC_MESSAGES" / "sphinx.po",
-               root / "locale" / "nb_NO" / "LC_MESSAGES" / "booktheme.po",
-               Path(sphinx.__file__).parent / "locale" / "nb_NO" / "LC_MESSAGES" / "sphinx.po",
-               Path(sphinx_book_theme.__file__).parent / "theme" / "sphinx_book_theme" / "static" / "locales"
-               / "no" / "LC_MESSAGES" / "booktheme.po"):
-        for m in _read(po, "nb_NO"):
-            if m.id and isinstance(m.id, str) and m.string and not m.fuzzy:
-                known.setdefault(m.id, m.string)
-    return known
-
-
-def draft(lang: str, root: Path = ROOT) -> int:
-    if lang != "nn":
-        raise SystemExit("Maskinutkast finnes bare for nynorsk (Apertium nob-nno).")
-    if shutil.which("apertium") is None:
-        raise SystemExit("Apertium mangler: apt-get install apertium-nno-nob")
-    bokmal = _bokmal_interface(root)
-    count = 0
-    for po in catalogs(lang, root):
-        interface = domain_of(po, lang, root) in INTERFACE_DOMAINS
-        cat = _read(po, lang)
-        todo = [m for m in cat if m.id and isinstance(m.id, str) and not m.string]
-        if interface:  # English msgids: draft from the bokmål translation, if there is one
-            todo = [m for m in todo if m.id in bokmal]
-        if not todo:
-            continue
-        for m, text in zip(todo, apertium_drafts([bokmal[m.id] if interface else m.id for m in todo])):
-            m.string = text
-            m.flags.add("fuzzy")
-        _write(po, cat)
-        count += len(todo)
-    return count
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -5,6 +5,7 @@ gradebook, homes and tokens are kept).
 """
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import secrets
@@ -70,7 +71,7 @@ def _bootstrap_leaders(s: HubSettings) -> dict[str, str]:
     have: set[str] = set()
     db = s.hub_data / "jupyterhub.sqlite"
     if db.exists():
-        with sqlite3.connect(db) as con:
+        with contextlib.closing(sqlite3.connect(db)) as con:  # `with connect()` alone leaves it open
             try:
                 have = {r[0] for r in con.execute("SELECT username FROM users_info")}
             except sqlite3.OperationalError:

@@ -1,7 +1,8 @@
 """The employee's self-assessment app, shown by Voila (apps/egenvurdering.ipynb).
 
 The app is a view: scoring lives in `scoring`, storage in `store`, and
-rendering in `views`. Every control has a visible Norwegian label, and the
+rendering in `views`. This module holds the start screen and the questionnaire; the profile
+screen is the mixin in `profile_screen`. Every control has a visible Norwegian label, and the
 whole flow works from the keyboard.
 """
 from __future__ import annotations
@@ -12,13 +13,10 @@ import ipywidgets as w
 from ipywidgets.widgets.widget_description import DescriptionStyle
 from traitlets import Unicode, observe
 
-from fellesregler.escaping import download_link
-
 from .._common import InputError, esc, feedback_html
-from . import views
 from ._storeview import StoreView
+from .profile_screen import ProfileScreen, button
 from .instrument import Instrument, load_instrument
-from .scoring import change, weakest
 from .codes import normalise_key
 from .errors import StorageError
 from .store import Store
@@ -44,13 +42,7 @@ def to_answers(raw: dict[str, str]) -> dict[str, int | None]:
     return out
 
 
-def _button(label: str, style: str = "") -> w.Button:
-    b = w.Button(description=label, button_style=style, tooltip=label)
-    b.layout.width = "auto"
-    return b
-
-
-class EgenvurderingApp(StoreView, w.VBox):
+class EgenvurderingApp(ProfileScreen, StoreView, w.VBox):
     """Self-assessment: answer the items, see the profile, write an action plan, retake later.
 
     Parameters
@@ -105,10 +97,10 @@ class EgenvurderingApp(StoreView, w.VBox):
             f"<div class='kurs-personvern'>{esc(ins.privacy_text)}</div>")
         self.consent = w.Checkbox(value=False, description="Jeg har lest hva som lagres, og vil fortsette",
                                   indent=False)
-        self.new_button = _button("Start med en ny kode", "primary")
+        self.new_button = button("Start med en ny kode", "primary")
         self.code_input = w.Text(continuous_update=False, description="Har du en kode fra før? Skriv den her", placeholder="XXXX-XXXX-XXXX",
                                  style={"description_width": "initial"})
-        self.fetch_button = _button("Hent svarene mine")
+        self.fetch_button = button("Hent svarene mine")
         self.start_message = w.HTML()
         self.store_message = w.HTML()
         self.new_button.on_click(self._on_new)
@@ -153,9 +145,9 @@ class EgenvurderingApp(StoreView, w.VBox):
         self._select_style = DescriptionStyle(description_width="initial")
         self._select_layout = w.Layout()
         self.form_header = w.HTML()
-        self.prev_button = _button("Forrige")
-        self.next_button = _button("Neste", "primary")
-        self.save_button = _button("Lagre og se profilen", "success")
+        self.prev_button = button("Forrige")
+        self.next_button = button("Neste", "primary")
+        self.save_button = button("Lagre og se profilen", "success")
         self.form_message = w.HTML()
         self.progress = w.HTML()
         self.prev_button.on_click(lambda _: self._go(self._page - 1))
@@ -236,119 +228,6 @@ class EgenvurderingApp(StoreView, w.VBox):
             self.save_button.disabled = False
         self.store_message.value = ""  # the database works (again)
         self.screen = "profil"
-
-    # ----- profile ------------------------------------------------------
-    def _build_profile(self) -> None:
-        self.profile_html = w.HTML()
-        self.plan_area = w.Textarea(continuous_update=False, description="Handlingsplanen din", rows=12,
-                                    style={"description_width": "initial"}, layout=w.Layout(width="100%"))
-        self.plan_button = _button("Lagre handlingsplanen", "primary")
-        self.plan_message = w.HTML()
-        self.downloads = w.HTML()
-        self.group_input = w.Text(continuous_update=False, description="Gruppekode fra kurslederen", placeholder="XXXX-XXXX",
-                                  style={"description_width": "initial"})
-        self.group_button = _button("Legg svarene mine til i teamet")
-        self.group_message = w.HTML()
-        self.retake_button = _button("Ta vurderingen på nytt")
-        self.delete_button = _button("Slett mine svar", "danger")
-        self.confirm_button = _button("Ja, slett alt som er lagret med koden min", "danger")
-        self.confirm_button.layout.display = "none"
-        self.delete_message = w.HTML()
-        self.plan_button.on_click(self._on_save_plan)
-        self.group_button.on_click(self._on_join)
-        self.retake_button.on_click(self._on_retake)
-        self.delete_button.on_click(self._on_delete)
-        self.confirm_button.on_click(self._on_confirm_delete)
-        self._profile = w.VBox([
-            self.profile_html,
-            w.HTML("<h2>Handlingsplan</h2><p>Skriv hva du vil gjøre med de svakeste dimensjonene. "
-                   "Planen lagres med koden din.</p>"),
-            self.plan_area, self.plan_button, self.plan_message,
-            w.HTML("<h2>Last ned</h2>"), self.downloads,
-            w.HTML("<h2>Bidra til teamets bilde</h2><p>Vil du, kan du legge svarene dine til i en gruppe. "
-                   f"Alle som har gruppekoden, ser bare samlede tall, og bare når minst {self.instrument.min_group} "
-                   "har svart.</p>"),
-            self.group_input, self.group_button, self.group_message,
-            w.HTML("<h2>Senere</h2>"), self.retake_button,
-            w.HTML("<h2>Slett</h2><p>Du kan slette alt som er lagret med koden din, når som helst.</p>"),
-            self.delete_button, self.confirm_button, self.delete_message,
-        ])
-
-    def _show_profile(self) -> None:
-        if self._profile is None:
-            self._build_profile()
-        try:
-            history = self.store.responses(self.key)
-            plan = self.store.latest_plan(self.key)
-        except StorageError as err:
-            self.profile_html.value = feedback_html(str(err), "feil")
-            return
-        latest = history[-1]
-        scores = latest.scores
-        diff = change(history[-2].scores, scores) if len(history) > 1 else None
-        low = weakest(scores, 2)
-        when = latest.created.strftime("%d.%m.%Y kl. %H.%M")
-        intro = (f"<h1>Profilen din</h1><p class='kurs-kode'>Koden din er <strong>{esc(self.key)}</strong>.</p>"
-                 f"<p>Sist lagret {esc(when)} (UTC). Du har tatt vurderingen {len(history)} "
-                 f"{'gang' if len(history) == 1 else 'ganger'}.</p>")
-        if diff is not None:
-            intro += "<p>Kolonnen «Endring siden sist» viser forskjellen fra forrige gang.</p>"
-        self.profile_html.value = (intro + views.radar_svg(scores) + views.profile_table(scores, diff)
-                                   + views.weakest_links(low, self.instrument))
-        self.plan_area.value = plan if plan else views.plan_template(low)
-        self._update_downloads(scores, low, plan, latest.created)
-
-    def _update_downloads(self, scores, low, plan, created) -> None:
-        html_report = views.report_html(scores, self.instrument, low, plan, created)
-        self.downloads.value = (
-            "<ul><li>" + download_link(html_report, "egenvurdering.html", "text/html",
-                                             "Last ned profil og plan (HTML, kan skrives ut som PDF)")
-            + "</li><li>" + download_link(views.scores_csv(scores, created), "egenvurdering.csv",
-                                                "text/csv", "Last ned tallene (CSV)") + "</li></ul>")
-
-    def _on_save_plan(self, _=None) -> None:
-        self.plan_button.disabled = True
-        try:
-            self.store.save_plan(self.key, self.plan_area.value)
-        except InputError as err:  # StorageError, or an empty or too long plan
-            self.plan_message.value = feedback_html(f"{err} Teksten står fortsatt i feltet.", "feil", "Ikke lagret.")
-            return
-        finally:
-            self.plan_button.disabled = False
-        self.plan_message.value = feedback_html("Handlingsplanen er lagret.", "ok")
-        try:
-            latest = self.store.latest_response(self.key)
-        except StorageError:
-            return  # the plan is saved; the download links are brought up to date next time
-        low = weakest(latest.scores, 2)
-        self._update_downloads(latest.scores, low, self.plan_area.value, latest.created)
-
-    def _on_join(self, _=None) -> None:
-        try:
-            code = self.store.validate_group_code(self.group_input.value)
-            self.store.join_group(self.key, code)
-        except StorageError as err:
-            self.group_message.value = feedback_html(str(err), "feil")
-            return
-        self.group_message.value = feedback_html(f"Svarene dine er lagt til i gruppen {code}.", "ok")
-
-    def _on_retake(self, _=None) -> None:
-        self._reset_form()
-        self.screen = "skjema"
-
-    def _on_delete(self, _=None) -> None:
-        self.confirm_button.layout.display = None
-        self.delete_message.value = feedback_html(
-            "Er du sikker? Alle svar, planen og gruppemedlemskap med denne koden slettes for godt.", "info")
-
-    def _on_confirm_delete(self, _=None) -> None:
-        try:
-            self.store.delete_key(self.key)
-        except StorageError as err:
-            self.delete_message.value = feedback_html(f"{err} Ingenting er slettet ennå.", "feil")
-            return
-        self.key = ""
-        self.screen = "slettet"
 
     # ----- navigation ---------------------------------------------------
     @observe("screen")

@@ -13,7 +13,7 @@ from contextlib import contextmanager
 
 from sqlalchemy.exc import SQLAlchemyError
 
-from fellesregler.personvern import for_faa_svar_tekst
+from fellesregler.personvern import for_faa_tekst
 
 from .._common import InputError
 
@@ -142,7 +142,7 @@ class TooFewRespondents(PrivacyRefusal):
     def __init__(self, answered: int, minimum: int) -> None:
         self.answered = answered
         self.minimum = minimum
-        super().__init__(for_faa_svar_tekst(answered, minimum))
+        super().__init__(for_faa_tekst(minimum, svart=answered))
 
 
 def map_db_error(exc: SQLAlchemyError) -> StorageError:

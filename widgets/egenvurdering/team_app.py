@@ -24,6 +24,8 @@ from pathlib import Path
 import ipywidgets as w
 from traitlets import Unicode
 
+from fellesregler.personvern import for_faa_tekst
+
 from .._common import FEEDBACK_KINDS, InputError, esc, feedback_html, tall
 from . import views
 from ._storeview import StoreView
@@ -62,7 +64,7 @@ def distribution_table(summary: GroupSummary, instrument: Instrument) -> str:
     rows = []
     for d in summary.dimensions:
         if d.suppressed:
-            cells = "<td colspan='{}'>For få svar til å vise tall</td>".format(3 + len(bands))
+            cells = f"<td colspan='{3 + len(bands)}'>{for_faa_tekst(instrument.min_group).capitalize()}</td>"
         else:
             cells = (f"<td>{d.n}</td><td>{tall(d.mean_index or 0)}</td><td>{esc(d.band)}</td>"
                      + "".join(f"<td>{d.band_counts.get(b, 0)}</td>" for b in bands))
