@@ -1,13 +1,13 @@
 """The results table's words and the privacy rule on its figures.
 
 One row per learner × assignment (:data:`RESULT_COLUMNS`, built by
-:func:`grading.progress.results_frame` and returned by
+:func:`grading.progress_overview.results_frame` and returned by
 :func:`grading.reports.collect_results`), its statuses, the course's assignments
 in teaching order, and :func:`suppressed_groups`: the figures of the whole course
 and each unit with every privacy rule applied (at least the minimum of
 :mod:`fellesregler.personvern` per group, and no working out a small unit by
 subtraction). The reports (:mod:`grading.reports`, :mod:`grading.report_files`)
-and «Kursoversikt» (:func:`grading.progress.course_overview`) build on this one
+and «Kursoversikt» (:func:`grading.progress_overview.course_overview`) build on this one
 module, so the rule is decided once.
 """
 from __future__ import annotations
