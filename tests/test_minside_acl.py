@@ -15,7 +15,9 @@ from pathlib import Path
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "hub"))
+ROOT = Path(__file__).resolve().parents[1]
+HUB_PY = ROOT / ".venv-hub" / "bin" / "python"  # the learners' Python on the hub
+sys.path.insert(0, str(ROOT / "hub"))
 
 from kurshub.spawner import ensure_unix_user, let_see_fetched, remove_unix_user  # noqa: E402
 
@@ -80,7 +82,7 @@ def test_the_service_sees_that_a_fetched_folder_exists_and_nothing_else(homes):
     # What nbgrader's «Fetch» does: copy the exchange's files with their 0755/0644 modes.
     outbound = root / "utveksling" / "vage"
     outbound.mkdir(parents=True)
-    (outbound / "vage.ipynb").write_text("{\"svar\": \"Annas utkast\"}")
+    (outbound / "vage.ipynb").write_text(json.dumps({"svar": "Annas utkast"}))
     os.chmod(root / "utveksling", 0o755)
     os.chmod(outbound, 0o755)
     os.chmod(outbound / "vage.ipynb", 0o644)
@@ -95,3 +97,35 @@ def test_the_service_sees_that_a_fetched_folder_exists_and_nothing_else(homes):
     other = json.loads(_as(n["bjorn"], SYSTEM_PYTHON, "-c", PROBE, str(home)).stdout)
     assert other["finnes"] is False and all(v == "PermissionError" for k, v in other.items()
                                              if k not in ("finnes", "finnes_ikke"))
+
+    # «Submit» copies ~/vage into the exchange. nbgrader's plain copy would carry the home's
+    # «nothing for the service account» entry along (locking the course leaders out of the
+    # submission); the hub's submit drops the ACLs on the copy.
+    inbox = root / "utveksling" / "inbound"
+    inbox.mkdir()
+    os.chmod(inbox, 0o1733)  # as nbgrader's exchange: others may write, not list
+    copy = inbox / "anna+vage+1"
+    _as(n["anna"], SYSTEM_PYTHON, "-c", f"import shutil; shutil.copytree('{home}/vage', '{copy}')")
+    assert "PermissionError" in _as(n["leser"], SYSTEM_PYTHON, "-c", READ, str(copy / "vage.ipynb")).stdout
+    shutil.rmtree(copy)
+    submit = SUBMIT.format(config=ROOT / "hub" / "singleuser" / "nbgrader_config.py", src=home / "vage", dest=copy)
+    _as(n["anna"], str(HUB_PY), "-c", submit)
+    assert _as(n["leser"], SYSTEM_PYTHON, "-c", READ, str(copy / "vage.ipynb")).stdout.strip() == "Annas utkast"
+
+
+READ = r"""
+import json, sys
+try:
+    print(json.load(open(sys.argv[1]))["svar"])
+except OSError as exc:
+    print(type(exc).__name__)
+"""
+# The copy nbgrader's submit makes (shutil.copytree with metadata), then the hub's submit class.
+SUBMIT = r"""
+import os, shutil
+os.environ.update(KURSLEDER_EXCHANGE="/nowhere", JUPYTERHUB_USER="anna")
+from traitlets.config.loader import PyFileConfigLoader
+config = PyFileConfigLoader("{config}").load_config()
+shutil.copytree("{src}", "{dest}")
+config.ExchangeFactory.submit.drop_acls("{dest}")
+"""
