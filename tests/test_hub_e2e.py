@@ -112,6 +112,8 @@ def test_scenario(hub, browser):
 
     # A fetches her feedback in JupyterLab and opens it.
     anna = pages["anna"]
+    anna.goto(f"{hub.url}/user/anna/lab")  # back from «Min side»
+    anna.locator("#jp-main-dock-panel").wait_for(timeout=180_000)
     open_assignments(anna)
     anna.locator("#submitted_assignments_list").get_by_role("button", name="Fetch Feedback").first.click()
     anna.locator("#submitted_assignments_list").get_by_text("(view feedback)").first.wait_for(timeout=60_000)
