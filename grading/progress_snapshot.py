@@ -177,6 +177,7 @@ def _submissions(gb, students: list[str] | None, max_score: dict[str, float]
     """
     from nbgrader.api import (Assignment, GradeCell, Grade, Notebook, SubmittedAssignment,
                               SubmittedNotebook, TaskCell)
+    import sqlalchemy as sa
 
     q = (gb.db.query(SubmittedAssignment.id, SubmittedAssignment.student_id, Assignment.name,
                      SubmittedAssignment.timestamp, SubmittedAssignment.extension)
@@ -193,13 +194,14 @@ def _submissions(gb, students: list[str] | None, max_score: dict[str, float]
     if students is not None:
         nq = nq.filter(SubmittedNotebook.assignment_id.in_([r[0] for r in rows]))
     owner = dict(nq.all())  # submitted notebook -> submitted assignment
-    gq = gb.db.query(Grade.notebook_id, Grade.score, Grade.needs_manual_grade).filter(
-        Grade.cell_id.in_(cells))
+    # Summed per submitted notebook in SQLite: one row per notebook instead of one per grade.
+    gq = gb.db.query(Grade.notebook_id, sa.func.sum(Grade.score), sa.func.max(Grade.needs_manual_grade)
+                     ).filter(Grade.cell_id.in_(cells))
     if students is not None:
         gq = gq.filter(Grade.notebook_id.in_(list(owner)))
     score: dict[str, float] = {}
     manual: set[str] = set()
-    for notebook_id, value, needs_manual in gq:
+    for notebook_id, value, needs_manual in gq.group_by(Grade.notebook_id):
         sa_id = owner.get(notebook_id)
         if sa_id is None:
             continue
