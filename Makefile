@@ -9,7 +9,7 @@ PY := $(VENV)/bin/python
 STAMPS := .stamps
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: help start test venv vendor chromium postgres hunspell sandkasse pango oidc-provider book serve course bench clean hub hub-deps i18n i18n-status i18n-draft
+.PHONY: help start test venv vendor chromium postgres hunspell sandkasse pango acl oidc-provider book serve course bench clean hub hub-deps i18n i18n-status i18n-draft
 
 help:
 	@echo "make start  – installer, bygg boka og start boka, appene og JupyterLab"
@@ -58,7 +58,14 @@ $(STAMPS)/hub-npm: hub/package.json hub/package-lock.json
 	cd hub && npm ci --no-audit --no-fund --ignore-scripts --loglevel=error
 	@touch $@
 
-hub-deps: venv $(STAMPS)/hub-venv $(STAMPS)/hub-npm
+hub-deps: venv $(STAMPS)/hub-venv $(STAMPS)/hub-npm acl
+
+# setfacl: the hub's spawner lets «Min side» see (search only) whether a learner has fetched
+# an assignment (kurshub.spawner.let_see_fetched).
+acl:
+	@command -v setfacl >/dev/null 2>&1 || { \
+	  echo "Installerer Debians acl (setfacl) for «Min side» på huben …"; \
+	  $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq acl >/dev/null; }
 
 # A real OpenID Connect provider (npm oidc-provider) for the hub's login test
 $(STAMPS)/oidc-provider: tests/oidc/package.json tests/oidc/package-lock.json

@@ -61,12 +61,13 @@ def collect_results(course_dir: Path, *, roster: pd.DataFrame | None = None) -> 
     graded submission. Learners in the gradebook but not in the roster get
     the unit «(ikke i deltakerlisten)».
 
-    Read in bulk by :func:`grading.progress.read_snapshot`, the same data path
+    Read in bulk by :func:`grading.progress_snapshot.read_snapshot`, the same data path
     as «Min side» and «Kursoversikt» on the hub.
     """
-    from grading.progress import read_snapshot, results_frame
+    from grading.progress_overview import results_frame
+    from grading.progress_snapshot import read_snapshot
 
-    return results_frame(read_snapshot(layout(course_dir), None, roster=roster))
+    return results_frame(read_snapshot(layout(course_dir), None, roster=roster, fetched_template=""))
 
 
 # ---------------------------------------------------------------------------

@@ -1,13 +1,13 @@
 """The results table's words and the privacy rule on its figures.
 
 One row per learner × assignment (:data:`RESULT_COLUMNS`, built by
-:func:`grading.progress.results_frame` and returned by
+:func:`grading.progress_overview.results_frame` and returned by
 :func:`grading.reports.collect_results`), its statuses, the course's assignments
 in teaching order, and :func:`suppressed_groups`: the figures of the whole course
 and each unit with every privacy rule applied (at least the minimum of
 :mod:`fellesregler.personvern` per group, and no working out a small unit by
 subtraction). The reports (:mod:`grading.reports`, :mod:`grading.report_files`)
-and «Kursoversikt» (:func:`grading.progress.course_overview`) build on this one
+and «Kursoversikt» (:func:`grading.progress_overview.course_overview`) build on this one
 module, so the rule is decided once.
 """
 from __future__ import annotations
@@ -63,31 +63,53 @@ def course_assignments(course_dir: Course, in_gradebook: set[str] | None = None)
 # ---------------------------------------------------------------------------
 # Figures per group (privacy rule enforced here, where the data is read)
 # ---------------------------------------------------------------------------
-def _group_stats(group: pd.DataFrame, assignments: list[str], rule: Personvernregel) -> dict:
+def _all_group_stats(results: pd.DataFrame, assignments: list[str], groups: list[str],
+                     rule: Personvernregel) -> list[dict]:
+    """The figures of the whole course (first) and of each unit in ``groups``, in one pass.
+
+    One grouped computation over the table (the whole course as group 0, each unit as its
+    own group), not one filter per unit and assignment: the same figures, a fraction of the
+    time with a thousand learners. The rule decides what is shown (:meth:`Personvernregel.vises`).
+    """
     min_group = rule.minimum
-    n = group["id"].nunique()
-    stats: dict = {"n": n, "shown": rule.vises(n), "per_assignment": {}, "note": ""}
-    if not stats["shown"]:
-        stats["note"] = for_faa_tekst(min_group)
-        return stats
-    per_learner = group.groupby("id")["completed"].all()
-    stats["all_done_pct"] = round(100.0 * per_learner.sum() / n, 1)
-    held_back = False
-    for a in assignments:
-        rows = group[group["assignment"] == a]
-        done = int(rows["completed"].sum())
-        graded = rows[rows["submitted"] & ~rows["needs_manual_grade"] & rows["score"].notna()]
-        mean = round(float(graded["score"].mean()), 2) if rule.vises(len(graded)) else None
-        if mean is None and len(graded) > 0:
-            held_back = True
-        stats["per_assignment"][a] = {
-            "done_pct": round(100.0 * done / n, 1),
-            "mean": mean,
-            "max": float(rows["max_score"].iloc[0]) if len(rows) else float("nan"),
-        }
-    if held_back:
-        stats["note"] = (f"Snittpoeng vises bare når minst {min_group} i gruppen er vurdert.")
-    return stats
+    code = {u: i + 1 for i, u in enumerate(groups)}
+    df = results[["id", "enhet", "assignment", "completed", "submitted", "needs_manual_grade",
+                  "score", "max_score"]]
+    df = pd.concat([df.assign(_g=0), df.assign(_g=df["enhet"].map(code))], ignore_index=True)
+    df["_graded"] = df["submitted"].astype(bool) & ~df["needs_manual_grade"].astype(bool) & df["score"].notna()
+    by_group = df.groupby("_g", sort=False)
+    n = by_group["id"].nunique()
+    all_done = df.groupby(["_g", "id"], sort=False)["completed"].all().groupby(level=0).sum()
+    cells = df.groupby(["_g", "assignment"], sort=False)
+    done = cells["completed"].sum()
+    graded = cells["_graded"].sum()
+    mean = df[df["_graded"]].groupby(["_g", "assignment"], sort=False)["score"].mean()
+    first_max = df.drop_duplicates(["_g", "assignment"]).set_index(["_g", "assignment"])["max_score"]
+
+    out = []
+    for g in range(len(groups) + 1):
+        size = int(n.get(g, 0))
+        stats: dict = {"n": size, "shown": rule.vises(size), "per_assignment": {}, "note": ""}
+        out.append(stats)
+        if not stats["shown"]:
+            stats["note"] = for_faa_tekst(min_group)
+            continue
+        stats["all_done_pct"] = round(100.0 * int(all_done.get(g, 0)) / size, 1)
+        held_back = False
+        for a in assignments:
+            k = (g, a)
+            n_graded = int(graded.get(k, 0))
+            shown_mean = round(float(mean[k]), 2) if rule.vises(n_graded) else None
+            if shown_mean is None and n_graded > 0:
+                held_back = True
+            stats["per_assignment"][a] = {
+                "done_pct": round(100.0 * int(done.get(k, 0)) / size, 1),
+                "mean": shown_mean,
+                "max": float(first_max[k]) if k in first_max.index else float("nan"),
+            }
+        if held_back:
+            stats["note"] = f"Snittpoeng vises bare når minst {min_group} i gruppen er vurdert."
+    return out
 
 
 def _hide(stats: dict, note: str) -> dict:
@@ -113,8 +135,7 @@ def suppressed_groups(results: pd.DataFrame, min_group: int | None = None) -> li
     rule = privacy_rule(min_group)
     assignments = list(dict.fromkeys(results["assignment"])) if not results.empty else []
     units = sorted(results["enhet"].unique(), key=norwegian_sort_key) if not results.empty else []
-    groups = [(WHOLE_COURSE, results)] + [(u, results[results["enhet"] == u]) for u in units]
-    stats = [(name, _group_stats(group, assignments, rule)) for name, group in groups]
+    stats = list(zip([WHOLE_COURSE] + units, _all_group_stats(results, assignments, units, rule)))
     total = stats[0][1]["n"]
     sizes = {name: st["n"] for name, st in stats[1:]}
     extra = rule.sekundaer_skjuling(total, sizes, norwegian_sort_key)

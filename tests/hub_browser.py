@@ -44,9 +44,9 @@ def approve(page, hub, name: str) -> None:
 
 
 def open_lab(page, hub, name: str) -> None:
-    """From the hub's home page: start JupyterLab and wait until it is ready."""
-    page.goto(f"{hub.url}/hub/home")
-    page.locator("#start").click()
+    """From «Min side» (the first page after login): start JupyterLab and wait until it is ready."""
+    page.goto(f"{hub.url}/services/minside/")
+    page.get_by_role("navigation").get_by_role("link", name="JupyterLab (oppgavene)").click()
     page.wait_for_url(re.compile(rf"/user/{re.escape(name)}/lab"), timeout=180_000)
     page.locator("#jp-main-dock-panel").wait_for(timeout=180_000)
 

@@ -125,7 +125,7 @@ def _template(assignments: tuple[str, ...]) -> Path:
 
 
 def exchange_course(lay: CourseLayout) -> Path:
-    from grading.progress import exchange_root
+    from grading.progress_snapshot import exchange_root
 
     return exchange_root(lay) / "nyskapende-arbeidsgivere"
 

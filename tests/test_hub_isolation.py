@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
 import time
 
 import psutil
@@ -68,7 +69,15 @@ def test_learner_cannot_read_or_write_what_is_not_theirs(hub):
                if p.info["cmdline"] and any("jupyterhub-singleuser" in a for a in p.info["cmdline"])
                and p.info["uids"].real == uid]
     assert servers, "fant ikke serveren til dina som hennes egen Unix-bruker"
-    assert oct(os.stat(pwd.getpwnam(dina).pw_dir).st_mode & 0o777) == "0o700"
+    # Her home is hers (0700), apart from search only (x) for the account of «Min side», which
+    # may see whether ~/<oppgave> exists (kurshub.spawner.let_see_fetched). The group bits show
+    # the ACL mask; the owning group itself has nothing.
+    home = pwd.getpwnam(dina).pw_dir
+    assert os.stat(home).st_mode & 0o777 in (0o700, 0o710)
+    acl = subprocess.run(["getfacl", "--omit-header", "--absolute-names", home], capture_output=True,
+                         text=True, check=True).stdout.split()
+    assert {e for e in acl if not e.startswith("default:")} <= {
+        "user::rwx", f"user:{s.grader}:--x", "group::---", "mask::--x", "other::---"}, acl
 
     # Another learner with a private file.
     other = s.unix_name("cato")

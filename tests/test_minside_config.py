@@ -41,3 +41,40 @@ def test_configure_on_an_empty_config(tmp_path):
     assert c.JupyterHub.load_roles == [{"name": "user", "scopes": [
         "self", f"access:services!service={SERVICE}", "read:users:groups!user"]}]
     assert "user" not in c.JupyterHub.services[0]
+
+
+def test_the_course_hub_makes_min_side_the_first_page(tmp_path):
+    """hub/kurshub/config.py calls configure: the service runs as the grader account and looks for
+    «hentet» in the learners' homes, named the way the spawner names their Unix users."""
+    from kurshub import config as kurs_config
+    from kurshub.settings import HubSettings
+
+    s = HubSettings(state=tmp_path, unix_prefix="km-", grader="km-grader", apps_user="km-apper")
+    c = Config()
+    kurs_config.configure(c, s)
+    assert c.JupyterHub.default_url == f"/services/{SERVICE}/"
+    (entry,) = [x for x in c.JupyterHub.services if x["name"] == SERVICE]
+    assert entry["user"] == "km-grader" and entry["cwd"] == str(s.course)
+    env = entry["environment"]
+    assert env["KURSLEDER_KURSMAPPE"] == str(s.course) and env["KURSLEDER_EXCHANGE"] == str(s.exchange)
+    assert env["KURSLEDER_HENTET_MAL"] == str(s.homes / "{unix}" / "{assignment}")
+    assert env["MINSIDE_UNIX_PREFIKS"] == "km-" and env["MINSIDE_GODKJENN_URL"] == "/hub/authorize"
+    user = next(r for r in c.JupyterHub.load_roles if r["name"] == "user")
+    assert f"access:services!service={SERVICE}" in user["scopes"]
+
+
+def test_fetched_path_names_homes_like_the_spawner(monkeypatch):
+    from kurshub.settings import HubSettings
+    from minside.app import fetched_path, settings_from_env
+
+    path = fetched_path("/hjem/{unix}/{assignment}", "kurs-")
+    assert path("ada", "vage") == "/hjem/kurs-ada/vage"
+    long_id = "ola.nordmann.med.et.langt.navn"
+    unix = HubSettings(state=Path("/"), unix_prefix="kurs-").unix_name(long_id)
+    assert len(unix) <= 32 and path(long_id, "lede") == f"/hjem/{unix}/lede"
+    assert path("Ikke Gyldig", "vage") == ""  # never a path outside the homes
+    monkeypatch.setenv("KURSLEDER_HENTET_MAL", "/hjem/{unix}/{assignment}")
+    monkeypatch.setenv("MINSIDE_UNIX_PREFIKS", "kurs-")
+    monkeypatch.setenv("MINSIDE_GODKJENN_URL", "/hub/authorize")
+    s = settings_from_env()
+    assert s.fetched_template("bo", "vage") == "/hjem/kurs-bo/vage" and s.approve_url == "/hub/authorize"

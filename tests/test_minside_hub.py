@@ -163,7 +163,8 @@ def test_kursbevis_exactly_when_the_rule_is_met(login, hub):
 
 def test_kursoversikt_for_course_leaders(login, hub):
     page = login(LEADER)
-    page.get_by_role("link", name="Kursoversikt").click()
+    assert page.get_by_role("heading", name="For kursledere").is_visible()
+    page.get_by_role("navigation").get_by_role("link", name="Kursoversikt").click()
     page.wait_for_url(re.compile(r".*/kursoversikt$"))
     assert page.locator("h1").inner_text() == "Kursoversikt"
     rows = page.locator("#fullforing tbody tr")

@@ -1,4 +1,4 @@
-"""Progress per learner and the course leader's overview (grading/progress.py).
+"""Progress per learner and the course leader's overview (grading/progress*.py).
 
 A real nbgrader gradebook (made with nbgrader's models, see
 ``progress_fixtures.py``), a course folder and an exchange laid out the way
@@ -13,7 +13,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from grading import completion, progress
+from grading import completion, progress, progress_overview
 from grading.progress import (FEEDBACK, FETCHED, GRADED, LATE, NOT_RELEASED, RELEASED, SUBMITTED,
                               Snapshot, Submission)
 from grading.reports import SUBTRACTION_TEXT, WHOLE_COURSE, collect_results, suppressed_groups
@@ -241,7 +241,7 @@ def test_programme_follows_the_toc():
 def test_overview_queue_and_who_is_behind(course):
     submit_to_exchange(course, "ada", "lede", BEFORE)
     collect(course, "ada", "vage", AFTER)
-    ov = progress.course_overview(course, now=NOW)
+    ov = progress_overview.course_overview(course, now=NOW)
     queue = {q.assignment: q for q in ov.queue}
     assert (queue["vage"].manual, queue["vage"].to_autograde, queue["vage"].in_exchange) == (1, 1, 0)
     assert queue["lede"].in_exchange == 1
@@ -254,11 +254,11 @@ def test_overview_queue_and_who_is_behind(course):
 
 
 def test_overview_lists_who_has_not_submitted(course):
-    ov = progress.course_overview(course, now=NOW)
+    ov = progress_overview.course_overview(course, now=NOW)
     (vage,) = ov.missing
     assert [p["id"] for p in vage.not_submitted] == ["ada"]
     assert [p["id"] for p in vage.late] == ["di"]
-    assert progress.course_overview(course, now=BEFORE).missing == ()  # before the deadline
+    assert progress_overview.course_overview(course, now=BEFORE).missing == ()  # before the deadline
 
 
 def test_overview_uses_the_same_results_as_the_reports(tmp_path):
@@ -267,7 +267,7 @@ def test_overview_uses_the_same_results_as_the_reports(tmp_path):
     learners = big_cohort(60, units=6)
     lay = make_gradebook(tmp_path / "k4", learners, big_plan(learners, A), assignments=A)
     collect(lay, learners[0]["id"], "laere", BEFORE)
-    ours = progress.results_frame(progress.read_snapshot(lay, None))
+    ours = progress_overview.results_frame(progress.read_snapshot(lay, None))
     theirs = collect_results(lay.root)
     key = ["id", "assignment"]
     cols = ["enhet", "submitted", "completed", "needs_manual_grade", "status", "late"]
@@ -277,7 +277,7 @@ def test_overview_uses_the_same_results_as_the_reports(tmp_path):
     assert (a[key + cols].astype(str) == b[key + cols].astype(str)).all().all()
     assert (a["score"].fillna(-1) == b["score"].fillna(-1)).all()
     # «Kursoversikt» shows exactly what the reports compute with their privacy rules
-    assert progress.course_overview(lay).groups == suppressed_groups(theirs)
+    assert progress_overview.course_overview(lay).groups == suppressed_groups(theirs)
 
 
 # --------------------------------------------------------------------------
@@ -303,7 +303,7 @@ def _snapshot(sizes: list[int], done_mask: list[bool]) -> Snapshot:
        done=st.lists(st.booleans(), min_size=1, max_size=9))
 def test_overview_never_reveals_a_unit_below_five(tmp_path_factory, sizes, done):
     snap = _snapshot(sizes, done)
-    ov = progress.course_overview(None, snapshot=snap)
+    ov = progress_overview.course_overview(None, snapshot=snap)
     (name, total), *units = ov.groups
     assert name == WHOLE_COURSE
     shown = [st_ for _n, st_ in units if st_["shown"]]

@@ -181,3 +181,12 @@ def configure(c, s: HubSettings | None = None) -> None:
     })
     c.JupyterHub.services = services
     c.JupyterHub.default_url = "/hub/home"
+
+    # «Min side» and «Kursoversikt» (hub/minside): the first page after login, as the grader account.
+    from minside.config import configure as minside
+
+    minside(c, course_dir=s.course, exchange=s.exchange, user=s.grader, python=python,
+            fetched_template=str(s.homes / "{unix}" / "{assignment}"), unix_prefix=s.unix_prefix,
+            formgrader_url=f"/services/{SERVICE_GRADER}/formgrader",
+            egenvurdering_url=f"/services/{SERVICE_APPS}/voila/render/egenvurdering.ipynb",
+            book_url=f"/services/{SERVICE_BOOK}/", approve_url="/hub/authorize" if s.auth == "native" else None)

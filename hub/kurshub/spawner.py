@@ -242,6 +242,40 @@ def remove_unix_user(name: str) -> None:
         pass
 
 
+def let_see_fetched(unix_name: str, home: Path, reader: str) -> bool:
+    """Let the account ``reader`` («Min side») test whether ``~/<oppgave>`` exists, and nothing more.
+
+    POSIX ACLs on the learner's home, set as the learner (the owner), never as root:
+
+    - ``u:<reader>:--x`` on the home: search only. ``reader`` can ``stat`` a path it already
+      knows (``~/vage``: «hentet»), but cannot list the home.
+    - ``d:u:<reader>:---``: inherited by everything made in the home later, so ``reader``
+      can read no file even when the file's own mode lets others read it (nbgrader's
+      «Fetch» copies the exchange's 0644 modes). The first time, what is already in the
+      home gets the same entry.
+
+    Other learners stay «others» (nothing). Run on every start: ``ensure_unix_user``'s
+    chmod 0700 clears the ACL mask. Returns False (and «Min side» shows no «hentet») when
+    the file system has no ACLs or ``setfacl`` (Debian package ``acl``) is missing.
+    """
+    setuid = set_user_setuid(unix_name, chdir=False)
+
+    def setfacl(*args: str) -> bool:
+        try:
+            res = subprocess.run(["setfacl", "-P", *args], preexec_fn=setuid, capture_output=True)
+        except OSError:
+            return False
+        return res.returncode == 0
+
+    try:
+        first = not os.getxattr(home, "system.posix_acl_default")
+    except OSError:
+        first = True
+    if first and not setfacl("-R", "-m", f"u:{reader}:---", str(home)):
+        return False
+    return setfacl("-m", f"u:{reader}:--x,d:u:{reader}:---", str(home))
+
+
 def on_roster(user) -> bool:
     """A hub user may have a server only while in the group `deltakere` or `kursledere`."""
     return any(g.name in (DELTAKERE, KURSLEDERE) for g in user.groups)
@@ -289,6 +323,8 @@ class KursSpawner(LocalProcessSpawner):
             raise web.HTTPError(403, NOT_ON_ROSTER)
         s = self.settings
         await ensure_unix_user_async(self.unix_name, s.homes / self.unix_name)
+        if not await asyncio.to_thread(let_see_fetched, self.unix_name, s.homes / self.unix_name, s.grader):
+            self.log.warning("«Min side» kan ikke se om %s har hentet oppgaver (ACL)", self.user.name)
         return await super().start()
 
     async def stop(self, now=False):

@@ -12,14 +12,16 @@ Routes under the service prefix (``/services/minside/``):
 ==============================================  =====================================================
 
 Everyone else gets 403 and a Norwegian page. The data comes from
-:mod:`grading.progress` (the gradebook, the course folder and the exchange,
+:mod:`grading.progress` and :mod:`grading.progress_overview` (the gradebook, the course folder and the exchange,
 through the ``grading`` package). Nothing about the self-assessment is read
 or stored here: the page only links to the app, which stays pseudonymous.
 
 Settings (environment, set by :func:`hub.minside.config.configure`):
 ``KURSLEDER_KURSMAPPE`` (course folder), ``KURSLEDER_HENTET_MAL`` (optional,
-see :mod:`grading.progress`), ``MINSIDE_FORMGRADER_URL``,
-``MINSIDE_EGENVURDERING_URL``, ``MINSIDE_BOK_URL``; JupyterHub sets
+see :mod:`grading.progress_snapshot`), ``MINSIDE_FORMGRADER_URL``,
+``MINSIDE_EGENVURDERING_URL``, ``MINSIDE_BOK_URL``, ``MINSIDE_GODKJENN_URL`` (the hub's
+approval of new accounts, for course leaders), ``MINSIDE_UNIX_PREFIKS`` (for ``{unix}``
+in ``KURSLEDER_HENTET_MAL``, see :mod:`hub.minside.config`); JupyterHub sets
 ``JUPYTERHUB_SERVICE_PREFIX``, ``JUPYTERHUB_SERVICE_URL`` and the API token.
 """
 from __future__ import annotations
@@ -35,6 +37,7 @@ import signal
 import tempfile
 import time
 from dataclasses import dataclass, field
+from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -43,6 +46,7 @@ from tornado import web
 from tornado.ioloop import IOLoop
 
 from grading import progress as pg
+from grading.progress_overview import course_overview
 from grading.completion import load_rule
 from grading.paths import CourseLayout, default_course_dir, layout
 
@@ -79,11 +83,13 @@ MESSAGES = {
 class Settings:
     course: CourseLayout
     prefix: str = "/services/minside/"
-    fetched_template: str | None = None
+    fetched_template: str | Callable[[str, str], str] | None = None
     formgrader_url: str = "/services/retting/formgrader"
     egenvurdering_url: str = "/services/apper/voila/render/egenvurdering.ipynb"
     book_url: str = "/services/boka/"
     lab_url: str = "/hub/user-redirect/lab"
+    hub_home_url: str = "/hub/home"
+    approve_url: str | None = None
     now: object = None  # a callable returning UTC-naive now (tests); None: the clock
 
 
@@ -177,7 +183,7 @@ def _refresh(state: State) -> None:
 
 def _read_overview(state: State):
     with state.leader_reader() as gb:
-        ov = pg.course_overview(state.settings.course, now=state.now(), gb=gb)
+        ov = course_overview(state.settings.course, now=state.now(), gb=gb)
     state.overview = (time.monotonic(), ov)
     return ov, state.overview[0]
 
@@ -358,13 +364,33 @@ class NotFound(Page):
         raise web.HTTPError(404)
 
 
+def fetched_path(template: str, unix_prefix: str) -> Callable[[str, str], str]:
+    """``template`` with ``{unix}``: the learner's Unix user, named the way the course hub names it."""
+    from kurshub.settings import HubSettings
+
+    names = HubSettings(state=Path("/"), unix_prefix=unix_prefix)
+
+    def path(student: str, assignment: str) -> str:
+        try:
+            unix = names.unix_name(student)
+        except ValueError:  # not a name the hub gives a Unix user: nothing fetched
+            return ""
+        return template.format(unix=unix, student=student, assignment=assignment)
+
+    return path
+
+
 def settings_from_env() -> Settings:
     course = layout(os.environ.get("KURSLEDER_KURSMAPPE") or default_course_dir())
+    template = os.environ.get(pg.ENV_FETCHED) or None
+    if template and "{unix}" in template:
+        template = fetched_path(template, os.environ.get("MINSIDE_UNIX_PREFIKS", ""))
     s = Settings(course, prefix=os.environ.get("JUPYTERHUB_SERVICE_PREFIX", "/services/minside/"),
-                 fetched_template=os.environ.get(pg.ENV_FETCHED) or None)
+                 fetched_template=template)
     for attr, env in (("formgrader_url", "MINSIDE_FORMGRADER_URL"),
                       ("egenvurdering_url", "MINSIDE_EGENVURDERING_URL"),
-                      ("book_url", "MINSIDE_BOK_URL")):
+                      ("book_url", "MINSIDE_BOK_URL"),
+                      ("approve_url", "MINSIDE_GODKJENN_URL")):
         if os.environ.get(env):
             setattr(s, attr, os.environ[env])
     return s

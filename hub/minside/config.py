@@ -1,26 +1,30 @@
 """Add «Min side» and «Kursoversikt» to a JupyterHub config: ``configure(c, ...)``.
 
-Call it at the end of the hub's config (after ``c.JupyterHub.services`` and
+It is called at the end of the course hub's config
+(:func:`kurshub.config.configure`, after ``c.JupyterHub.services`` and
 ``c.JupyterHub.load_roles`` are set)::
 
-    # at the end of hub/kurshub/config.py: configure(c, s), after c.JupyterHub.default_url
     from minside.config import configure as minside   # hub/ is on sys.path
     minside(c, course_dir=s.course, exchange=s.exchange, user=s.grader,
-            formgrader_url=f"/services/{SERVICE_GRADER}/formgrader",
-            egenvurdering_url=f"/services/{SERVICE_APPS}/voila/render/egenvurdering.ipynb",
-            book_url=f"/services/{SERVICE_BOOK}/")
+            fetched_template=str(s.homes / "{unix}" / "{assignment}"), unix_prefix=s.unix_prefix,
+            formgrader_url=f"/services/{SERVICE_GRADER}/formgrader", ...)
 
 It adds the service ``minside`` (run as the account that owns the course
 folder, since it reads the gradebook and the feedback), lets every hub user
 open it (scope ``access:services!service=minside`` on the ``user`` role,
 and ``read:users:groups!user`` so the service sees the ``kursledere``
-group), and makes it the first page after login (``default_url``).
+group), and makes it the first page after login (``default_url``) for
+learners and course leaders alike (a course leader's «Min side» links to
+«Kursoversikt», formgrader and the approval of new accounts).
 
 «Fetched» is shown only when the service may look for the learner's folder
-(``fetched_template``, e.g. ``"/srv/kurs/hjem/kurs-{student}/{assignment}"``):
-that needs search (x) permission on the learners' homes for the service's
-account, for example ``setfacl -m u:<grader>:x <home>``. Without it the
-learner's state goes from «utdelt» straight to «levert».
+(``fetched_template``, e.g. ``"/srv/kurs/hjem/{unix}/{assignment}"``, where
+``{unix}`` is the learner's Unix user, the hub name with ``unix_prefix`` in
+front, as :meth:`kurshub.settings.HubSettings.unix_name` makes it; or
+``{student}``, the hub name). That needs search (x) permission on the
+learners' homes for the service's account, which the course hub's spawner
+gives with a POSIX ACL (:func:`kurshub.spawner.let_see_fetched`). Without it
+the learner's state goes from «utdelt» straight to «levert».
 """
 from __future__ import annotations
 
@@ -42,7 +46,8 @@ def _free_port() -> int:
 def service(*, course_dir: Path | str, exchange: Path | str | None = None, user: str | None = None,
             port: int | None = None, fetched_template: str | None = None,
             formgrader_url: str | None = None, egenvurdering_url: str | None = None,
-            book_url: str | None = None, python: str | None = None) -> dict:
+            book_url: str | None = None, python: str | None = None, unix_prefix: str | None = None,
+            approve_url: str | None = None) -> dict:
     """The ``c.JupyterHub.services`` entry of «Min side»."""
     port = port or _free_port()
     env = {
@@ -58,7 +63,9 @@ def service(*, course_dir: Path | str, exchange: Path | str | None = None, user:
     for key, value in (("KURSLEDER_HENTET_MAL", fetched_template),
                        ("MINSIDE_FORMGRADER_URL", formgrader_url),
                        ("MINSIDE_EGENVURDERING_URL", egenvurdering_url),
-                       ("MINSIDE_BOK_URL", book_url)):
+                       ("MINSIDE_BOK_URL", book_url),
+                      ("MINSIDE_UNIX_PREFIKS", unix_prefix),
+                      ("MINSIDE_GODKJENN_URL", approve_url)):
         if value:
             env[key] = value
     entry = {
