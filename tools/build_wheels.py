@@ -8,7 +8,8 @@ browser loads everything from the book's own web server:
   once into ``_vendor_static/kurs-live/wheels/`` (``main()``). pip's own cache
   makes a second download cheap, and a wheel that is already there is kept;
 - our own ``widgets`` package (the teaching logic and its views), the modules of
-  ``fellesregler`` it imports (:data:`SHARED_IN_BROWSER`) and the small comm
+  ``fellesregler`` it imports (:data:`SHARED_IN_BROWSER`), the data files of both
+  packages (``package_data``: message catalogues ``*.mo`` and the like) and the small comm
   bridge ``_ext/kurs_live.py``, built as a wheel from whatever is in the
   tree at book-build time (``build_widgets_wheel``, called by the Sphinx
   extension, so that every build of the book ships the current code).
@@ -91,6 +92,25 @@ def _record_line(name: str, data: bytes) -> str:
 BRIDGE = ROOT / "_ext" / "kurs_live.py"
 
 
+#: Files of a package that are for the build or the server, never for the browser.
+NOT_DATA = (".py", ".pyc", ".po", ".pot")
+
+
+def package_data(package: Path) -> dict[str, Path]:
+    """The data files of a package, such as ``locale/nn/LC_MESSAGES/*.mo``: path in the
+    package -> file. Subpackages (folders with an ``__init__.py``, e.g. widgets/egenvurdering,
+    the self-assessment app) and caches stay out, as do the sources of catalogues (.po)."""
+    found: dict[str, Path] = {}
+    for f in sorted(package.rglob("*")):
+        rel = f.relative_to(package)
+        if not f.is_file() or f.name.endswith(NOT_DATA) or "__pycache__" in rel.parts:
+            continue
+        if any((package / Path(*rel.parts[:i]) / "__init__.py").is_file() for i in range(1, len(rel.parts))):
+            continue
+        found[rel.as_posix()] = f
+    return found
+
+
 def widgets_sources(root: Path = ROOT, bridge: Path = BRIDGE) -> dict[str, bytes]:
     """The files of the widgets wheel: archive name -> bytes, in a stable order."""
     files: dict[str, bytes] = {}
@@ -99,6 +119,9 @@ def widgets_sources(root: Path = ROOT, bridge: Path = BRIDGE) -> dict[str, bytes
             files[f"widgets/{f.name}"] = f.read_bytes()
     for name in SHARED_IN_BROWSER:
         files[f"fellesregler/{name}"] = (root / "fellesregler" / name).read_bytes()
+    for package in ("widgets", "fellesregler"):
+        for rel, f in package_data(root / package).items():
+            files[f"{package}/{rel}"] = f.read_bytes()
     files["kurs_live.py"] = bridge.read_bytes()
     return files
 
