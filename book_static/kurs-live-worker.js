@@ -39,7 +39,10 @@ async function wheelList(listURL) {
   if (!res.ok) throw new Error("Fant ikke " + listURL + " (" + res.status + ")");
   const text = await res.text();
   const base = listURL.replace(/[^/]*$/, "");
-  return { text, wheels: Promise.all(JSON.parse(text).wheels.map((w) => fetchWheel(base + w))) };
+  const listing = JSON.parse(text);
+  // The standard library with bytecode for what a page imports (tools/pyodide_compile.mjs).
+  const stdlib = listing.stdlib ? { stdLibURL: base + listing.stdlib } : {};
+  return { text, stdlib, wheels: Promise.all(listing.wheels.map((w) => fetchWheel(base + w))) };
 }
 
 // ---- the memory snapshot in Cache Storage (only in a secure context: https or localhost) ----
@@ -94,7 +97,7 @@ async function prepare(msg) {
   let py = null;
   if (saved) {
     try {
-      py = await loadPyodide(options(msg.pyodide, { _loadSnapshot: saved }));
+      py = await loadPyodide(options(msg.pyodide, Object.assign({ _loadSnapshot: saved }, listing.stdlib)));
       postMessage({ type: "snapshot", how: "brukt" });
     } catch (err) {
       console.warn("Lagret Python kunne ikke brukes; starter på vanlig måte", err);
@@ -102,7 +105,7 @@ async function prepare(msg) {
     }
   }
   const fresh = !py;
-  if (fresh) py = await loadPyodide(options(msg.pyodide, { _makeSnapshot: !!self.caches }));
+  if (fresh) py = await loadPyodide(options(msg.pyodide, Object.assign({ _makeSnapshot: !!self.caches }, listing.stdlib)));
   mark("kurs-live-python");
   for (const buf of await listing.wheels) py.unpackArchive(buf, "wheel");
   mark("kurs-live-wheels");

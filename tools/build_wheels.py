@@ -23,6 +23,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import re
+import shutil
 import subprocess
 import sys
 import zipfile
@@ -163,6 +164,80 @@ def build_widgets_wheel(outdir: Path, root: Path = ROOT, bridge: Path = BRIDGE) 
         if old != path:
             old.unlink()
     return path
+
+
+COMPILER = ROOT / "tools" / "pyodide_compile.mjs"
+PYODIDE_DIR = ROOT / "_vendor_static" / "vendor" / "pyodide"
+#: Prefix of the folder (in _static/kurs-live/) with the precompiled standard library and wheels.
+COMPILED_PREFIX = "py-"
+
+
+def _inputs_key(paths: list[Path]) -> str:
+    h = hashlib.sha256()
+    for p in paths:
+        h.update(p.name.encode() + b"\0" + hashlib.sha256(p.read_bytes()).digest())
+    return h.hexdigest()[:16]
+
+
+def compile_for_browser(wheels: list[Path], outdir: Path, pyodide_dir: Path = PYODIDE_DIR,
+                        compiler: Path = COMPILER, cache: Path = ROOT / "_build" / ".kurs-live-py") -> Path | None:
+    """The standard library and the wheels with bytecode (tools/pyodide_compile.mjs), in
+    ``outdir/py-<key>/``; the key hashes every input, so a folder is made once per
+    Pyodide and code (kept in ``cache``, which the bokmål and nynorsk books share), and a
+    browser never mixes bytecode of one build with another.
+
+    Returns None (and the book ships the plain files, which work, only slower to start)
+    when Node cannot make them. Older folders are removed.
+    """
+    stdlib = pyodide_dir / "python_stdlib.zip"
+    key = _inputs_key([compiler, stdlib, pyodide_dir / "pyodide.asm.wasm", *wheels])
+    name = f"{COMPILED_PREFIX}{key}"
+    wanted = ["python_stdlib.zip", *(w.name for w in wheels)]
+    made = cache / name
+    if not all((made / n).is_file() for n in wanted):
+        node = shutil.which("node")
+        if node is None or not stdlib.is_file():
+            print("Advarsel: fant ikke Node eller Pyodide; boka får Python uten ferdig bytekode "
+                  "(oppgavene starter saktere).", file=sys.stderr)
+            return None
+        tmp = cache / f".{name}.tmp"
+        shutil.rmtree(tmp, ignore_errors=True)
+        done = subprocess.run([node, str(compiler), str(pyodide_dir), str(tmp), *map(str, wheels)],
+                              capture_output=True, text=True, timeout=600)
+        if done.returncode != 0 or not all((tmp / n).is_file() for n in wanted):
+            print("Advarsel: klarte ikke å lage bytekode for Pyodide; boka får kildene (oppgavene starter "
+                  f"saktere).\n{done.stderr[-2000:]}", file=sys.stderr)
+            shutil.rmtree(tmp, ignore_errors=True)
+            return None
+        shutil.rmtree(made, ignore_errors=True)
+        tmp.rename(made)
+        for old in cache.glob(f"{COMPILED_PREFIX}*"):
+            if old != made:
+                shutil.rmtree(old, ignore_errors=True)
+    target = outdir / name
+    if not all((target / n).is_file() for n in wanted):
+        shutil.rmtree(target, ignore_errors=True)
+        shutil.copytree(made, target)
+    for old in outdir.glob(f"{COMPILED_PREFIX}*"):
+        if old != target and old.is_dir():
+            shutil.rmtree(old, ignore_errors=True)
+    return target
+
+
+def live_listing(outdir: Path, root: Path = ROOT, bridge: Path = BRIDGE) -> dict:
+    """Build what the book's live widgets load into ``outdir`` (``_static/kurs-live``) and
+    return the listing the page reads (``wheels.json``): the wheels, and the standard
+    library to use instead of Pyodide's own (``stdlib``) when bytecode could be made.
+    Paths are relative to outdir."""
+    ours = build_widgets_wheel(outdir / "wheels", root, bridge)
+    vendored = sorted((root / "_vendor_static" / "kurs-live" / "wheels").glob("*.whl"))
+    wheels = [*vendored, ours]
+    compiled = compile_for_browser(wheels, outdir, root / "_vendor_static" / "vendor" / "pyodide",
+                                   cache=root / "_build" / ".kurs-live-py")
+    if compiled is None:
+        return {"wheels": [f"wheels/{w.name}" for w in wheels]}
+    return {"wheels": [f"{compiled.name}/{w.name}" for w in wheels],
+            "stdlib": f"{compiled.name}/python_stdlib.zip"}
 
 
 def main() -> None:
