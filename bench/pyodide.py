@@ -45,7 +45,8 @@ from playwright.sync_api import sync_playwright  # noqa: E402
 
 from browser import CHROMIUM, CHROMIUM_ARGS, launch  # noqa: E402
 
-HTML = ROOT / "_build" / "html"
+#: The built book; KURS_BENCH_HTML measures another build (e.g. a copy made from an older commit).
+HTML = Path(os.environ.get("KURS_BENCH_HTML") or ROOT / "_build" / "html")
 COLD_RUNS = 3
 ROUND_TRIPS = 7
 #: With prewarm: seconds the reader spends at the first widget before pressing «Start».
@@ -270,7 +271,7 @@ def main() -> int:
     print(f"maskinens last (1 min) ved slutt: {results['load_average_1min']:.1f} på {results['cores']} kjerner")
     out = ROOT / "bench" / "results"
     out.mkdir(parents=True, exist_ok=True)
-    (out / "pyodide.json").write_text(json.dumps(results, indent=2), encoding="utf-8")
+    (out / os.environ.get("KURS_BENCH_OUT", "pyodide.json")).write_text(json.dumps(results, indent=2), encoding="utf-8")
     return 0
 
 

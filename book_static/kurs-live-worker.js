@@ -42,7 +42,7 @@ async function wheelList(listURL) {
   const listing = JSON.parse(text);
   // The standard library with bytecode for what a page imports (tools/pyodide_compile.mjs).
   const stdlib = listing.stdlib ? { stdLibURL: base + listing.stdlib } : {};
-  return { text, stdlib, wheels: Promise.all(listing.wheels.map((w) => fetchWheel(base + w))) };
+  return { text, stdlib, names: listing.wheels, wheels: Promise.all(listing.wheels.map((w) => fetchWheel(base + w))) };
 }
 
 // ---- the memory snapshot in Cache Storage (only in a secure context: https or localhost) ----
@@ -94,6 +94,7 @@ async function prepare(msg) {
   const key = new URL("kurs-live-python-" + version + "?" + encodeURIComponent(msg.pyodide + "|" + listing.text),
     msg.wheels).href;
   const saved = await readSnapshot(key);
+  if (saved) mark("kurs-live-snapshot-read");
   let py = null;
   if (saved) {
     try {
@@ -107,7 +108,15 @@ async function prepare(msg) {
   const fresh = !py;
   if (fresh) py = await loadPyodide(options(msg.pyodide, Object.assign({ _makeSnapshot: !!self.caches }, listing.stdlib)));
   mark("kurs-live-python");
-  for (const buf of await listing.wheels) py.unpackArchive(buf, "wheel");
+  // A restored Python has every module imported already: it needs the files now only for
+  // our own wheel (the widgets' data files, such as translations). The other wheels are
+  // unpacked right after the cells have run, before any answer is handled.
+  const buffers = await listing.wheels;
+  const later = [];
+  buffers.forEach((buf, i) => {
+    if (fresh || /(^|\/)kurs_widgets-/.test(listing.names[i])) py.unpackArchive(buf, "wheel");
+    else later.push(buf);
+  });
   mark("kurs-live-wheels");
   const kurs = py.pyimport("kurs_live");
   kurs.prepare().destroy();
@@ -121,11 +130,11 @@ async function prepare(msg) {
       console.warn("Kunne ikke ta vare på Python til neste side", err);
     }
   }
-  return { py, kurs };
+  return { py, kurs, later };
 }
 
 async function run(msg) {
-  const { py, kurs } = await prepared;
+  const { py, kurs, later } = await prepared;
   if (!bridge) {
     bridge = kurs;
     bridge.start((kind, commId, text) => postMessage({ type: "comm", kind, commId, text }));
@@ -133,6 +142,7 @@ async function run(msg) {
   const results = JSON.parse(bridge.run_cells(py.toPy(msg.cells)));
   mark("kurs-live-cells");
   postMessage({ type: "results", results });
+  while (later.length) py.unpackArchive(later.shift(), "wheel");
 }
 
 function report(err) {
