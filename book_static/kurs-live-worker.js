@@ -21,6 +21,7 @@
 const SNAPSHOT_CACHE = "kurs-live-python";
 let bridge = null;
 let prepared = null;
+let keep = () => {};  // stores the memory snapshot (see prepare)
 
 function mark(name) {
   postMessage({ type: "mark", name });
@@ -124,8 +125,16 @@ async function prepare(msg) {
   if (fresh && self.caches) {
     try {
       const bytes = py.makeMemorySnapshot();
-      storeSnapshot(key, bytes);  // in the background; nothing waits for it
       postMessage({ type: "snapshot", how: "laget" });
+      // Stored once the cells have run (or soon, if the reader has not pressed «Start»),
+      // so that writing 30 MB never delays the widgets.
+      let stored = false;
+      keep = () => {
+        if (stored) return;
+        stored = true;
+        storeSnapshot(key, bytes);
+      };
+      setTimeout(keep, 10_000);
     } catch (err) {
       console.warn("Kunne ikke ta vare på Python til neste side", err);
     }
@@ -143,6 +152,7 @@ async function run(msg) {
   mark("kurs-live-cells");
   postMessage({ type: "results", results });
   while (later.length) py.unpackArchive(later.shift(), "wheel");
+  keep();
 }
 
 function report(err) {
