@@ -132,7 +132,46 @@ def extract(root: Path = ROOT, out: Path | None = None) -> Path:
                root=root, strict=True)
     _extract_extension(root, out)
     _extract_interface(root, out)
+    extract_code(root, out)
     return out
+
+
+#: Extraction methods for texts in code and data (locale/domener.yaml), by Babel method name.
+_CODE_METHODS = {"python": "python", "jinja2": "jinja2.ext:babel_extract"}
+
+
+def code_domains(root: Path = ROOT) -> dict[str, dict[str, list[str]]]:
+    """locale/domener.yaml: domain -> {method: [glob, ...]}."""
+    return yaml.safe_load((root / "locale" / "domener.yaml").read_text(encoding="utf-8")) or {}
+
+
+def extract_code(root: Path = ROOT, out: Path | None = None) -> list[Path]:
+    """One template per domain of texts in code and data (<domain>.pot), with Babel's extractors."""
+    from babel.messages.catalog import Catalog
+    from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_file
+    from babel.messages.pofile import write_po
+
+    out = out or root / "_build" / "gettext"
+    out.mkdir(parents=True, exist_ok=True)
+    keywords = {**DEFAULT_KEYWORDS, "_n": (1, 2)}
+    written = []
+    for domain, methods in code_domains(root).items():
+        catalog = Catalog(project="nyskapende-arbeidsgivere", charset="utf-8")
+        for method, patterns in methods.items():
+            files = sorted({f for pattern in patterns for f in root.glob(pattern) if f.is_file()})
+            if not files:
+                raise SystemExit(f"locale/domener.yaml: {domain}/{method}: ingen filer passer til {patterns}")
+            for src in files:
+                rel = src.relative_to(root).as_posix()
+                for lineno, message, comments, context in extract_from_file(
+                        _CODE_METHODS[method], str(src), keywords=keywords, comment_tags=("Oversetter:",),
+                        options={"extensions": "jinja2.ext.i18n"} if method == "jinja2" else None):
+                    catalog.add(message, locations=[(rel, lineno)], auto_comments=comments, context=context)
+        pot = out / f"{domain}.pot"
+        with pot.open("wb") as fh:
+            write_po(fh, catalog, omit_header=False, width=76)
+        written.append(pot)
+    return written
 
 
 def _extract_extension(root: Path, out: Path) -> None:
