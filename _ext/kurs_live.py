@@ -147,12 +147,26 @@ def run_cell(source: str, namespace: dict[str, Any]) -> Any:
     return shown[-1] if shown else None
 
 
-def run_cells(cells: Iterable[Any]) -> str:
+def use_language(lang: str | None) -> str | None:
+    """Make the page's language (``<html lang>``: nb or nn) the målform of this Python
+    (``fellesregler.sprak.bruk``), before the cells make their widgets. Returns the
+    målform in force, or None where the tree has no ``fellesregler.sprak``."""
+    try:
+        from fellesregler import sprak
+    except ImportError:
+        return None
+    return sprak.bruk(lang)
+
+
+def run_cells(cells: Iterable[Any], lang: str | None = None) -> str:
     """Run ``[[index, source], …]`` in order; return JSON ``[{index, model_id | feil}]``.
 
-    A cell that fails is reported with a Norwegian message, and the page keeps its
-    saved widget for that cell; the other cells still run.
+    ``lang`` is the page's language (see ``use_language``). A cell that fails is reported
+    with a Norwegian message, and the page keeps its saved widget for that cell; the
+    other cells still run.
     """
+    if lang:
+        use_language(lang)
     out = []
     for index, source in cells:
         try:

@@ -40,6 +40,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
+sys.path.insert(0, str(ROOT))  # tests/voila_process.py imports tools.voila_server
 
 from playwright.sync_api import sync_playwright  # noqa: E402
 

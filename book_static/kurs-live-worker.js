@@ -3,7 +3,7 @@
 // owns the widget views; the two talk in comm messages (see kurs_live.py).
 //
 // Messages in:  {type: "prepare", pyodide, wheels}       (URLs are absolute; start Python)
-//               {type: "run", cells}                     (the reader pressed «Start»)
+//               {type: "run", cells, lang}               (the reader pressed «Start»; lang: <html lang>)
 //               {type: "deliver", commId, text, msgId}   (a reader's answer)
 // Messages out: {type: "comm", kind, commId, text}       (Python's widget messages)
 //               {type: "idle", msgId}                     (an answer is handled)
@@ -148,7 +148,9 @@ async function run(msg) {
     bridge = kurs;
     bridge.start((kind, commId, text) => postMessage({ type: "comm", kind, commId, text }));
   }
-  const results = JSON.parse(bridge.run_cells(py.toPy(msg.cells)));
+  const cells = py.toPy(msg.cells);
+  const results = JSON.parse(bridge.run_cells(cells, msg.lang || ""));
+  cells.destroy();
   mark("kurs-live-cells");
   postMessage({ type: "results", results });
   while (later.length) py.unpackArchive(later.shift(), "wheel");

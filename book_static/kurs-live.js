@@ -187,7 +187,7 @@
     var results = await new Promise(function (resolve, reject) {
       p.handlers.results = resolve;
       p.handlers.error = reject;
-      p.worker.postMessage({ type: "run", cells: data.cells });
+      p.worker.postMessage({ type: "run", cells: data.cells, lang: LANG });
     });
     for (var i = 0; i < results.length; i++) {
       await showLive(manager, results[i]);

@@ -157,3 +157,35 @@ def test_prepare_imports_every_shipped_module_and_holds_no_page_reference(monkey
     assert shipped <= set(done)
     assert {"ipywidgets", "comm", "IPython"} <= set(sys.modules)
     assert kurs_live._send is None
+
+
+def test_widgets_wheel_carries_the_compiled_code_catalogues(tmp_path):
+    """locale/<lang>/LC_MESSAGES/<domain>.po of each domain in locale/domener.yaml reaches
+    Pyodide as fellesregler/locale/<lang>/LC_MESSAGES/<domain>.mo (where sprak.py looks)."""
+    import gettext
+    import io
+
+    root = tmp_path / "tre"
+    po = root / "locale" / "nn" / "LC_MESSAGES" / "oppgaver.po"
+    po.parent.mkdir(parents=True)
+    (root / "locale" / "domener.yaml").write_text("oppgaver:\n  python: [widgets/*.py]\n", encoding="utf-8")
+    po.write_text('msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n\n'
+                  'msgid "Riktig!"\nmsgstr "Rett!"\n\n#, fuzzy\nmsgid "Nesten."\nmsgstr "Nesten, kanskje."\n',
+                  encoding="utf-8")
+    files = build_wheels.code_catalogues(root)
+    assert list(files) == ["fellesregler/locale/nn/LC_MESSAGES/oppgaver.mo"]
+    catalogue = gettext.GNUTranslations(io.BytesIO(files["fellesregler/locale/nn/LC_MESSAGES/oppgaver.mo"]))
+    assert catalogue.gettext("Riktig!") == "Rett!"
+    assert catalogue.gettext("Nesten.") == "Nesten."  # fuzzy: shown in bokmål, as in a checkout
+
+
+def test_cells_run_in_the_page_language(page_messages):
+    from fellesregler import sprak
+
+    try:
+        kurs_live.run_cells([[0, "x = 1"]], "nn")
+        assert sprak.aktivt() == "nn"
+        kurs_live.run_cells([[0, "x = 1"]], "nb")
+        assert sprak.aktivt() == "nb"
+    finally:
+        sprak.bruk(sprak.STANDARD)

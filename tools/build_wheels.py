@@ -40,7 +40,7 @@ NOT_IN_BROWSER = {"voila_server.py"}
 #: The modules of fellesregler/ the widgets import (escaping, Norwegian formatting). They import only
 #: the standard library, so they run in Pyodide; ``personvern`` (YAML) and ``sanitise`` (bleach,
 #: mistune) are for the server side and stay out of the wheel.
-SHARED_IN_BROWSER = ("__init__.py", "escaping.py", "formatering.py")
+SHARED_IN_BROWSER = ("__init__.py", "escaping.py", "formatering.py", "sprak.py")
 WIDGETS_WHEEL_NAME = "kurs_widgets"
 
 
@@ -123,8 +123,36 @@ def widgets_sources(root: Path = ROOT, bridge: Path = BRIDGE) -> dict[str, bytes
     for package in ("widgets", "fellesregler"):
         for rel, f in package_data(root / package).items():
             files[f"{package}/{rel}"] = f.read_bytes()
+    files.update(code_catalogues(root))
     files["kurs_live.py"] = bridge.read_bytes()
     return files
+
+
+def code_catalogues(root: Path = ROOT) -> dict[str, bytes]:
+    """The translations of texts in code, compiled: ``locale/<lang>/LC_MESSAGES/<domain>.po``
+    for each domain in ``locale/domener.yaml`` becomes
+    ``fellesregler/locale/<lang>/LC_MESSAGES/<domain>.mo``, where ``fellesregler.sprak``
+    looks in Pyodide (it has no Babel there to read a .po). Fuzzy entries stay out, as
+    they do in a checkout."""
+    listing = root / "locale" / "domener.yaml"
+    if not listing.is_file():
+        return {}
+    import io
+
+    import yaml
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
+    out: dict[str, bytes] = {}
+    for domain in sorted(yaml.safe_load(listing.read_text(encoding="utf-8")) or {}):
+        for po in sorted(root.glob(f"locale/*/LC_MESSAGES/{domain}.po")):
+            lang = po.parts[-3]
+            with po.open("rb") as fh:
+                catalog = read_po(fh, locale=lang)
+            buf = io.BytesIO()
+            write_mo(buf, catalog, use_fuzzy=False)
+            out[f"fellesregler/locale/{lang}/LC_MESSAGES/{domain}.mo"] = buf.getvalue()
+    return out
 
 
 def build_widgets_wheel(outdir: Path, root: Path = ROOT, bridge: Path = BRIDGE) -> Path:
