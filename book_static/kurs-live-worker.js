@@ -125,6 +125,7 @@ async function prepare(msg) {
   if (fresh && self.caches) {
     try {
       const bytes = py.makeMemorySnapshot();
+      mark("kurs-live-snapshot-made");
       postMessage({ type: "snapshot", how: "laget" });
       // Stored once the cells have run (or soon, if the reader has not pressed «Start»),
       // so that writing 30 MB never delays the widgets.

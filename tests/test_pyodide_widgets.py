@@ -308,10 +308,14 @@ def test_python_ships_with_bytecode_for_what_a_page_imports(built_book):
     assert {"widgets/vage.py", "widgets/__pycache__/vage.cpython-314.pyc", "kurs_live.py"} <= names
 
 
-def test_second_chapter_restores_python_from_the_snapshot(site, browser):
+def test_second_chapter_restores_python_from_the_snapshot(site, browser, tmp_path):
     """The first chapter keeps a memory snapshot of Python (after its imports) in Cache
-    Storage; the next chapter restores it, and its widget still answers from Python."""
-    ctx = browser.new_context(viewport={"width": 1200, "height": 900})
+    Storage; the next chapter restores it, and its widget still answers from Python.
+
+    A browser profile on disk, as a reader has (and as bench/pyodide.py uses)."""
+    ctx = browser.browser_type.launch_persistent_context(
+        str(tmp_path / "profil"), executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS,
+        viewport={"width": 1200, "height": 900})
     try:
         page = ctx.new_page()
         start_live(page, f"{site}/chapters/vage.html")
@@ -370,3 +374,24 @@ def test_published_build_names_no_local_server(built_book):
         if "127.0.0.1" in text or "localhost:" in text:
             found.append(str(path.relative_to(built_book.html)))
     assert found == [], f"Den publiserte boka peker til denne maskinen i: {found}"
+
+
+def test_nynorsk_page_starts_in_nynorsk(site, context):
+    """On a page of the nynorsk book the loader speaks nynorsk, and Python runs the cells
+    with målform nn (fellesregler.sprak, shipped in the wheel)."""
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
+    try:
+        page.goto(f"{site}/nn/chapters/vage.html")
+        start = page.get_by_role("button", name="Start oppgåva").first
+        start.wait_for(state="visible")
+        start.click()
+        page.wait_for_function("document.documentElement.dataset.kursLive", timeout=START_TIMEOUT)
+        assert page.evaluate("document.documentElement.dataset.kursLive") == "klar"
+        assert "Oppgåva er klar" in page.locator(".kurs-live-status").first.text_content()
+        assert page.locator(".kurs-live-aktiv").count() >= 1
+        assert not errors, errors
+    finally:
+        page.close()
