@@ -657,10 +657,9 @@ def _build_widgets_wheel(app: Sphinx) -> None:
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     out = Path(app.outdir) / "_static" / LIVE_STATIC
-    ours = module.build_widgets_wheel(out / "wheels", Path(app.srcdir), here / "kurs_live.py")
-    vendored = sorted((Path(app.srcdir) / "_vendor_static" / LIVE_STATIC / "wheels").glob("*.whl"))
-    names = [w.name for w in vendored] + [ours.name]
-    (out / "wheels.json").write_text(json.dumps({"wheels": [f"wheels/{n}" for n in names]}), encoding="utf-8")
+    listing = module.live_listing(out, Path(app.srcdir), here / "kurs_live.py")
+    (out / "wheels.json").write_text(json.dumps(listing), encoding="utf-8")
+    names = [*listing["wheels"], listing.get("stdlib", "")]
     loaders = [Path(app.srcdir) / "book_static" / name for name in (LIVE_JS, LIVE_WORKER_JS)]
     app.env.kurs_live_stamp_now = "|".join([*names, *(str(f.stat().st_mtime_ns) for f in loaders if f.exists())])
 

@@ -26,7 +26,7 @@ import types
 from collections.abc import Callable, Iterable
 from typing import Any
 
-__all__ = ["deliver", "run_cells", "start"]
+__all__ = ["deliver", "prepare", "run_cells", "start"]
 
 Send = Callable[[str, str, str], Any]
 _send: Send | None = None
@@ -64,6 +64,45 @@ def _install_ipython_stand_ins() -> None:
     core.interactiveshell = shell  # type: ignore[attr-defined]
     sys.modules.update({"IPython": ipython, "IPython.display": display,
                         "IPython.core": core, "IPython.core.interactiveshell": shell})
+
+
+#: Packages whose modules ``prepare`` imports ahead of the cells (those the wheel ships).
+PREPARED_PACKAGES = ("fellesregler", "widgets")
+
+
+def prepare() -> list[str]:
+    """Import ipywidgets and every module of our packages, before any cell runs.
+
+    The page calls this while Python starts (before the reader's click, if the widget
+    was near the view), and the worker keeps a memory snapshot of Python taken right
+    after it, so a second chapter restores an interpreter that has everything imported.
+    It therefore holds no reference to the page: that is made later, in ``start``.
+    The modules must not choose anything page-specific (such as the page's language)
+    when they are imported. Returns the names of the modules imported, for the tests.
+    """
+    import importlib
+    import pkgutil
+
+    _install_ipython_stand_ins()
+    import comm  # noqa: F401
+    import ipywidgets  # noqa: F401
+
+    done = []
+    for name in PREPARED_PACKAGES:
+        try:
+            package = importlib.import_module(name)
+        except ImportError:
+            continue
+        done.append(name)
+        for info in pkgutil.iter_modules(package.__path__, prefix=f"{name}."):
+            if info.ispkg:
+                continue  # only what the wheel ships (tools/build_wheels.py): plain modules
+            try:
+                importlib.import_module(info.name)
+            except ImportError:
+                continue  # a server-side module; a cell that needs it reports the error itself
+            done.append(info.name)
+    return done
 
 
 def start(send: Send) -> None:
@@ -108,12 +147,26 @@ def run_cell(source: str, namespace: dict[str, Any]) -> Any:
     return shown[-1] if shown else None
 
 
-def run_cells(cells: Iterable[Any]) -> str:
+def use_language(lang: str | None) -> str | None:
+    """Make the page's language (``<html lang>``: nb or nn) the målform of this Python
+    (``fellesregler.sprak.bruk``), before the cells make their widgets. Returns the
+    målform in force, or None where the tree has no ``fellesregler.sprak``."""
+    try:
+        from fellesregler import sprak
+    except ImportError:
+        return None
+    return sprak.bruk(lang)
+
+
+def run_cells(cells: Iterable[Any], lang: str | None = None) -> str:
     """Run ``[[index, source], …]`` in order; return JSON ``[{index, model_id | feil}]``.
 
-    A cell that fails is reported with a Norwegian message, and the page keeps its
-    saved widget for that cell; the other cells still run.
+    ``lang`` is the page's language (see ``use_language``). A cell that fails is reported
+    with a Norwegian message, and the page keeps its saved widget for that cell; the
+    other cells still run.
     """
+    if lang:
+        use_language(lang)
     out = []
     for index, source in cells:
         try:

@@ -1,5 +1,6 @@
 // Live widgets in the static book: the chapter's own Python (widgets/) runs in the
-// reader's browser with Pyodide, only after the reader presses «Start oppgaven».
+// reader's browser with Pyodide. The widgets become live when the reader presses
+// «Start oppgaven»; Python may start a little earlier, when a widget comes near the view.
 //
 // - Pyodide's core (npm `pyodide`) and the wheels (ipywidgets, traitlets, comm and
 //   our kurs_widgets) come from this book's _static folder: nothing leaves the site.
@@ -13,15 +14,33 @@
   "use strict";
   var me = document.currentScript;
   var STATIC = me && me.src ? me.src.replace(/kurs-live\.js.*$/, "") : "_static/";
-  var TEXT = {
-    starter: "Starter oppgaven. Første gang kan det ta noen sekunder …",
-    klar: "Oppgaven er klar. Svarene dine blir regnet ut her i nettleseren, og ingenting sendes noe sted.",
-    feil: "Oppgaven kunne ikke starte her. Du ser en lagret versjon av den.",
-    ingenWasm: "Oppgaven kan ikke kjøres i denne nettleseren, fordi den mangler WebAssembly. " +
-      "Du ser en lagret versjon av oppgaven, som ikke svarer på valgene dine.",
-    celleFeil: "Denne oppgaven kunne ikke starte. Du ser en lagret versjon av den.",
+  // The page's own language: the nynorsk book (`_build/html/nn`) has <html lang="nn">.
+  var TEXTS = {
+    nb: {
+      starter: "Starter oppgaven. Første gang kan det ta noen sekunder …",
+      klar: "Oppgaven er klar. Svarene dine blir regnet ut her i nettleseren, og ingenting sendes noe sted.",
+      feil: "Oppgaven kunne ikke starte her. Du ser en lagret versjon av den.",
+      ingenWasm: "Oppgaven kan ikke kjøres i denne nettleseren, fordi den mangler WebAssembly. " +
+        "Du ser en lagret versjon av oppgaven, som ikke svarer på valgene dine.",
+      celleFeil: "Denne oppgaven kunne ikke starte. Du ser en lagret versjon av den.",
+    },
+    nn: {
+      starter: "Startar oppgåva. Første gongen kan det ta nokre sekund …",
+      klar: "Oppgåva er klar. Svara dine blir rekna ut her i nettlesaren, og ingenting blir sendt nokon stad.",
+      feil: "Oppgåva kunne ikkje starte her. Du ser ein lagra versjon av henne.",
+      ingenWasm: "Oppgåva kan ikkje køyrast i denne nettlesaren, fordi han manglar WebAssembly. " +
+        "Du ser ein lagra versjon av oppgåva, som ikkje svarar på vala dine.",
+      celleFeil: "Denne oppgåva kunne ikkje starte. Du ser ein lagra versjon av henne.",
+    },
   };
-  var state = { started: null };
+  var LANG = (document.documentElement.lang || "nb").toLowerCase().split("-")[0];
+  var TEXT = TEXTS[LANG === "nn" ? "nn" : "nb"];
+  // Python starts in the background when a widget comes near the view (it never blocks
+  // reading: it runs in the worker), so «Start» has less to wait for. A page may turn
+  // this off with `window.kursLiveConfig = {forvarm: false}` (bench/pyodide.py does,
+  // to measure «Start» alone).
+  var CONFIG = Object.assign({ forvarm: true, margin: "600px" }, window.kursLiveConfig || {});
+  var state = { started: null, python: null };
 
   function pageData() {
     var el = document.getElementById("kurs-live-data");
@@ -129,36 +148,52 @@
     return new URL(url, document.baseURI).href;
   }
 
+  // The worker and its Python: made once per page, by «Start» or by the prewarm.
+  function python(data) {
+    if (state.python) return state.python;
+    var worker = new Worker(STATIC + "kurs-live-worker.js", { type: "module" });
+    var handlers = { comm: null, idle: null, results: null, error: null };
+    worker.onmessage = function (event) {
+      var m = event.data;
+      if (m.type === "comm" && handlers.comm) handlers.comm(m.kind, m.commId, m.text);
+      else if (m.type === "idle" && handlers.idle) handlers.idle(m.msgId);
+      else if (m.type === "mark") performance.mark(m.name);
+      else if (m.type === "snapshot") document.documentElement.setAttribute("data-kurs-live-snapshot", m.how);
+      else if (m.type === "results" && handlers.results) handlers.results(m.results);
+      else if (m.type === "error" && handlers.error) handlers.error(new Error(m.message));
+    };
+    worker.onerror = function (event) {
+      if (handlers.error) handlers.error(new Error(event.message || "Python-arbeideren stoppet"));
+    };
+    worker.postMessage({
+      type: "prepare",
+      pyodide: absolute(STATIC + data.pyodide),
+      wheels: absolute(STATIC + data.wheels),
+    });
+    performance.mark("kurs-live-prepare");
+    state.python = { worker: worker, handlers: handlers };
+    return state.python;
+  }
+
   async function startPython(data) {
     var t0 = performance.now();
+    var p = python(data);
     var hm = await amd("@jupyter-widgets/html-manager");
     var manager = new hm.HTMLManager();
     var comms = {};
-    var worker = new Worker(STATIC + "kurs-live-worker.js", { type: "module" });
-    var bridge = new WorkerBridge(worker);
-    var onComm = fromPython(manager, comms, bridge);
+    var bridge = new WorkerBridge(p.worker);
+    p.handlers.comm = fromPython(manager, comms, bridge);
+    p.handlers.idle = function (msgId) { bridge.idle(msgId); };
     var results = await new Promise(function (resolve, reject) {
-      worker.onmessage = function (event) {
-        var m = event.data;
-        if (m.type === "comm") onComm(m.kind, m.commId, m.text);
-        else if (m.type === "idle") bridge.idle(m.msgId);
-        else if (m.type === "mark") performance.mark(m.name);
-        else if (m.type === "results") resolve(m.results);
-        else if (m.type === "error") reject(new Error(m.message));
-      };
-      worker.onerror = function (event) { reject(new Error(event.message || "Python-arbeideren stoppet")); };
-      worker.postMessage({
-        type: "start",
-        pyodide: absolute(STATIC + data.pyodide),
-        wheels: absolute(STATIC + data.wheels),
-        cells: data.cells,
-      });
+      p.handlers.results = resolve;
+      p.handlers.error = reject;
+      p.worker.postMessage({ type: "run", cells: data.cells, lang: LANG });
     });
     for (var i = 0; i < results.length; i++) {
       await showLive(manager, results[i]);
     }
     performance.measure("kurs-live-start", { start: t0 });
-    return { worker: worker, manager: manager, results: results };
+    return { worker: p.worker, manager: manager, results: results };
   }
 
   async function showLive(manager, result) {
@@ -213,8 +248,20 @@
     return state.started;
   }
 
+  function prewarm(data) {
+    if (!CONFIG.forvarm || typeof IntersectionObserver !== "function") return;
+    var cells = document.querySelectorAll(".kurs-live-start, [class*='kurs-celle-']");
+    var seen = new IntersectionObserver(function (entries) {
+      if (!entries.some(function (e) { return e.isIntersecting; })) return;
+      seen.disconnect();
+      python(data);
+    }, { rootMargin: CONFIG.margin });
+    Array.prototype.forEach.call(cells, function (el) { seen.observe(el); });
+  }
+
   function init() {
-    if (!pageData()) return;
+    var data = pageData();
+    if (!data) return;
     if (!wasmAvailable()) {
       say(TEXT.ingenWasm, false);
       document.documentElement.setAttribute("data-kurs-live", "uten-wasm");
@@ -226,6 +273,7 @@
       b.hidden = false;
       b.addEventListener("click", function () { start().catch(function () {}); });
     });
+    prewarm(data);
   }
 
   window.kursLive = { start: start };

@@ -122,3 +122,70 @@ def test_widgets_wheel_holds_the_shared_rules_they_import_and_needs_no_server_li
     done = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, env=env, capture_output=True, text=True,
                           timeout=120)
     assert done.returncode == 0, done.stderr
+
+
+def test_widgets_wheel_carries_package_data_such_as_message_catalogues(tmp_path):
+    """Translations of the widgets (gettext .mo files) must reach Pyodide; the sources
+    of the catalogues, caches and server-only subpackages must not."""
+    root = tmp_path / "tre"
+    files = {
+        "widgets/__init__.py": "", "widgets/vage.py": "X = 1\n",
+        "widgets/locale/nn/LC_MESSAGES/widgets.mo": "mo", "widgets/locale/nn/LC_MESSAGES/widgets.po": "po",
+        "widgets/data/saker.json": "{}", "widgets/__pycache__/vage.cpython-314.pyc": "pyc",
+        "widgets/egenvurdering/__init__.py": "", "widgets/egenvurdering/schema.json": "{}",
+        **{f"fellesregler/{name}": "" for name in build_wheels.SHARED_IN_BROWSER},
+        "fellesregler/locale/nn/LC_MESSAGES/fellesregler.mo": "mo",
+    }
+    for rel, text in files.items():
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).write_text(text, encoding="utf-8")
+    path = build_wheels.build_widgets_wheel(tmp_path / "ut", root, ROOT / "_ext" / "kurs_live.py")
+    with zipfile.ZipFile(path) as z:
+        names = set(z.namelist())
+        assert z.read("widgets/locale/nn/LC_MESSAGES/widgets.mo") == b"mo"
+    assert {"widgets/data/saker.json", "fellesregler/locale/nn/LC_MESSAGES/fellesregler.mo"} <= names
+    assert not any(n.endswith((".po", ".pyc")) or "egenvurdering" in n for n in names)
+
+
+def test_prepare_imports_every_shipped_module_and_holds_no_page_reference(monkeypatch):
+    """What the worker's memory snapshot holds: ipywidgets and all our modules, imported
+    before the page hands Python its send function (which a snapshot cannot keep)."""
+    monkeypatch.setattr(kurs_live, "_send", None)
+    done = kurs_live.prepare()
+    shipped = {n[:-3].replace("/", ".") for n in build_wheels.widgets_sources()
+               if n.endswith(".py") and "/" in n and not n.endswith("__init__.py")}
+    assert shipped <= set(done)
+    assert {"ipywidgets", "comm", "IPython"} <= set(sys.modules)
+    assert kurs_live._send is None
+
+
+def test_widgets_wheel_carries_the_compiled_code_catalogues(tmp_path):
+    """locale/<lang>/LC_MESSAGES/<domain>.po of each domain in locale/domener.yaml reaches
+    Pyodide as fellesregler/locale/<lang>/LC_MESSAGES/<domain>.mo (where sprak.py looks)."""
+    import gettext
+    import io
+
+    root = tmp_path / "tre"
+    po = root / "locale" / "nn" / "LC_MESSAGES" / "oppgaver.po"
+    po.parent.mkdir(parents=True)
+    (root / "locale" / "domener.yaml").write_text("oppgaver:\n  python: [widgets/*.py]\n", encoding="utf-8")
+    po.write_text('msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n\n'
+                  'msgid "Riktig!"\nmsgstr "Rett!"\n\n#, fuzzy\nmsgid "Nesten."\nmsgstr "Nesten, kanskje."\n',
+                  encoding="utf-8")
+    files = build_wheels.code_catalogues(root)
+    assert list(files) == ["fellesregler/locale/nn/LC_MESSAGES/oppgaver.mo"]
+    catalogue = gettext.GNUTranslations(io.BytesIO(files["fellesregler/locale/nn/LC_MESSAGES/oppgaver.mo"]))
+    assert catalogue.gettext("Riktig!") == "Rett!"
+    assert catalogue.gettext("Nesten.") == "Nesten."  # fuzzy: shown in bokmål, as in a checkout
+
+
+def test_cells_run_in_the_page_language(page_messages):
+    from fellesregler import sprak
+
+    try:
+        kurs_live.run_cells([[0, "x = 1"]], "nn")
+        assert sprak.aktivt() == "nn"
+        kurs_live.run_cells([[0, "x = 1"]], "nb")
+        assert sprak.aktivt() == "nb"
+    finally:
+        sprak.bruk(sprak.STANDARD)

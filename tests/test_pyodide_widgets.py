@@ -288,6 +288,72 @@ def test_page_data_lists_cells_and_local_files(built_book):
     assert (built_book.html / "_static" / data["pyodide"] / "pyodide.asm.wasm").is_file()
 
 
+def test_python_ships_with_bytecode_for_what_a_page_imports(built_book):
+    """tools/pyodide_compile.mjs: the modules a page imports at start come as bytecode of the
+    browser's Python (3.14), so the reader's browser does not compile them each time."""
+    import zipfile
+
+    base = built_book.html / "_static" / kurs.LIVE_STATIC
+    listing = json.loads((base / "wheels.json").read_text(encoding="utf-8"))
+    assert "stdlib" in listing, "boka har ikke standardbiblioteket med bytekode (mangler Node?)"
+    with zipfile.ZipFile(base / listing["stdlib"]) as z:
+        names = set(z.namelist())
+        assert z.read("json/__init__.pyc")[4:8] == b"\x01\x00\x00\x00"  # PEP 552: hash-based, unchecked
+    assert {"json/__init__.pyc", "dataclasses.pyc"} <= names and "json/__init__.py" not in names
+    assert "textwrap.py" in names or "textwrap.pyc" in names
+    assert "unittest/__init__.py" not in names  # developer tools are left out
+    ours = next(w for w in listing["wheels"] if "kurs_widgets" in w)
+    with zipfile.ZipFile(base / ours) as z:
+        names = set(z.namelist())
+    assert {"widgets/vage.py", "widgets/__pycache__/vage.cpython-314.pyc", "kurs_live.py"} <= names
+
+
+def test_second_chapter_restores_python_from_the_snapshot(site, browser, tmp_path):
+    """The first chapter keeps a memory snapshot of Python (after its imports) in Cache
+    Storage; the next chapter restores it, and its widget still answers from Python.
+
+    A browser profile on disk, as a reader has (and as bench/pyodide.py uses)."""
+    ctx = browser.browser_type.launch_persistent_context(
+        str(tmp_path / "profil"), executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS,
+        viewport={"width": 1200, "height": 900})
+    try:
+        page = ctx.new_page()
+        start_live(page, f"{site}/chapters/vage.html")
+        assert page.evaluate("document.documentElement.dataset.kursLiveSnapshot") == "laget"
+        page.wait_for_function("""async () => {
+            const c = await caches.open("kurs-live-python");
+            return (await c.keys()).length === 1;
+        }""", timeout=60_000)
+        page.close()
+        expected = cpython_widgets("lede")
+        page = ctx.new_page()
+        errors: list[str] = []
+        page.on("pageerror", lambda exc: errors.append(str(exc)))
+        start_live(page, f"{site}/chapters/lede.html")
+        assert page.evaluate("document.documentElement.dataset.kursLiveSnapshot") == "brukt"
+        index, widget = next(iter(expected.items()))
+        selector = f".kurs-celle-{index} .kurs-live-aktiv"
+        step = next(s for s in plan(widget) if not _control(widget, s[1]).disabled)
+        apply_cpython(widget, step)
+        apply_browser(page, page.locator(selector), step)
+        wait_for_texts(page, selector, shown_texts(widget), "lede fra lagret Python")
+        assert not errors, errors
+    finally:
+        ctx.close()
+
+
+def test_nynorsk_page_speaks_nynorsk_without_webassembly(site, playwright_browser_without_wasm):
+    page = playwright_browser_without_wasm.new_page()
+    try:
+        page.goto(f"{site}/nn/chapters/vage.html")
+        assert page.evaluate("document.documentElement.lang") == "nn"
+        page.wait_for_function("document.documentElement.dataset.kursLive === 'uten-wasm'")
+        status = page.locator(".kurs-live-status").first.text_content()
+        assert "Oppgåva kan ikkje køyrast" in status and "lagra versjon" in status
+    finally:
+        page.close()
+
+
 def test_published_build_names_no_local_server(built_book):
     """No live server is configured in _config.yml, so no file a reader gets names 127.0.0.1.
 
@@ -308,3 +374,24 @@ def test_published_build_names_no_local_server(built_book):
         if "127.0.0.1" in text or "localhost:" in text:
             found.append(str(path.relative_to(built_book.html)))
     assert found == [], f"Den publiserte boka peker til denne maskinen i: {found}"
+
+
+def test_nynorsk_page_starts_in_nynorsk(site, context):
+    """On a page of the nynorsk book the loader speaks nynorsk, and Python runs the cells
+    with målform nn (fellesregler.sprak, shipped in the wheel)."""
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
+    try:
+        page.goto(f"{site}/nn/chapters/vage.html")
+        start = page.get_by_role("button", name="Start oppgåva").first
+        start.wait_for(state="visible")
+        start.click()
+        page.wait_for_function("document.documentElement.dataset.kursLive", timeout=START_TIMEOUT)
+        assert page.evaluate("document.documentElement.dataset.kursLive") == "klar"
+        assert "Oppgåva er klar" in page.locator(".kurs-live-status").first.text_content()
+        assert page.locator(".kurs-live-aktiv").count() >= 1
+        assert not errors, errors
+    finally:
+        page.close()

@@ -8,7 +8,8 @@ browser loads everything from the book's own web server:
   once into ``_vendor_static/kurs-live/wheels/`` (``main()``). pip's own cache
   makes a second download cheap, and a wheel that is already there is kept;
 - our own ``widgets`` package (the teaching logic and its views), the modules of
-  ``fellesregler`` it imports (:data:`SHARED_IN_BROWSER`) and the small comm
+  ``fellesregler`` it imports (:data:`SHARED_IN_BROWSER`), the data files of both
+  packages (``package_data``: message catalogues ``*.mo`` and the like) and the small comm
   bridge ``_ext/kurs_live.py``, built as a wheel from whatever is in the
   tree at book-build time (``build_widgets_wheel``, called by the Sphinx
   extension, so that every build of the book ships the current code).
@@ -22,6 +23,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import re
+import shutil
 import subprocess
 import sys
 import zipfile
@@ -38,7 +40,7 @@ NOT_IN_BROWSER = {"voila_server.py"}
 #: The modules of fellesregler/ the widgets import (escaping, Norwegian formatting). They import only
 #: the standard library, so they run in Pyodide; ``personvern`` (YAML) and ``sanitise`` (bleach,
 #: mistune) are for the server side and stay out of the wheel.
-SHARED_IN_BROWSER = ("__init__.py", "escaping.py", "formatering.py")
+SHARED_IN_BROWSER = ("__init__.py", "escaping.py", "formatering.py", "sprak.py")
 WIDGETS_WHEEL_NAME = "kurs_widgets"
 
 
@@ -91,6 +93,25 @@ def _record_line(name: str, data: bytes) -> str:
 BRIDGE = ROOT / "_ext" / "kurs_live.py"
 
 
+#: Files of a package that are for the build or the server, never for the browser.
+NOT_DATA = (".py", ".pyc", ".po", ".pot")
+
+
+def package_data(package: Path) -> dict[str, Path]:
+    """The data files of a package, such as ``locale/nn/LC_MESSAGES/*.mo``: path in the
+    package -> file. Subpackages (folders with an ``__init__.py``, e.g. widgets/egenvurdering,
+    the self-assessment app) and caches stay out, as do the sources of catalogues (.po)."""
+    found: dict[str, Path] = {}
+    for f in sorted(package.rglob("*")):
+        rel = f.relative_to(package)
+        if not f.is_file() or f.name.endswith(NOT_DATA) or "__pycache__" in rel.parts:
+            continue
+        if any((package / Path(*rel.parts[:i]) / "__init__.py").is_file() for i in range(1, len(rel.parts))):
+            continue
+        found[rel.as_posix()] = f
+    return found
+
+
 def widgets_sources(root: Path = ROOT, bridge: Path = BRIDGE) -> dict[str, bytes]:
     """The files of the widgets wheel: archive name -> bytes, in a stable order."""
     files: dict[str, bytes] = {}
@@ -99,8 +120,39 @@ def widgets_sources(root: Path = ROOT, bridge: Path = BRIDGE) -> dict[str, bytes
             files[f"widgets/{f.name}"] = f.read_bytes()
     for name in SHARED_IN_BROWSER:
         files[f"fellesregler/{name}"] = (root / "fellesregler" / name).read_bytes()
+    for package in ("widgets", "fellesregler"):
+        for rel, f in package_data(root / package).items():
+            files[f"{package}/{rel}"] = f.read_bytes()
+    files.update(code_catalogues(root))
     files["kurs_live.py"] = bridge.read_bytes()
     return files
+
+
+def code_catalogues(root: Path = ROOT) -> dict[str, bytes]:
+    """The translations of texts in code, compiled: ``locale/<lang>/LC_MESSAGES/<domain>.po``
+    for each domain in ``locale/domener.yaml`` becomes
+    ``fellesregler/locale/<lang>/LC_MESSAGES/<domain>.mo``, where ``fellesregler.sprak``
+    looks in Pyodide (it has no Babel there to read a .po). Fuzzy entries stay out, as
+    they do in a checkout."""
+    listing = root / "locale" / "domener.yaml"
+    if not listing.is_file():
+        return {}
+    import io
+
+    import yaml
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
+    out: dict[str, bytes] = {}
+    for domain in sorted(yaml.safe_load(listing.read_text(encoding="utf-8")) or {}):
+        for po in sorted(root.glob(f"locale/*/LC_MESSAGES/{domain}.po")):
+            lang = po.parts[-3]
+            with po.open("rb") as fh:
+                catalog = read_po(fh, locale=lang)
+            buf = io.BytesIO()
+            write_mo(buf, catalog, use_fuzzy=False)
+            out[f"fellesregler/locale/{lang}/LC_MESSAGES/{domain}.mo"] = buf.getvalue()
+    return out
 
 
 def build_widgets_wheel(outdir: Path, root: Path = ROOT, bridge: Path = BRIDGE) -> Path:
@@ -140,6 +192,80 @@ def build_widgets_wheel(outdir: Path, root: Path = ROOT, bridge: Path = BRIDGE) 
         if old != path:
             old.unlink()
     return path
+
+
+COMPILER = ROOT / "tools" / "pyodide_compile.mjs"
+PYODIDE_DIR = ROOT / "_vendor_static" / "vendor" / "pyodide"
+#: Prefix of the folder (in _static/kurs-live/) with the precompiled standard library and wheels.
+COMPILED_PREFIX = "py-"
+
+
+def _inputs_key(paths: list[Path]) -> str:
+    h = hashlib.sha256()
+    for p in paths:
+        h.update(p.name.encode() + b"\0" + hashlib.sha256(p.read_bytes()).digest())
+    return h.hexdigest()[:16]
+
+
+def compile_for_browser(wheels: list[Path], outdir: Path, pyodide_dir: Path = PYODIDE_DIR,
+                        compiler: Path = COMPILER, cache: Path = ROOT / "_build" / ".kurs-live-py") -> Path | None:
+    """The standard library and the wheels with bytecode (tools/pyodide_compile.mjs), in
+    ``outdir/py-<key>/``; the key hashes every input, so a folder is made once per
+    Pyodide and code (kept in ``cache``, which the bokmål and nynorsk books share), and a
+    browser never mixes bytecode of one build with another.
+
+    Returns None (and the book ships the plain files, which work, only slower to start)
+    when Node cannot make them. Older folders are removed.
+    """
+    stdlib = pyodide_dir / "python_stdlib.zip"
+    key = _inputs_key([compiler, stdlib, pyodide_dir / "pyodide.asm.wasm", *wheels])
+    name = f"{COMPILED_PREFIX}{key}"
+    wanted = ["python_stdlib.zip", *(w.name for w in wheels)]
+    made = cache / name
+    if not all((made / n).is_file() for n in wanted):
+        node = shutil.which("node")
+        if node is None or not stdlib.is_file():
+            print("Advarsel: fant ikke Node eller Pyodide; boka får Python uten ferdig bytekode "
+                  "(oppgavene starter saktere).", file=sys.stderr)
+            return None
+        tmp = cache / f".{name}.tmp"
+        shutil.rmtree(tmp, ignore_errors=True)
+        done = subprocess.run([node, str(compiler), str(pyodide_dir), str(tmp), *map(str, wheels)],
+                              capture_output=True, text=True, timeout=600)
+        if done.returncode != 0 or not all((tmp / n).is_file() for n in wanted):
+            print("Advarsel: klarte ikke å lage bytekode for Pyodide; boka får kildene (oppgavene starter "
+                  f"saktere).\n{done.stderr[-2000:]}", file=sys.stderr)
+            shutil.rmtree(tmp, ignore_errors=True)
+            return None
+        shutil.rmtree(made, ignore_errors=True)
+        tmp.rename(made)
+        for old in cache.glob(f"{COMPILED_PREFIX}*"):
+            if old != made:
+                shutil.rmtree(old, ignore_errors=True)
+    target = outdir / name
+    if not all((target / n).is_file() for n in wanted):
+        shutil.rmtree(target, ignore_errors=True)
+        shutil.copytree(made, target)
+    for old in outdir.glob(f"{COMPILED_PREFIX}*"):
+        if old != target and old.is_dir():
+            shutil.rmtree(old, ignore_errors=True)
+    return target
+
+
+def live_listing(outdir: Path, root: Path = ROOT, bridge: Path = BRIDGE) -> dict:
+    """Build what the book's live widgets load into ``outdir`` (``_static/kurs-live``) and
+    return the listing the page reads (``wheels.json``): the wheels, and the standard
+    library to use instead of Pyodide's own (``stdlib``) when bytecode could be made.
+    Paths are relative to outdir."""
+    ours = build_widgets_wheel(outdir / "wheels", root, bridge)
+    vendored = sorted((root / "_vendor_static" / "kurs-live" / "wheels").glob("*.whl"))
+    wheels = [*vendored, ours]
+    compiled = compile_for_browser(wheels, outdir, root / "_vendor_static" / "vendor" / "pyodide",
+                                   cache=root / "_build" / ".kurs-live-py")
+    if compiled is None:
+        return {"wheels": [f"wheels/{w.name}" for w in wheels]}
+    return {"wheels": [f"{compiled.name}/{w.name}" for w in wheels],
+            "stdlib": f"{compiled.name}/python_stdlib.zip"}
 
 
 def main() -> None:
