@@ -108,7 +108,10 @@ def for_faa_tekst(minimum: int) -> str:
 
 def for_faa_svar_tekst(answered: int, minimum: int) -> str:
     """The message of a team view that is not shown yet because too few have answered."""
-    return (
-        f"Teamvisningen vises først når minst {minimum} har svart, slik at ingen enkeltpersoners svar "
-        f"kan kjennes igjen. Så langt har {answered} svart."
-    )
+    from fellesregler.sprak import oversetter
+
+    _ = oversetter("egenvurdering")  # the self-assessment's catalog (locale/domener.yaml)
+    return _(
+        "Teamvisningen vises først når minst {minimum} har svart, slik at ingen enkeltpersoners svar "
+        "kan kjennes igjen. Så langt har {answered} svart."
+    ).format(minimum=minimum, answered=answered)

@@ -13,6 +13,7 @@ from ipywidgets.widgets.widget_description import DescriptionStyle
 from traitlets import Unicode, observe
 
 from fellesregler.escaping import download_link
+from fellesregler.sprak import N_, oversetter, oversetter_n
 
 from .._common import InputError, esc, feedback_html
 from . import views
@@ -23,14 +24,17 @@ from .codes import normalise_key
 from .errors import StorageError
 from .store import Store
 
+_ = oversetter("egenvurdering")
+_n = oversetter_n("egenvurdering")
+
 NOT_ANSWERED = ""
 DONT_KNOW = "vet_ikke"
 
 
 def answer_options(instrument: Instrument) -> list[tuple[str, str]]:
-    opts = [("Velg et svar", NOT_ANSWERED)]
-    opts += [(f"{value} – {label}", str(value)) for value, label in sorted(instrument.scale.items())]
-    opts.append((instrument.dont_know.capitalize(), DONT_KNOW))
+    opts = [(_("Velg et svar"), NOT_ANSWERED)]
+    opts += [(f"{value} – {_(label)}", str(value)) for value, label in sorted(instrument.scale.items())]
+    opts.append((_(instrument.dont_know).capitalize(), DONT_KNOW))
     return opts
 
 
@@ -72,9 +76,9 @@ class EgenvurderingApp(StoreView, w.VBox):
     key = Unicode("", help="The employee's pseudonymous code. Empty until one is created or entered.")
     screen = Unicode("start", help="Which screen is shown: start, skjema, profil or slettet.")
 
-    _store_trouble = ("Svar kan ikke lagres akkurat nå.",
-                      "Du kan likevel fylle ut skjemaet. Svarene står i skjemaet så lenge siden er åpen, "
-                      "og du kan prøve å lagre igjen.")
+    _store_trouble = (N_("Svar kan ikke lagres akkurat nå."),
+                      N_("Du kan likevel fylle ut skjemaet. Svarene står i skjemaet så lenge siden er åpen, "
+                         "og du kan prøve å lagre igjen."))
 
     def __init__(self, store: Store | None = None, instrument: Instrument | None = None, **kwargs):
         super().__init__(**kwargs)
@@ -98,45 +102,46 @@ class EgenvurderingApp(StoreView, w.VBox):
     def _build_start(self) -> None:
         ins = self.instrument
         self.start_intro = w.HTML(
-            "<h1>Egenvurdering: Nyskapende arbeidsgivere</h1>"
-            f"<p>Du svarer på {len(ins.items)} påstander om arbeidsplassen din. Det tar 10–15 minutter. "
-            f"Resultatet er en profil over {len(ins.dimensions)} dimensjoner, ikke en karakter.</p>"
-            "<h2>Før du starter: dette lagrer vi</h2>"
-            f"<div class='kurs-personvern'>{esc(ins.privacy_text)}</div>")
-        self.consent = w.Checkbox(value=False, description="Jeg har lest hva som lagres, og vil fortsette",
+            "<h1>" + _("Egenvurdering: Nyskapende arbeidsgivere") + "</h1><p>"
+            + _("Du svarer på {items} påstander om arbeidsplassen din. Det tar 10–15 minutter. "
+                "Resultatet er en profil over {dimensions} dimensjoner, ikke en karakter.").format(
+                items=len(ins.items), dimensions=len(ins.dimensions))
+            + "</p><h2>" + _("Før du starter: dette lagrer vi") + "</h2>"
+            f"<div class='kurs-personvern'>{esc(_(ins.privacy_text))}</div>")
+        self.consent = w.Checkbox(value=False, description=_("Jeg har lest hva som lagres, og vil fortsette"),
                                   indent=False)
-        self.new_button = _button("Start med en ny kode", "primary")
-        self.code_input = w.Text(continuous_update=False, description="Har du en kode fra før? Skriv den her", placeholder="XXXX-XXXX-XXXX",
+        self.new_button = _button(_("Start med en ny kode"), "primary")
+        self.code_input = w.Text(continuous_update=False, description=_("Har du en kode fra før? Skriv den her"), placeholder="XXXX-XXXX-XXXX",
                                  style={"description_width": "initial"})
-        self.fetch_button = _button("Hent svarene mine")
+        self.fetch_button = _button(_("Hent svarene mine"))
         self.start_message = w.HTML()
         self.store_message = w.HTML()
         self.new_button.on_click(self._on_new)
         self.fetch_button.on_click(self._on_fetch)
         self._start = w.VBox([self.start_intro, self.store_message, self.consent, self.new_button,
-                              w.HTML("<h2>Fortsett med en kode du har</h2>"),
+                              w.HTML("<h2>" + _("Fortsett med en kode du har") + "</h2>"),
                               self.code_input, self.fetch_button, self.start_message])
 
     def _need_consent(self) -> bool:
         if not self.consent.value:
             self.start_message.value = feedback_html(
-                "Kryss av for at du har lest hva som lagres. Da kan du starte.", "feil")
+                _("Kryss av for at du har lest hva som lagres. Da kan du starte."), "feil")
             return True
         return False
 
-    def _on_new(self, _=None) -> None:
+    def _on_new(self, _event=None) -> None:
         if self._need_consent():
             return
         self.key = Store.new_key()  # needs no database: nothing is stored until the first save
         self._reset_form()
         self.screen = "skjema"
 
-    def _on_fetch(self, _=None) -> None:
+    def _on_fetch(self, _event=None) -> None:
         if self._need_consent():
             return
         code = self.code_input.value.strip().upper()
         if not code:
-            self.start_message.value = feedback_html("Skriv inn koden din først.", "feil")
+            self.start_message.value = feedback_html(_("Skriv inn koden din først."), "feil")
             return
         try:
             self.store.responses(code)
@@ -153,9 +158,9 @@ class EgenvurderingApp(StoreView, w.VBox):
         self._select_style = DescriptionStyle(description_width="initial")
         self._select_layout = w.Layout()
         self.form_header = w.HTML()
-        self.prev_button = _button("Forrige")
-        self.next_button = _button("Neste", "primary")
-        self.save_button = _button("Lagre og se profilen", "success")
+        self.prev_button = _button(_("Forrige"))
+        self.next_button = _button(_("Neste"), "primary")
+        self.save_button = _button(_("Lagre og se profilen"), "success")
         self.form_message = w.HTML()
         self.progress = w.HTML()
         self.prev_button.on_click(lambda _: self._go(self._page - 1))
@@ -174,7 +179,7 @@ class EgenvurderingApp(StoreView, w.VBox):
         dd = self.selects.get(item_id)
         if dd is None:
             item = next(i for i in self.instrument.items if i.id == item_id)
-            dd = w.Dropdown(options=answer_options(self.instrument), value=NOT_ANSWERED, description=item.text,
+            dd = w.Dropdown(options=answer_options(self.instrument), value=NOT_ANSWERED, description=_(item.text),
                             style=self._select_style, layout=self._select_layout)
             dd.add_class("kurs-item")
             dd.observe(self._update_count, names="value")
@@ -204,9 +209,10 @@ class EgenvurderingApp(StoreView, w.VBox):
         self._show_page()
         self._page_selects()[0].focus()  # keyboard users continue at the first statement
 
-    def _update_count(self, _=None) -> None:
+    def _update_count(self, _event=None) -> None:
         answered = sum(1 for v in self.raw_answers().values() if v != NOT_ANSWERED)
-        self.progress.value = f"<p>Du har svart på {answered} av {len(self.instrument.items)} påstander.</p>"
+        self.progress.value = "<p>" + _("Du har svart på {answered} av {total} påstander.").format(
+            answered=answered, total=len(self.instrument.items)) + "</p>"
 
     def _show_page(self) -> None:
         dim = self.dimensions[self._page]
@@ -214,23 +220,25 @@ class EgenvurderingApp(StoreView, w.VBox):
         self._form_items.children = self._page_selects()
         self._update_count()
         self.form_header.value = (
-            f"<p class='kurs-kode'>Koden din er <strong>{esc(self.key)}</strong>. Skriv den ned. "
-            "Uten koden finner verken du eller andre svarene igjen.</p>"
-            f"<h2>Del {self._page + 1} av {n}: {esc(dim.id)} {esc(dim.name)}</h2>"
-            f"<p>{esc(dim.text)}</p><p>Hvor enig er du i påstandene?</p>")
+            "<p class='kurs-kode'>" + _("Koden din er {code}. Skriv den ned. "
+                                        "Uten koden finner verken du eller andre svarene igjen.").format(
+                code=f"<strong>{esc(self.key)}</strong>") + "</p>"
+            "<h2>" + _("Del {part} av {parts}").format(part=self._page + 1, parts=n)
+            + f": {esc(dim.id)} {esc(_(dim.name))}</h2>"
+            f"<p>{esc(_(dim.text))}</p><p>" + _("Hvor enig er du i påstandene?") + "</p>")
         self.prev_button.disabled = self._page == 0
         last = self._page == n - 1
         self.next_button.layout.display = "none" if last else None
         self.save_button.layout.display = None if last else "none"
 
-    def _on_save(self, _=None) -> None:
+    def _on_save(self, _event=None) -> None:
         self.save_button.disabled = True
         try:
             answers = to_answers(self.raw_answers())
             self.store.save_response(self.key, answers, self._submission_id)
         except (StorageError, InputError) as err:
             self.form_message.value = feedback_html(
-                f"{err} Svarene dine står fortsatt i skjemaet.", "feil", "Ikke lagret.")
+                f"{err} " + _("Svarene dine står fortsatt i skjemaet."), "feil", _("Ikke lagret."))
             return
         finally:
             self.save_button.disabled = False
@@ -240,18 +248,18 @@ class EgenvurderingApp(StoreView, w.VBox):
     # ----- profile ------------------------------------------------------
     def _build_profile(self) -> None:
         self.profile_html = w.HTML()
-        self.plan_area = w.Textarea(continuous_update=False, description="Handlingsplanen din", rows=12,
+        self.plan_area = w.Textarea(continuous_update=False, description=_("Handlingsplanen din"), rows=12,
                                     style={"description_width": "initial"}, layout=w.Layout(width="100%"))
-        self.plan_button = _button("Lagre handlingsplanen", "primary")
+        self.plan_button = _button(_("Lagre handlingsplanen"), "primary")
         self.plan_message = w.HTML()
         self.downloads = w.HTML()
-        self.group_input = w.Text(continuous_update=False, description="Gruppekode fra kurslederen", placeholder="XXXX-XXXX",
+        self.group_input = w.Text(continuous_update=False, description=_("Gruppekode fra kurslederen"), placeholder="XXXX-XXXX",
                                   style={"description_width": "initial"})
-        self.group_button = _button("Legg svarene mine til i teamet")
+        self.group_button = _button(_("Legg svarene mine til i teamet"))
         self.group_message = w.HTML()
-        self.retake_button = _button("Ta vurderingen på nytt")
-        self.delete_button = _button("Slett mine svar", "danger")
-        self.confirm_button = _button("Ja, slett alt som er lagret med koden min", "danger")
+        self.retake_button = _button(_("Ta vurderingen på nytt"))
+        self.delete_button = _button(_("Slett mine svar"), "danger")
+        self.confirm_button = _button(_("Ja, slett alt som er lagret med koden min"), "danger")
         self.confirm_button.layout.display = "none"
         self.delete_message = w.HTML()
         self.plan_button.on_click(self._on_save_plan)
@@ -261,16 +269,19 @@ class EgenvurderingApp(StoreView, w.VBox):
         self.confirm_button.on_click(self._on_confirm_delete)
         self._profile = w.VBox([
             self.profile_html,
-            w.HTML("<h2>Handlingsplan</h2><p>Skriv hva du vil gjøre med de svakeste dimensjonene. "
-                   "Planen lagres med koden din.</p>"),
+            w.HTML("<h2>" + _("Handlingsplan") + "</h2><p>"
+                   + _("Skriv hva du vil gjøre med de svakeste dimensjonene. Planen lagres med koden din.")
+                   + "</p>"),
             self.plan_area, self.plan_button, self.plan_message,
-            w.HTML("<h2>Last ned</h2>"), self.downloads,
-            w.HTML("<h2>Bidra til teamets bilde</h2><p>Vil du, kan du legge svarene dine til i en gruppe. "
-                   f"Alle som har gruppekoden, ser bare samlede tall, og bare når minst {self.instrument.min_group} "
-                   "har svart.</p>"),
+            w.HTML("<h2>" + _("Last ned") + "</h2>"), self.downloads,
+            w.HTML("<h2>" + _("Bidra til teamets bilde") + "</h2><p>"
+                   + _("Vil du, kan du legge svarene dine til i en gruppe. Alle som har gruppekoden, ser bare "
+                       "samlede tall, og bare når minst {minimum} har svart.").format(
+                       minimum=self.instrument.min_group) + "</p>"),
             self.group_input, self.group_button, self.group_message,
-            w.HTML("<h2>Senere</h2>"), self.retake_button,
-            w.HTML("<h2>Slett</h2><p>Du kan slette alt som er lagret med koden din, når som helst.</p>"),
+            w.HTML("<h2>" + _("Senere") + "</h2>"), self.retake_button,
+            w.HTML("<h2>" + _("Slett") + "</h2><p>"
+                   + _("Du kan slette alt som er lagret med koden din, når som helst.") + "</p>"),
             self.delete_button, self.confirm_button, self.delete_message,
         ])
 
@@ -287,12 +298,14 @@ class EgenvurderingApp(StoreView, w.VBox):
         scores = latest.scores
         diff = change(history[-2].scores, scores) if len(history) > 1 else None
         low = weakest(scores, 2)
-        when = latest.created.strftime("%d.%m.%Y kl. %H.%M")
-        intro = (f"<h1>Profilen din</h1><p class='kurs-kode'>Koden din er <strong>{esc(self.key)}</strong>.</p>"
-                 f"<p>Sist lagret {esc(when)} (UTC). Du har tatt vurderingen {len(history)} "
-                 f"{'gang' if len(history) == 1 else 'ganger'}.</p>")
+        when = latest.created.strftime(_("%d.%m.%Y kl. %H.%M"))
+        intro = ("<h1>" + _("Profilen din") + "</h1><p class='kurs-kode'>"
+                 + _("Koden din er {code}.").format(code=f"<strong>{esc(self.key)}</strong>") + "</p><p>"
+                 + _("Sist lagret {when} (UTC).").format(when=esc(when)) + " "
+                 + _n("Du har tatt vurderingen {n} gang.", "Du har tatt vurderingen {n} ganger.",
+                      len(history)).format(n=len(history)) + "</p>")
         if diff is not None:
-            intro += "<p>Kolonnen «Endring siden sist» viser forskjellen fra forrige gang.</p>"
+            intro += "<p>" + _("Kolonnen «Endring siden sist» viser forskjellen fra forrige gang.") + "</p>"
         self.profile_html.value = (intro + views.radar_svg(scores) + views.profile_table(scores, diff)
                                    + views.weakest_links(low, self.instrument))
         self.plan_area.value = plan if plan else views.plan_template(low)
@@ -302,20 +315,21 @@ class EgenvurderingApp(StoreView, w.VBox):
         html_report = views.report_html(scores, self.instrument, low, plan, created)
         self.downloads.value = (
             "<ul><li>" + download_link(html_report, "egenvurdering.html", "text/html",
-                                             "Last ned profil og plan (HTML, kan skrives ut som PDF)")
+                                             _("Last ned profil og plan (HTML, kan skrives ut som PDF)"))
             + "</li><li>" + download_link(views.scores_csv(scores, created), "egenvurdering.csv",
-                                                "text/csv", "Last ned tallene (CSV)") + "</li></ul>")
+                                                "text/csv", _("Last ned tallene (CSV)")) + "</li></ul>")
 
-    def _on_save_plan(self, _=None) -> None:
+    def _on_save_plan(self, _event=None) -> None:
         self.plan_button.disabled = True
         try:
             self.store.save_plan(self.key, self.plan_area.value)
         except InputError as err:  # StorageError, or an empty or too long plan
-            self.plan_message.value = feedback_html(f"{err} Teksten står fortsatt i feltet.", "feil", "Ikke lagret.")
+            self.plan_message.value = feedback_html(f"{err} " + _("Teksten står fortsatt i feltet."), "feil",
+                                                    _("Ikke lagret."))
             return
         finally:
             self.plan_button.disabled = False
-        self.plan_message.value = feedback_html("Handlingsplanen er lagret.", "ok")
+        self.plan_message.value = feedback_html(_("Handlingsplanen er lagret."), "ok")
         try:
             latest = self.store.latest_response(self.key)
         except StorageError:
@@ -323,29 +337,29 @@ class EgenvurderingApp(StoreView, w.VBox):
         low = weakest(latest.scores, 2)
         self._update_downloads(latest.scores, low, self.plan_area.value, latest.created)
 
-    def _on_join(self, _=None) -> None:
+    def _on_join(self, _event=None) -> None:
         try:
             code = self.store.validate_group_code(self.group_input.value)
             self.store.join_group(self.key, code)
         except StorageError as err:
             self.group_message.value = feedback_html(str(err), "feil")
             return
-        self.group_message.value = feedback_html(f"Svarene dine er lagt til i gruppen {code}.", "ok")
+        self.group_message.value = feedback_html(_("Svarene dine er lagt til i gruppen {code}.").format(code=code), "ok")
 
-    def _on_retake(self, _=None) -> None:
+    def _on_retake(self, _event=None) -> None:
         self._reset_form()
         self.screen = "skjema"
 
-    def _on_delete(self, _=None) -> None:
+    def _on_delete(self, _event=None) -> None:
         self.confirm_button.layout.display = None
         self.delete_message.value = feedback_html(
-            "Er du sikker? Alle svar, planen og gruppemedlemskap med denne koden slettes for godt.", "info")
+            _("Er du sikker? Alle svar, planen og gruppemedlemskap med denne koden slettes for godt."), "info")
 
-    def _on_confirm_delete(self, _=None) -> None:
+    def _on_confirm_delete(self, _event=None) -> None:
         try:
             self.store.delete_key(self.key)
         except StorageError as err:
-            self.delete_message.value = feedback_html(f"{err} Ingenting er slettet ennå.", "feil")
+            self.delete_message.value = feedback_html(f"{err} " + _("Ingenting er slettet ennå."), "feil")
             return
         self.key = ""
         self.screen = "slettet"
@@ -367,7 +381,7 @@ class EgenvurderingApp(StoreView, w.VBox):
             self.children = [self._profile]
         elif screen == "slettet":
             self.start_message.value = feedback_html(
-                "Alt som var lagret med koden din, er slettet. Du kan starte på nytt med en ny kode.", "ok")
+                _("Alt som var lagret med koden din, er slettet. Du kan starte på nytt med en ny kode."), "ok")
             self.code_input.value = ""
             self.children = [self._start]
         else:
