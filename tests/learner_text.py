@@ -50,10 +50,13 @@ _JS_STRING = re.compile(r"\"((?:[^\"\\\n]|\\.)*)\"|'((?:[^'\\\n]|\\.)*)'")
 _JS_COMMENT = re.compile(r"/\*.*?\*/|//[^\n]*", re.S)
 _SQL = re.compile(r"^\s*(SELECT|INSERT|UPDATE|DELETE|CREATE|ALTER|DROP|PRAGMA|WITH|TRUNCATE|BEGIN|LOCK)\b")
 _CLASS_LIST = re.compile(r"^(?=.*[-_])[a-z0-9_-]+( [a-z0-9_-]+)*$")  # "table kurs-tabell"
-# Calls whose string arguments are not shown to learners: layout and chart options, SQL, and
-# build warnings of the Sphinx extension (`_fail`, `logger.warning`), which are for writers.
+# Calls whose string arguments are not shown to learners: layout and chart options, SQL,
+# build warnings of the Sphinx extension (`_fail`, `logger.warning`), which are for writers, and
+# markup patched into generated code (`svg.replace("<svg", '<svg role="img" …')`).
 _NOT_PROSE_CALLS = {"Layout", "legend", "execute", "text", "exec_driver_sql", "Column", "Index", "Table",
-                    "_fail", "warning"}
+                    "_fail", "warning", "replace"}
+# The named fields of a text translated and then filled in: _("Koden din er {code}.").format(code=…)
+_FORMAT_FIELD = re.compile(r"\{\w+\}")
 _NBGRADER_MARK = re.compile(r"^#+\s*(BEGIN|END) (SOLUTION|HIDDEN TESTS)\b")
 
 
@@ -162,7 +165,7 @@ def python_text(source: str) -> str:
                 parts.append(text)
         elif isinstance(node, ast.Constant) and isinstance(node.value, str):
             if id(node) in shown and node.value.strip() or _reads_as_prose(node.value):
-                parts.append(node.value)
+                parts.append(_FORMAT_FIELD.sub(" ", node.value))
     return strip_markup("\n".join(_strip_css(p) for p in parts))
 
 

@@ -68,7 +68,8 @@ def sprakbytte_html(query: str | None = None, sprak: str | None = None) -> str:
     query = os.environ.get("QUERY_STRING", "") if query is None else query
     lenker = "".join(f"<li><a href='{esc(bytte_href(s, query))}' lang='{s}' hreflang='{s}'>{esc(navn(s))}</a></li>"
                      for s in SPRAK if s != sprak)
-    return f"<nav class='kurs-sprakvalg' aria-label='{esc(_('Målform'))}'><ul>{lenker}</ul></nav>"
+    merke = esc(_("Målform"))
+    return f"<nav class='kurs-sprakvalg' aria-label='{merke}'><ul>{lenker}</ul></nav>"
 
 
 def start(lag_app: Callable[[], object], query: str | None = None):

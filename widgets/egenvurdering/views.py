@@ -42,10 +42,10 @@ def fmt_change(value: float | None) -> str:
 
 def profile_table(scores: Sequence[DimensionScore], change: Mapping[str, float | None] | None = None) -> str:
     """An accessible table of all dimensions: index, band and (optionally) change since last time."""
-    head = (f"<th scope='col'>{_('Dimensjon')}</th><th scope='col'>{_('Indeks (0–100)')}</th>"
-            f"<th scope='col'>{_('Nivå')}</th>")
+    cols = [_("Dimensjon"), _("Indeks (0–100)"), _("Nivå")]
     if change is not None:
-        head += f"<th scope='col'>{_('Endring siden sist')}</th>"
+        cols.append(_("Endring siden sist"))
+    head = "".join(f"<th scope='col'>{c}</th>" for c in cols)
     rows = []
     for s in scores:
         band = _(s.band) if s.band else _("for få svar")
@@ -55,7 +55,8 @@ def profile_table(scores: Sequence[DimensionScore], change: Mapping[str, float |
         if change is not None:
             row += f"<td>{fmt_change(change.get(s.dimension))}</td>"
         rows.append(f"<tr>{row}</tr>")
-    return (f"<table class='kurs-tabell'><caption>{_('Profilen din, dimensjon for dimensjon')}</caption>"
+    caption = _("Profilen din, dimensjon for dimensjon")
+    return (f"<table class='kurs-tabell'><caption>{caption}</caption>"
             f"<thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>")
 
 
@@ -154,13 +155,15 @@ def report_html(scores: Sequence[DimensionScore], instrument: Instrument, weakes
                 plan: str | None, created: datetime | None = None) -> str:
     """A self-contained, offline HTML report of the profile and the plan (for download)."""
     when = created.strftime("%d.%m.%Y") if created else ""
-    plan_html = (f"<h2>{_('Handlingsplan')}</h2><pre class='plan'>{esc(plan)}</pre>" if plan else "")
+    plan_html = ("<h2>" + _("Handlingsplan") + f"</h2><pre class='plan'>{esc(plan)}</pre>" if plan else "")
     title = _("Egenvurdering – Nyskapende arbeidsgivere")
+    dated = _("Dato: {date}").format(date=esc(when))
+    not_a_grade = _("Resultatet er en profil, ikke en samlet karakter.")
     return f"""<!DOCTYPE html>
 <html lang="{aktivt()}"><head><meta charset="utf-8"><title>{title}</title>
 <style>body{{font-family:sans-serif;max-width:50rem;margin:2rem auto;color:#1a1a1a;line-height:1.5}}
 table{{border-collapse:collapse}}th,td{{border:1px solid #555;padding:.3rem .6rem;text-align:left}}
 pre.plan{{white-space:pre-wrap;font-family:inherit;border:1px solid #555;padding:1rem}}</style></head>
-<body><main><h1>{title}</h1><p>{_("Dato: {date}").format(date=esc(when))}</p>
-<p>{_("Resultatet er en profil, ikke en samlet karakter.")}</p>
+<body><main><h1>{title}</h1><p>{dated}</p>
+<p>{not_a_grade}</p>
 {radar_svg(scores)}{profile_table(scores)}{weakest_links(weakest, instrument)}{plan_html}</main></body></html>"""
