@@ -55,6 +55,8 @@ _CLASS_LIST = re.compile(r"^(?=.*[-_])[a-z0-9_-]+( [a-z0-9_-]+)*$")  # "table ku
 # markup patched into generated code (`svg.replace("<svg", '<svg role="img" …')`).
 _NOT_PROSE_CALLS = {"Layout", "legend", "execute", "text", "exec_driver_sql", "Column", "Index", "Table",
                     "_fail", "warning", "replace"}
+# Calls that mark a text for translation (fellesregler.sprak): their text is shown to a reader.
+_TRANSLATED_CALLS = {"_", "N_", "_n"}
 # The named fields of a text translated and then filled in: _("Koden din er {code}.").format(code=…)
 _FORMAT_FIELD = re.compile(r"\{\w+\}")
 _NBGRADER_MARK = re.compile(r"^#+\s*(BEGIN|END) (SOLUTION|HIDDEN TESTS)\b")
@@ -153,6 +155,9 @@ def python_text(source: str) -> str:
                 shown.add(id(sub))
         if isinstance(node, ast.Call) and getattr(node.func, "attr", "") == "HTML":
             for sub in ast.walk(node):
+                shown.add(id(sub))
+        if isinstance(node, ast.Call) and getattr(node.func, "id", "") in _TRANSLATED_CALLS:
+            for sub in node.args:  # a text marked for translation is shown, even one word
                 shown.add(id(sub))
     parts: list[str] = []
     for node in ast.walk(tree):

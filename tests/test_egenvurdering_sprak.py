@@ -77,7 +77,7 @@ def test_the_template_texts_and_titles():
 
 def test_every_text_a_reader_sees_in_the_instrument_is_extracted():
     ins = load_instrument()
-    expected = ({*ins.scale.values(), ins.dont_know, ins.privacy_text} | {b.name for b in ins.bands}
+    expected = ({*ins.scale.values(), ins.dont_know, ins.privacy_text, ins.status} | {b.name for b in ins.bands}
                 | {d.name for d in ins.dimensions} | {d.text for d in ins.dimensions} | {i.text for i in ins.items})
     source = (ROOT / "data" / "egenvurdering.yaml").read_bytes()
     found = list(extract(io.BytesIO(source), None, (), {}))
@@ -144,3 +144,17 @@ def test_start_puts_the_switch_above_the_app(store):
     assert sprak.aktivt() == "nn"
     switch, app = frame.children
     assert ">Bokmål</a>" in switch.value and isinstance(app, TeamApp)
+
+
+def test_the_chapter_tables_follow_the_malform():
+    """The book's tables of the instrument (report.py) read the same catalog as the apps."""
+    from widgets.egenvurdering import report
+
+    ins = load_instrument()
+    sprak.bruk("nn")
+    table = report.instrument_html(ins, None)
+    assert "Når vi endrar ei teneste, spør vi innbyggjarane kva dei treng." in table and "Kjenneteikn" in table
+    assert "verken samd eller usamd" in report.rules_html(ins)
+    assert "Reknedøme for P1 Å våge" in report.scoring_example_html(ins)
+    sprak.bruk("nb")
+    assert "Når vi endrer en tjeneste, spør vi innbyggerne hva de trenger." in report.instrument_html(ins, None)

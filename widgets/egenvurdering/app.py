@@ -298,7 +298,7 @@ class EgenvurderingApp(StoreView, w.VBox):
         scores = latest.scores
         diff = change(history[-2].scores, scores) if len(history) > 1 else None
         low = weakest(scores, 2)
-        when = latest.created.strftime(_("%d.%m.%Y kl. %H.%M"))
+        when = latest.created.strftime("%d.%m.%Y kl. %H.%M")
         intro = ("<h1>" + _("Profilen din") + "</h1><p class='kurs-kode'>"
                  + _("Koden din er {code}.").format(code=f"<strong>{esc(self.key)}</strong>") + "</p><p>"
                  + _("Sist lagret {when} (UTC).").format(when=esc(when)) + " "

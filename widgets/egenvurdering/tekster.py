@@ -14,9 +14,10 @@ import yaml
 __all__ = ["TEXT_KEYS", "extract"]
 
 #: Keys whose values a reader sees: the scale labels, «vet ikke», the band names, the privacy
-#: text, and each dimension's and statement's name and text. Ids, chapters, kinds, numbers and the
-#: notes for whoever edits the file (title, status, note: shown in the book, not in the apps) are not.
+#: text, each dimension's and statement's name and text, and the status the book's table shows.
+#: Ids, chapters, kinds, numbers, the title and the note (which the book says in its own words) are not.
 TEXT_KEYS = {
+    ("status",),
     ("scale", "*"),
     ("dont_know",),
     ("scoring", "bands", "name"),
