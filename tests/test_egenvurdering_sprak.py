@@ -140,10 +140,14 @@ def test_the_downloaded_report_carries_the_malform():
 
 
 def test_start_puts_the_switch_above_the_app(store):
-    frame = start(lambda: TeamApp(store=store), query="sprak=nn")
+    built = []
+    frame = start(lambda: built.append(TeamApp(store=store)) or built[-1], query="sprak=nn")
     assert sprak.aktivt() == "nn"
     switch, app = frame.children
-    assert ">Bokmål</a>" in switch.value and isinstance(app, TeamApp)
+    assert ">Bokmål</a>" in switch.value and app is built[-1]
+    assert "Teamvisning: eigenvurdering" in app.intro.value
+    assert len(built) == 2 and built[0].comm is None  # the bokmål app, built while waiting, is closed
+    assert start(lambda: TeamApp(store=store), query="").children[1].comm is not None
 
 
 def test_the_chapter_tables_follow_the_malform():

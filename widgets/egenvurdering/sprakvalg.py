@@ -3,7 +3,7 @@
 A Voila kernel serves one reader, so the app notebook sets the målform for its whole kernel once,
 from the query string of the page (:func:`start`). A preheated kernel runs the notebook before
 anyone asks for the page; :func:`velg_sprak` then waits for the request (Voila's
-``wait_for_request``) after the slow imports and before the app is built.
+``wait_for_request``), after the slow imports and the bokmål app are ready (:func:`start`).
 
 The page around the app (the Voila template ``kurs``) is rendered before the request too, so it
 cannot pick the målform on the server: it carries the texts of both målformer (the Jinja filter
@@ -73,11 +73,24 @@ def sprakbytte_html(query: str | None = None, sprak: str | None = None) -> str:
 
 
 def start(lag_app: Callable[[], object], query: str | None = None):
-    """What an app notebook shows: the målform chosen from the URL, the switch, then the app."""
+    """What an app notebook shows: the målform chosen from the URL, the switch, then the app.
+
+    The app is built in bokmål first, while a preheated kernel waits for its reader, so a bokmål
+    page is as quick as before. A reader who asks for nynorsk gets it built again in nynorsk; the
+    bokmål one was never shown, and its widgets are closed so the browser never loads them.
+    """
     import ipywidgets as w
 
-    sprak = velg_sprak(query)
+    from ipywidgets.widgets.widget import _instances
+
+    before = set(_instances)
     app = lag_app()
+    first = [_instances[k] for k in set(_instances) - before]  # every widget the bokmål app made
+    sprak = velg_sprak(query)
+    if sprak != STANDARD:
+        for widget in first:
+            widget.close()
+        app = lag_app()
     ramme = w.VBox([w.HTML(sprakbytte_html(query, sprak)), app])
     ramme.add_class("kurs-ramme")
     return ramme
