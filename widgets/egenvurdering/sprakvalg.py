@@ -46,12 +46,12 @@ def velg_sprak(query: str | None = None) -> str:
     In a preheated Voila kernel this waits until the page is asked for.
     """
     if query is None:
-        try:
+        # Only a preheated kernel waits; importing voila costs seconds, so a kernel started for its
+        # request (which has QUERY_STRING already) does not import it.
+        if os.environ.get("VOILA_PREHEAT") == "True":
             from voila.utils import wait_for_request
-        except ImportError:  # not under Voila (a test, a notebook)
-            pass
-        else:
-            wait_for_request()  # returns at once unless the kernel is preheated
+
+            wait_for_request()
         query = os.environ.get("QUERY_STRING", "")
     return bruk(fra_url(query))
 
