@@ -106,10 +106,15 @@ def for_faa_tekst(minimum: int, svart: int | None = None) -> str:
 
     In a table cell or a note it stands alone (``svart`` is ``None``). A view that is not shown yet
     (the team view) gives ``svart``, how many have answered so far: the same words then start a
-    sentence, followed by why and how far the group has come.
+    sentence, followed by why and how far the group has come. The learner sees it in the målform in
+    force (the self-assessment's catalog); the course leader's reports are bokmål.
     """
-    core = f"for få deltakere til å vise tall (under {minimum})"
+    from fellesregler.sprak import oversetter
+
+    _ = oversetter("egenvurdering")  # the self-assessment's catalog (locale/domener.yaml)
+    core = _("for få deltakere til å vise tall (under {minimum})").format(minimum=minimum)
     if svart is None:
         return core
-    return (f"{core.capitalize()}. Teamvisningen vises først når minst {minimum} har svart, slik at "
-            f"ingen enkeltpersoners svar kan kjennes igjen. Så langt har {svart} svart.")
+    return _("{core}. Teamvisningen vises først når minst {minimum} har svart, slik at ingen "
+             "enkeltpersoners svar kan kjennes igjen. Så langt har {svart} svart."
+             ).format(core=core[:1].upper() + core[1:], minimum=minimum, svart=svart)

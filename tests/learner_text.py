@@ -53,10 +53,15 @@ _JS_STRING = re.compile(r"\"((?:[^\"\\\n]|\\.)*)\"|'((?:[^'\\\n]|\\.)*)'")
 _JS_COMMENT = re.compile(r"/\*.*?\*/|//[^\n]*", re.S)
 _SQL = re.compile(r"^\s*(SELECT|INSERT|UPDATE|DELETE|CREATE|ALTER|DROP|PRAGMA|WITH|TRUNCATE|BEGIN|LOCK)\b")
 _CLASS_LIST = re.compile(r"^(?=.*[-_])[a-z0-9_-]+( [a-z0-9_-]+)*$")  # "table kurs-tabell"
-# Calls whose string arguments are not shown to learners: layout and chart options, SQL, and
-# build warnings of the Sphinx extension (`_fail`, `logger.warning`), which are for writers.
+# Calls whose string arguments are not shown to learners: layout and chart options, SQL,
+# build warnings of the Sphinx extension (`_fail`, `logger.warning`), which are for writers, and
+# markup patched into generated code (`svg.replace("<svg", '<svg role="img" …')`).
 _NOT_PROSE_CALLS = {"Layout", "legend", "execute", "text", "exec_driver_sql", "Column", "Index", "Table",
-                    "_fail", "warning"}
+                    "_fail", "warning", "replace"}
+# Calls that mark a text for translation (fellesregler.sprak): their text is shown to a reader.
+_TRANSLATED_CALLS = {"_", "N_", "_n"}
+# The named fields of a text translated and then filled in: _("Koden din er {code}.").format(code=…)
+_FORMAT_FIELD = re.compile(r"\{\w+\}")
 _NBGRADER_MARK = re.compile(r"^#+\s*(BEGIN|END) (SOLUTION|HIDDEN TESTS)\b")
 
 
@@ -156,6 +161,9 @@ def python_text(source: str) -> str:
                 shown.add(id(sub))
         if isinstance(node, ast.Call) and getattr(node.func, "attr", "") == "HTML":
             for sub in ast.walk(node):
+                shown.add(id(sub))
+        if isinstance(node, ast.Call) and getattr(node.func, "id", "") in _TRANSLATED_CALLS:
+            for sub in node.args:  # a text marked for translation is shown, even one word
                 shown.add(id(sub))
     parts: list[str] = []
     for node in ast.walk(tree):

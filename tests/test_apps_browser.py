@@ -1,7 +1,7 @@
 """The self-assessment apps in real Chromium against Voila started by the test.
 
 Covers: the whole assessment from the keyboard, the profile, reload and
-retake, deleting the data (checked in the database), the team view hidden at
+retake, the switch between bokmål and nynorsk in each app, deleting the data (checked in the database), the team view hidden at
 4 respondents and shown at 5, making and closing a group with the lederkode
 (keyboard only), zero external requests and axe-core on every screen.
 """
@@ -249,3 +249,54 @@ def test_browser_cannot_execute_code_in_the_kernel(page, voila, tmp_path):
     assert "kernel_info_reply" in seen  # the channel works, so the probe could have succeeded
     assert "execute_reply" not in seen
     assert not marker.exists()
+
+
+# ------------------------------------------------------------------------------- målform
+
+@pytest.mark.parametrize("notebook, nb, nn", [
+    ("egenvurdering.ipynb",
+     {"heading": "Egenvurdering: Nyskapende arbeidsgivere", "title": "Egenvurdering – Nyskapende arbeidsgivere",
+      "field": ("checkbox", "Jeg har lest hva som lagres")},
+     {"heading": "Eigenvurdering: Nyskapande arbeidsgjevarar", "title": "Eigenvurdering – Nyskapande arbeidsgjevarar",
+      "field": ("checkbox", "Eg har lese kva som blir lagra")}),
+    ("team.ipynb",
+     {"heading": "Teamvisning: egenvurdering", "title": "Teamvisning – Nyskapende arbeidsgivere",
+      "field": ("textbox", "Navn på teamet")},
+     {"heading": "Teamvisning: eigenvurdering", "title": "Teamvisning – Nyskapande arbeidsgjevarar",
+      "field": ("textbox", "Namn på teamet")}),
+])
+def test_each_app_switches_between_bokmal_and_nynorsk(page, voila, notebook, nb, nn):
+    """The switch at the top of each app links to the same app in the other målform and keeps the
+    page's other query arguments; the page's lang, title and texts follow. Axe passes in both."""
+    page.goto(voila_server.url(voila, notebook) + "?gruppe=4KXM-92TQ")  # an argument the switch must keep
+    for sprak, texts, other in (("nb", nb, "Nynorsk"), ("nn", nn, "Bokmål"), ("nb", nb, None)):
+        expect(page.get_by_role("heading", name=texts["heading"])).to_be_visible()
+        expect(page.get_by_role(texts["field"][0], name=texts["field"][1])).to_be_visible()
+        assert page.evaluate("document.documentElement.lang") == sprak
+        assert page.title() == texts["title"]
+        assert "gruppe=4KXM-92TQ" in page.url
+        assert_accessible(page, f"{notebook} på {sprak}")
+        if other is None:
+            break
+        switch = page.get_by_role("navigation", name="Målform").get_by_role("link", name=other)
+        expect(switch).to_have_attribute("hreflang", "nn" if other == "Nynorsk" else "nb")
+        press_on(page, switch)  # a plain link: Enter follows it
+        page.wait_for_url(re.compile(r"sprak=" + ("nn" if other == "Nynorsk" else "nb")))
+    assert page.request_log.external == []
+
+
+def test_the_nynorsk_assessment_shows_the_instrument_in_nynorsk(page, voila):
+    """The statements, the scale and the headings come from the catalog; the stored answers do not
+    depend on the målform (nothing about it is saved)."""
+    page.goto(voila_server.url(voila, "egenvurdering.ipynb") + "?sprak=nn")
+    expect(page.get_by_role("heading", name="Før du startar: dette lagrar vi")).to_be_visible()
+    assert page.evaluate("document.documentElement.lang") == "nn"
+    press_on(page, page.get_by_role("checkbox", name="Eg har lese kva som blir lagra"), "Space")
+    press_on(page, page.get_by_role("button", name="Start med ein ny kode"))
+    expect(page.get_by_role("heading", name="Del 1 av 13: K1 Innbyggjaren i sentrum")).to_be_visible()
+    box = page.get_by_role("combobox", name="Når vi endrar ei teneste, spør vi innbyggjarane kva dei treng.")
+    expect(box).to_be_focused()
+    expect(box).to_have_value("Vel eit svar")
+    page.keyboard.press("ArrowDown")
+    expect(box).to_have_value("1 – svært usamd")
+    assert_accessible(page, "skjema på nynorsk")

@@ -67,6 +67,7 @@ def test_every_catalog_is_read(texts):
     catalogs = {p for p, _ in texts}
     assert "locale/nn/LC_MESSAGES/chapters/vage.po" in catalogs
     assert "locale/nn/LC_MESSAGES/kurs.po" in catalogs and "locale/nn/LC_MESSAGES/sphinx.po" in catalogs
+    assert "locale/nn/LC_MESSAGES/egenvurdering.po" in catalogs  # the self-assessment and both apps
     assert sum(len(t.split()) for _, t in texts) > 15_000
 
 

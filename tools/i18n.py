@@ -144,6 +144,7 @@ def extract(root: Path = ROOT, out: Path | None = None) -> Path:
 #: Extraction methods for texts in code and data (locale/domener.yaml), by Babel method name.
 _CODE_METHODS = {"python": "python", "jinja2": "jinja2.ext:babel_extract"}
 _CODE_METHODS["ipynb"] = "grading.oppgavetekst:extract_notebook"  # nbgrader assignments (notebooks)
+_CODE_METHODS["yaml"] = "widgets.egenvurdering.tekster:extract"  # texts in data/egenvurdering.yaml
 
 
 def code_domains(root: Path = ROOT) -> dict[str, dict[str, list[str]]]:

@@ -1,7 +1,7 @@
 """How Voila is started for the course apps: one place for `make start`, tests and benchmarks.
 
 The settings are those the course needs in production:
-- our offline template `kurs` (no CDN, lang="nb"),
+- our offline template `kurs` (no CDN, lang="nb", or "nn" with ?sprak=nn),
 - preheated kernels for the self-assessment apps,
 - idle kernels culled,
 - kernels reached over local sockets (IPC) instead of TCP ports,
@@ -19,6 +19,9 @@ ROOT = Path(__file__).resolve().parents[1]
 APPS_DIR = ROOT / "apps"
 TEMPLATE_ROOT = APPS_DIR / "jupyter"
 PREHEATED = ("egenvurdering.ipynb", "team.ipynb")
+#: Jinja filters of our template (`kurs`): bokmål and nynorsk from the catalogs, and the ?sprak= rule.
+TEMPLATE_FILTERS = {"kurs_mal_tekster": "widgets.egenvurdering.sprakvalg.mal_tekster",
+                    "kurs_sprakregel": "widgets.egenvurdering.sprakvalg.sprakregel"}
 
 
 def environment(base: dict[str, str] | None = None) -> dict[str, str]:
@@ -43,6 +46,8 @@ def command(port: int, *, preheat: bool = True, pool_size: int = 1, cull_idle_se
         "--theme=light",
         "--VoilaConfiguration.show_tracebacks=False",
         "--HTMLExporter.language_code=nb",
+        # The template's texts in both målformer; the page picks one from ?sprak= (see sprakvalg).
+        "--HTMLExporter.filters=" + json.dumps(TEMPLATE_FILTERS),
         # Load only the widget manager in the browser: not nbgrader's or the notebook's lab extensions.
         "--VoilaConfiguration.extension_allowlist=@jupyter-widgets/jupyterlab-manager",
         "--VoilaConfiguration.extension_allowlist=@voila-dashboards/widgets-manager8",

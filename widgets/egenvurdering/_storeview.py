@@ -1,9 +1,14 @@
 """What both apps do with the store: open it on first use, and say so in Norwegian when it cannot be used."""
 from __future__ import annotations
 
+from fellesregler.sprak import oversetter
+
 from .._common import feedback_html
 from .errors import StorageError
 from .store import Store
+
+
+_ = oversetter("egenvurdering")
 
 
 class StoreView:
@@ -11,7 +16,7 @@ class StoreView:
 
     The app sets ``_store`` (None: the default database, opened on first use),
     ``instrument`` and a ``store_message`` HTML widget, and names in
-    ``_store_trouble`` (title, advice) what the user can do while the database
+    ``_store_trouble`` (title, advice; marked with ``N_``, translated here) what the user can do while the database
     cannot be used. Every action reaches the database through ``store``, so
     the next action tries again once the problem is fixed.
     """
@@ -35,6 +40,6 @@ class StoreView:
         try:
             self.store.check()
         except StorageError as err:
-            self.store_message.value = feedback_html(f"{err} {advice}", "feil", title)
+            self.store_message.value = feedback_html(f"{err} {_(advice)}", "feil", _(title))
             return
         self.store_message.value = ""

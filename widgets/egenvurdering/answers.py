@@ -11,6 +11,8 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from fellesregler.sprak import N_
+
 from .._common import InputError
 from . import totals
 from .errors import StorageError, UnknownKey
@@ -42,7 +44,7 @@ def insert_response(conn: Connection, kh: str, sid: str, clean: dict, scores: li
     ).first()
     if existing is not None:
         if existing.key_hash != kh:
-            raise StorageError("Denne innsendingen er allerede brukt. Last siden på nytt og prøv igjen.")
+            raise StorageError(N_("Denne innsendingen er allerede brukt. Last siden på nytt og prøv igjen."))
         return int(existing.id)
     rid = conn.execute(
         t_response.insert().values(

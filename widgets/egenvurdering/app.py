@@ -13,6 +13,8 @@ import ipywidgets as w
 from ipywidgets.widgets.widget_description import DescriptionStyle
 from traitlets import Unicode, observe
 
+from fellesregler.sprak import N_, oversetter, oversetter_n
+
 from .._common import InputError, esc, feedback_html
 from ._storeview import StoreView
 from .profile_screen import ProfileScreen, button
@@ -21,14 +23,17 @@ from .codes import normalise_key
 from .errors import StorageError
 from .store import Store
 
+_ = oversetter("egenvurdering")
+_n = oversetter_n("egenvurdering")
+
 NOT_ANSWERED = ""
 DONT_KNOW = "vet_ikke"
 
 
 def answer_options(instrument: Instrument) -> list[tuple[str, str]]:
-    opts = [("Velg et svar", NOT_ANSWERED)]
-    opts += [(f"{value} – {label}", str(value)) for value, label in sorted(instrument.scale.items())]
-    opts.append((instrument.dont_know.capitalize(), DONT_KNOW))
+    opts = [(_("Velg et svar"), NOT_ANSWERED)]
+    opts += [(f"{value} – {_(label)}", str(value)) for value, label in sorted(instrument.scale.items())]
+    opts.append((_(instrument.dont_know).capitalize(), DONT_KNOW))
     return opts
 
 
@@ -64,9 +69,9 @@ class EgenvurderingApp(ProfileScreen, StoreView, w.VBox):
     key = Unicode("", help="The employee's pseudonymous code. Empty until one is created or entered.")
     screen = Unicode("start", help="Which screen is shown: start, skjema, profil or slettet.")
 
-    _store_trouble = ("Svar kan ikke lagres akkurat nå.",
-                      "Du kan likevel fylle ut skjemaet. Svarene står i skjemaet så lenge siden er åpen, "
-                      "og du kan prøve å lagre igjen.")
+    _store_trouble = (N_("Svar kan ikke lagres akkurat nå."),
+                      N_("Du kan likevel fylle ut skjemaet. Svarene står i skjemaet så lenge siden er åpen, "
+                         "og du kan prøve å lagre igjen."))
 
     def __init__(self, store: Store | None = None, instrument: Instrument | None = None, **kwargs):
         super().__init__(**kwargs)
@@ -90,45 +95,46 @@ class EgenvurderingApp(ProfileScreen, StoreView, w.VBox):
     def _build_start(self) -> None:
         ins = self.instrument
         self.start_intro = w.HTML(
-            "<h1>Egenvurdering: Nyskapende arbeidsgivere</h1>"
-            f"<p>Du svarer på {len(ins.items)} påstander om arbeidsplassen din. Det tar 10–15 minutter. "
-            f"Resultatet er en profil over {len(ins.dimensions)} dimensjoner, ikke en karakter.</p>"
-            "<h2>Før du starter: dette lagrer vi</h2>"
-            f"<div class='kurs-personvern'>{esc(ins.privacy_text)}</div>")
-        self.consent = w.Checkbox(value=False, description="Jeg har lest hva som lagres, og vil fortsette",
+            "<h1>" + _("Egenvurdering: Nyskapende arbeidsgivere") + "</h1><p>"
+            + _("Du svarer på {items} påstander om arbeidsplassen din. Det tar 10–15 minutter. "
+                "Resultatet er en profil over {dimensions} dimensjoner, ikke en karakter.").format(
+                items=len(ins.items), dimensions=len(ins.dimensions))
+            + "</p><h2>" + _("Før du starter: dette lagrer vi") + "</h2>"
+            f"<div class='kurs-personvern'>{esc(_(ins.privacy_text))}</div>")
+        self.consent = w.Checkbox(value=False, description=_("Jeg har lest hva som lagres, og vil fortsette"),
                                   indent=False)
-        self.new_button = button("Start med en ny kode", "primary")
-        self.code_input = w.Text(continuous_update=False, description="Har du en kode fra før? Skriv den her", placeholder="XXXX-XXXX-XXXX",
+        self.new_button = button(_("Start med en ny kode"), "primary")
+        self.code_input = w.Text(continuous_update=False, description=_("Har du en kode fra før? Skriv den her"), placeholder="XXXX-XXXX-XXXX",
                                  style={"description_width": "initial"})
-        self.fetch_button = button("Hent svarene mine")
+        self.fetch_button = button(_("Hent svarene mine"))
         self.start_message = w.HTML()
         self.store_message = w.HTML()
         self.new_button.on_click(self._on_new)
         self.fetch_button.on_click(self._on_fetch)
         self._start = w.VBox([self.start_intro, self.store_message, self.consent, self.new_button,
-                              w.HTML("<h2>Fortsett med en kode du har</h2>"),
+                              w.HTML("<h2>" + _("Fortsett med en kode du har") + "</h2>"),
                               self.code_input, self.fetch_button, self.start_message])
 
     def _need_consent(self) -> bool:
         if not self.consent.value:
             self.start_message.value = feedback_html(
-                "Kryss av for at du har lest hva som lagres. Da kan du starte.", "feil")
+                _("Kryss av for at du har lest hva som lagres. Da kan du starte."), "feil")
             return True
         return False
 
-    def _on_new(self, _=None) -> None:
+    def _on_new(self, _event=None) -> None:
         if self._need_consent():
             return
         self.key = Store.new_key()  # needs no database: nothing is stored until the first save
         self._reset_form()
         self.screen = "skjema"
 
-    def _on_fetch(self, _=None) -> None:
+    def _on_fetch(self, _event=None) -> None:
         if self._need_consent():
             return
         code = self.code_input.value.strip().upper()
         if not code:
-            self.start_message.value = feedback_html("Skriv inn koden din først.", "feil")
+            self.start_message.value = feedback_html(_("Skriv inn koden din først."), "feil")
             return
         try:
             self.store.responses(code)
@@ -145,9 +151,9 @@ class EgenvurderingApp(ProfileScreen, StoreView, w.VBox):
         self._select_style = DescriptionStyle(description_width="initial")
         self._select_layout = w.Layout()
         self.form_header = w.HTML()
-        self.prev_button = button("Forrige")
-        self.next_button = button("Neste", "primary")
-        self.save_button = button("Lagre og se profilen", "success")
+        self.prev_button = button(_("Forrige"))
+        self.next_button = button(_("Neste"), "primary")
+        self.save_button = button(_("Lagre og se profilen"), "success")
         self.form_message = w.HTML()
         self.progress = w.HTML()
         self.prev_button.on_click(lambda _: self._go(self._page - 1))
@@ -166,7 +172,7 @@ class EgenvurderingApp(ProfileScreen, StoreView, w.VBox):
         dd = self.selects.get(item_id)
         if dd is None:
             item = next(i for i in self.instrument.items if i.id == item_id)
-            dd = w.Dropdown(options=answer_options(self.instrument), value=NOT_ANSWERED, description=item.text,
+            dd = w.Dropdown(options=answer_options(self.instrument), value=NOT_ANSWERED, description=_(item.text),
                             style=self._select_style, layout=self._select_layout)
             dd.add_class("kurs-item")
             dd.observe(self._update_count, names="value")
@@ -196,9 +202,10 @@ class EgenvurderingApp(ProfileScreen, StoreView, w.VBox):
         self._show_page()
         self._page_selects()[0].focus()  # keyboard users continue at the first statement
 
-    def _update_count(self, _=None) -> None:
+    def _update_count(self, _event=None) -> None:
         answered = sum(1 for v in self.raw_answers().values() if v != NOT_ANSWERED)
-        self.progress.value = f"<p>Du har svart på {answered} av {len(self.instrument.items)} påstander.</p>"
+        self.progress.value = "<p>" + _("Du har svart på {answered} av {total} påstander.").format(
+            answered=answered, total=len(self.instrument.items)) + "</p>"
 
     def _show_page(self) -> None:
         dim = self.dimensions[self._page]
@@ -206,23 +213,25 @@ class EgenvurderingApp(ProfileScreen, StoreView, w.VBox):
         self._form_items.children = self._page_selects()
         self._update_count()
         self.form_header.value = (
-            f"<p class='kurs-kode'>Koden din er <strong>{esc(self.key)}</strong>. Skriv den ned. "
-            "Uten koden finner verken du eller andre svarene igjen.</p>"
-            f"<h2>Del {self._page + 1} av {n}: {esc(dim.id)} {esc(dim.name)}</h2>"
-            f"<p>{esc(dim.text)}</p><p>Hvor enig er du i påstandene?</p>")
+            "<p class='kurs-kode'>" + _("Koden din er {code}. Skriv den ned. "
+                                        "Uten koden finner verken du eller andre svarene igjen.").format(
+                code=f"<strong>{esc(self.key)}</strong>") + "</p>"
+            "<h2>" + _("Del {part} av {parts}").format(part=self._page + 1, parts=n)
+            + f": {esc(dim.id)} {esc(_(dim.name))}</h2>"
+            f"<p>{esc(_(dim.text))}</p><p>" + _("Hvor enig er du i påstandene?") + "</p>")
         self.prev_button.disabled = self._page == 0
         last = self._page == n - 1
         self.next_button.layout.display = "none" if last else None
         self.save_button.layout.display = None if last else "none"
 
-    def _on_save(self, _=None) -> None:
+    def _on_save(self, _event=None) -> None:
         self.save_button.disabled = True
         try:
             answers = to_answers(self.raw_answers())
             self.store.save_response(self.key, answers, self._submission_id)
         except (StorageError, InputError) as err:
             self.form_message.value = feedback_html(
-                f"{err} Svarene dine står fortsatt i skjemaet.", "feil", "Ikke lagret.")
+                f"{err} " + _("Svarene dine står fortsatt i skjemaet."), "feil", _("Ikke lagret."))
             return
         finally:
             self.save_button.disabled = False
@@ -246,7 +255,7 @@ class EgenvurderingApp(ProfileScreen, StoreView, w.VBox):
             self.children = [self._profile]
         elif screen == "slettet":
             self.start_message.value = feedback_html(
-                "Alt som var lagret med koden din, er slettet. Du kan starte på nytt med en ny kode.", "ok")
+                _("Alt som var lagret med koden din, er slettet. Du kan starte på nytt med en ny kode."), "ok")
             self.code_input.value = ""
             self.children = [self._start]
         else:

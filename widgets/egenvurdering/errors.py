@@ -14,8 +14,11 @@ from contextlib import contextmanager
 from sqlalchemy.exc import SQLAlchemyError
 
 from fellesregler.personvern import for_faa_tekst
+from fellesregler.sprak import N_, oversetter
 
 from .._common import InputError
+
+_ = oversetter("egenvurdering")
 
 __all__ = [
     "BAD_FOLDER",
@@ -39,58 +42,61 @@ __all__ = [
 
 
 class StorageError(InputError):
-    """A storage problem. The message is in Norwegian and safe to show."""
+    """A storage problem. The message is in Norwegian and safe to show.
 
-    default = "Noe gikk galt med databasen. Prøv igjen om litt, eller gi beskjed til kursansvarlig."
+    The messages are bokmål marked with ``N_``; the error carries them in the målform in force.
+    """
+
+    default = N_("Noe gikk galt med databasen. Prøv igjen om litt, eller gi beskjed til kursansvarlig.")
 
     def __init__(self, message: str | None = None) -> None:
-        super().__init__(message or self.default)
+        super().__init__(_(message or self.default))
 
 
 class DatabaseLocked(StorageError):
-    default = (
+    default = N_(
         "Databasen er opptatt akkurat nå. Svarene dine er ikke lagret ennå, men de er ikke borte: "
         "prøv igjen om litt."
     )
 
 
 class ReadOnlyDatabase(StorageError):
-    default = (
+    default = N_(
         "Databasen kan bare leses akkurat nå, så svarene dine er ikke lagret. Det som er lagret fra før, "
         "er ikke borte. Ta vare på svarene og gi beskjed til kursansvarlig."
     )
 
 
 class DatabaseUnavailable(StorageError):
-    default = (
+    default = N_(
         "Vi får ikke kontakt med databasen akkurat nå, så svarene dine er ikke lagret. Det som er lagret fra "
         "før, er ikke borte. Prøv igjen om litt, eller gi beskjed til kursansvarlig."
     )
 
 
 class UnknownKey(StorageError):
-    default = (
+    default = N_(
         "Vi finner ingen svar for denne koden. Sjekk at du har skrevet den riktig. "
         "Svar slettes automatisk etter en tid, og de kan også være slettet av deg selv."
     )
 
 
 class InvalidKey(UnknownKey):
-    default = "Koden har feil form. En kode har 12 tegn, for eksempel K7QF-3MZP-XW2D."
+    default = N_("Koden har feil form. En kode har 12 tegn, for eksempel K7QF-3MZP-XW2D.")
 
 
 class InvalidGroupCode(StorageError):
-    default = "Gruppekoden har feil form. En gruppekode har 8 tegn, for eksempel 4KXM-92TQ."
+    default = N_("Gruppekoden har feil form. En gruppekode har 8 tegn, for eksempel 4KXM-92TQ.")
 
 
 #: For a database that cannot be used because of how it is set up, not because it is busy:
 #: what is wrong, whom the user tells, and what the operator fixes (details are in the log).
-BAD_URL = (
+BAD_URL = N_(
     "Egenvurderingen finner ikke databasen, fordi adressen til den er feil satt opp. Derfor kan ingenting "
     "lagres eller hentes nå. Det som er lagret fra før, er ikke borte. Gi beskjed til kursansvarlig. "
     "Den som drifter kurset, finner detaljene i loggen til appene og må rette innstillingen EGENVURDERING_DB_URL."
 )
-BAD_FOLDER = (
+BAD_FOLDER = N_(
     "Egenvurderingen kan ikke lage eller åpne databasefilen, fordi mappen den skal ligge i, mangler eller ikke "
     "kan skrives til. Derfor kan ingenting lagres nå. Det som er lagret fra før, er ikke borte. Gi beskjed til "
     "kursansvarlig. Den som drifter kurset, finner detaljene i loggen til appene. Mappen må finnes, og appene "
@@ -100,7 +106,7 @@ BAD_FOLDER = (
 
 
 class GroupClosed(StorageError):
-    default = (
+    default = N_(
         "Gruppen er lukket, så ingen nye kan legge svarene sine til i den. Spør kurslederen om du skal være med "
         "i en annen gruppe."
     )
@@ -109,11 +115,11 @@ class GroupClosed(StorageError):
 class WrongAdminCode(StorageError):
     """The admin code («lederkode») given to close a group is missing or not the group's."""
 
-    default = (
+    default = N_(
         "Lederkoden er feil. Bare den som laget gruppen, har lederkoden. Den ble vist én gang, "
         "sammen med gruppekoden."
     )
-    missing = (
+    missing = N_(
         "Skriv inn lederkoden. Bare den som laget gruppen, har lederkoden. Den ble vist én gang, "
         "sammen med gruppekoden."
     )
@@ -122,14 +128,14 @@ class WrongAdminCode(StorageError):
 class GroupWithoutAdminCode(StorageError):
     """A group made before admin codes existed: it has no admin code, so nobody can close it."""
 
-    default = (
+    default = N_(
         "Denne gruppen ble laget før det fantes lederkoder, og derfor kan den ikke lukkes. "
         "Vil du kunne lukke gruppen, lager du en ny gruppe og ber teamet legge svarene sine til i den."
     )
 
 
 class NotGroupLeader(StorageError):
-    default = "Denne koden er ikke registrert som leder i gruppen."
+    default = N_("Denne koden er ikke registrert som leder i gruppen.")
 
 
 class PrivacyRefusal(InputError):

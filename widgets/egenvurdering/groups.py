@@ -11,6 +11,8 @@ import hmac
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from fellesregler.sprak import N_, oversetter
+
 from .._common import InputError
 from . import totals
 from .codes import ADMIN_LENGTH, GROUP_LENGTH, hash_admin_code, normalise_code, random_code
@@ -19,6 +21,7 @@ from .models import NewGroup
 from .schema import t_group, t_member, utc_naive
 
 __all__ = ["ROLES", "check_admin_code", "clean_name", "close", "create", "join", "leave", "row", "validate_code"]
+_ = oversetter("egenvurdering")
 
 ROLES = ("medlem", "leder")
 
@@ -34,10 +37,10 @@ def validate_code(code: object) -> str:
 def clean_name(name: object) -> str:
     """The group's name with spaces tidied; InputError if it is empty or too long."""
     if not isinstance(name, str) or not name.strip():
-        raise InputError("Gi gruppen et navn, for eksempel «Team hjemmetjenesten».")
+        raise InputError(_("Gi gruppen et navn, for eksempel «Team hjemmetjenesten»."))
     name = " ".join(name.split())
     if len(name) > 200:
-        raise InputError("Navnet på gruppen kan ha høyst 200 tegn.")
+        raise InputError(_("Navnet på gruppen kan ha høyst 200 tegn."))
     return name
 
 
@@ -50,10 +53,10 @@ def create(conn: Connection, name: str, sid: str | None) -> NewGroup:
         if existing is not None:
             if existing.name != name:
                 raise StorageError(
-                    "Denne innsendingen er allerede brukt. Last siden på nytt og prøv igjen."
+                    N_("Denne innsendingen er allerede brukt. Last siden på nytt og prøv igjen.")
                 )
             return NewGroup(str(existing.code), None)
-    for _ in range(10):
+    for _attempt in range(10):
         code = random_code(GROUP_LENGTH)
         if conn.execute(sa.select(t_group.c.code).where(t_group.c.code == code)).first() is None:
             admin_code = random_code(ADMIN_LENGTH)
@@ -77,7 +80,7 @@ def row(conn: Connection, code: str, lock: bool = False):
         query = query.with_for_update()
     found = conn.execute(query).first()
     if found is None:
-        raise InvalidGroupCode("Vi finner ingen gruppe med denne koden. Sjekk at du har skrevet den riktig.")
+        raise InvalidGroupCode(N_("Vi finner ingen gruppe med denne koden. Sjekk at du har skrevet den riktig."))
     return found
 
 

@@ -5,6 +5,8 @@ The chapter reads the same YAML through this package. Group reports (CSV, Excel)
 """
 from __future__ import annotations
 
+from fellesregler.sprak import N_, oversetter
+
 from .._common import esc, tall
 from .instrument import ROOT, Instrument
 from .scoring import DimensionScore, score
@@ -18,7 +20,9 @@ __all__ = [
     "scoring_example_html",
 ]
 
-KIND_LABEL = {"kjennetegn": "Kjennetegn", "prinsipp": "Prinsipp"}
+_ = oversetter("egenvurdering")
+
+KIND_LABEL = {"kjennetegn": N_("Kjennetegn"), "prinsipp": N_("Prinsipp")}
 
 
 # --------------------------------------------------------------------------- book helpers
@@ -58,37 +62,39 @@ def instrument_html(instrument: Instrument, link_suffix: str = ".html") -> str:
             head = ""
             if n == 0:
                 head = (
-                    f'<th scope="rowgroup" rowspan="{span}">{esc(d.id)} {esc(d.name)}'
-                    f'<br><small>{esc(KIND_LABEL.get(d.kind, d.kind))}. {esc(d.text)}</small></th>'
+                    f'<th scope="rowgroup" rowspan="{span}">{esc(d.id)} {esc(_(d.name))}'
+                    f'<br><small>{esc(_(KIND_LABEL.get(d.kind, d.kind)))}. {esc(_(d.text))}</small></th>'
                     f'<td rowspan="{span}">{link}</td>'
                 )
-            mark = "Ja (omvendt)" if item.reverse else "Nei"
+            mark = _("Ja (omvendt)") if item.reverse else _("Nei")
             rows.append(
-                f"<tr>{head}<td>{esc(item.id)}</td><td>{esc(item.text)}</td><td>{mark}</td></tr>"
+                f"<tr>{head}<td>{esc(item.id)}</td><td>{esc(_(item.text))}</td><td>{mark}</td></tr>"
             )
+    caption = _("Egenvurderingen: {dimensions} dimensjoner og {items} påstander ({status}). «Omvendt» betyr "
+                "at det er bra å være uenig.").format(dimensions=len(instrument.dimensions),
+                                                      items=len(instrument.items), status=esc(_(instrument.status)))
+    cols = (_("Dimensjon"), _("Kapittel"), _("Nr."), _("Påstand om arbeidsplassen"), _("Omvendt?"))
     return (
-        '<table class="table kurs-egenvurdering">'
-        f"<caption>Egenvurderingen: {len(instrument.dimensions)} dimensjoner og {len(instrument.items)} "
-        f"påstander ({esc(instrument.status)}). «Omvendt» betyr at det er bra å være uenig.</caption>"
-        '<thead><tr><th scope="col">Dimensjon</th><th scope="col">Kapittel</th><th scope="col">Nr.</th>'
-        '<th scope="col">Påstand om arbeidsplassen</th><th scope="col">Omvendt?</th></tr></thead>'
-        f"<tbody>{''.join(rows)}</tbody></table>"
+        f'<table class="table kurs-egenvurdering"><caption>{caption}</caption><thead><tr>'
+        + "".join(f'<th scope="col">{c}</th>' for c in cols)
+        + f"</tr></thead><tbody>{''.join(rows)}</tbody></table>"
     )
 
 
 def rules_html(instrument: Instrument) -> str:
     """The answer scale and the bands as two small HTML tables."""
-    scale = "".join(f"<tr><td>{v}</td><td>{esc(label)}</td></tr>" for v, label in sorted(instrument.scale.items()))
-    scale += f"<tr><td>–</td><td>{esc(instrument.dont_know)} (telles ikke med)</td></tr>"
+    scale = "".join(f"<tr><td>{v}</td><td>{esc(_(label))}</td></tr>" for v, label in sorted(instrument.scale.items()))
+    scale += "<tr><td>–</td><td>" + _("{dont_know} (telles ikke med)").format(
+        dont_know=esc(_(instrument.dont_know))) + "</td></tr>"
     bands = "".join(
-        f"<tr><td>{esc(b.label)}</td><td>{esc(b.name)}</td></tr>" for b in instrument.bands
+        f"<tr><td>{esc(b.label)}</td><td>{esc(_(b.name))}</td></tr>" for b in instrument.bands
     )
     return (
-        '<table class="table kurs-egenvurdering"><caption>Svarskalaen</caption>'
-        '<thead><tr><th scope="col">Verdi</th><th scope="col">Svar</th></tr></thead>'
+        '<table class="table kurs-egenvurdering"><caption>' + _("Svarskalaen") + "</caption>"
+        '<thead><tr><th scope="col">' + _("Verdi") + '</th><th scope="col">' + _("Svar") + "</th></tr></thead>"
         f"<tbody>{scale}</tbody></table>"
-        '<table class="table kurs-egenvurdering"><caption>Nivåene for indeksen (0–100)</caption>'
-        '<thead><tr><th scope="col">Indeks</th><th scope="col">Nivå</th></tr></thead>'
+        '<table class="table kurs-egenvurdering"><caption>' + _("Nivåene for indeksen (0–100)") + "</caption>"
+        '<thead><tr><th scope="col">' + _("Indeks") + '</th><th scope="col">' + _("Nivå") + "</th></tr></thead>"
         f"<tbody>{bands}</tbody></table>"
     )
 
@@ -117,30 +123,34 @@ def scoring_example_html(instrument: Instrument, dimension: str | None = None) -
     for item in dim.items:
         v = answers[item.id]
         if v is None:
-            shown, counted = esc(instrument.dont_know), "telles ikke"
+            shown, counted = esc(_(instrument.dont_know)), _("telles ikke")
         elif item.reverse:
-            shown = f"{v} ({esc(instrument.scale[v])})"
-            counted = f"{top} − {v} = {top - v} (omvendt)"
+            shown = f"{v} ({esc(_(instrument.scale[v]))})"
+            counted = f"{top} − {v} = {top - v} (" + _("omvendt") + ")"
             used.append(top - v)
         else:
-            shown = f"{v} ({esc(instrument.scale[v])})"
+            shown = f"{v} ({esc(_(instrument.scale[v]))})"
             counted = str(v)
             used.append(v)
-        rows.append(f"<tr><td>{esc(item.id)}</td><td>{esc(item.text)}</td><td>{shown}</td><td>{counted}</td></tr>")
+        rows.append(f"<tr><td>{esc(item.id)}</td><td>{esc(_(item.text))}</td><td>{shown}</td><td>{counted}</td></tr>")
     lo, hi = min(instrument.scale), max(instrument.scale)
-    steps = (
-        f"<li>Besvarte påstander: {result.answered} av {len(dim.items)}. Det er minst "
-        f"{instrument.min_answered}, så dimensjonen får en verdi.</li>"
-        f"<li>Gjennomsnitt: ({' + '.join(str(u) for u in used)}) / {len(used)} = {_fmt(result.mean, 2)}</li>"
-        f"<li>Indeks: ({_fmt(result.mean, 2)} − {lo}) / {hi - lo} × 100 = {_fmt(result.index)}</li>"
-        f"<li>Nivå: {_fmt(result.index)} gir «{esc(result.band)}».</li>"
-    )
+    mean = f"({' + '.join(str(u) for u in used)}) / {len(used)} = {_fmt(result.mean, 2)}"
+    index = f"({_fmt(result.mean, 2)} − {lo}) / {hi - lo} × 100 = {_fmt(result.index)}"
+    steps = [
+        _("Besvarte påstander: {answered} av {items}. Det er minst {minimum}, så dimensjonen får en verdi.").format(
+            answered=result.answered, items=len(dim.items), minimum=instrument.min_answered),
+        _("Gjennomsnitt: {mean}").format(mean=mean),
+        _("Indeks: {index}").format(index=index),
+        _("Nivå: {index} gir «{band}».").format(index=_fmt(result.index),
+                                               band=esc(_(result.band) if result.band else "")),
+    ]
+    caption = _("Regneeksempel for {dimension}").format(dimension=f"{esc(dim.id)} {esc(_(dim.name))}")
+    cols = (_("Nr."), _("Påstand"), _("Svar"), _("Verdi som brukes"))
     return (
-        '<table class="table kurs-egenvurdering">'
-        f"<caption>Regneeksempel for {esc(dim.id)} {esc(dim.name)}</caption>"
-        '<thead><tr><th scope="col">Nr.</th><th scope="col">Påstand</th><th scope="col">Svar</th>'
-        '<th scope="col">Verdi som brukes</th></tr></thead>'
-        f"<tbody>{''.join(rows)}</tbody></table><ol>{steps}</ol>"
+        f'<table class="table kurs-egenvurdering"><caption>{caption}</caption><thead><tr>'
+        + "".join(f'<th scope="col">{c}</th>' for c in cols)
+        + f"</tr></thead><tbody>{''.join(rows)}</tbody></table><ol>"
+        + "".join(f"<li>{step}</li>" for step in steps) + "</ol>"
     )
 
 
@@ -148,11 +158,14 @@ def privacy_html(instrument: Instrument) -> str:
     """The privacy rules in numbers and the exact text the app shows before storing."""
     months = round(instrument.retention_days / 30.4)
     return (
-        '<ul>'
-        f"<li>Minste gruppe for teamvisning: {instrument.min_group} personer som har svart.</li>"
-        f"<li>Lagringstid: {instrument.retention_days} dager (om lag {months} måneder).</li>"
-        f"<li>En dimensjon får verdi når minst {instrument.min_answered} påstander er besvart.</li>"
-        "</ul>"
-        f'<div class="kurs-feedback kurs-info" role="note"><strong>Teksten du ser før du lagrer:</strong> '
-        f"{esc(instrument.privacy_text)}</div>"
+        "<ul><li>"
+        + _("Minste gruppe for teamvisning: {n} personer som har svart.").format(n=instrument.min_group)
+        + "</li><li>"
+        + _("Lagringstid: {days} dager (om lag {months} måneder).").format(days=instrument.retention_days,
+                                                                           months=months)
+        + "</li><li>"
+        + _("En dimensjon får verdi når minst {n} påstander er besvart.").format(n=instrument.min_answered)
+        + '</li></ul><div class="kurs-feedback kurs-info" role="note"><strong>'
+        + _("Teksten du ser før du lagrer:") + "</strong> "
+        f"{esc(_(instrument.privacy_text))}</div>"
     )

@@ -66,6 +66,8 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
 
+from fellesregler.sprak import oversetter
+
 from .._common import InputError
 from . import answers as answer_steps
 from . import groups, totals
@@ -93,11 +95,12 @@ _MAX_PLAN = 20_000
 _T = TypeVar("_T")
 
 log = logging.getLogger(__name__)
+_ = oversetter("egenvurdering")
 
 
 def _submission_id(submission_id: object) -> str:
     if not isinstance(submission_id, str) or not 1 <= len(submission_id.strip()) <= 100:
-        raise InputError("Innsendingen mangler en gyldig id. Last siden på nytt og prøv igjen.")
+        raise InputError(_("Innsendingen mangler en gyldig id. Last siden på nytt og prøv igjen."))
     return submission_id.strip()
 
 
@@ -250,9 +253,9 @@ class Store:
         """Store (replace) the learner's action plan."""
         kh = hash_key(key)
         if not isinstance(text, str) or not text.strip():
-            raise InputError("Handlingsplanen er tom. Skriv minst ett tiltak før du lagrer.")
+            raise InputError(_("Handlingsplanen er tom. Skriv minst ett tiltak før du lagrer."))
         if len(text) > _MAX_PLAN:
-            raise InputError(f"Handlingsplanen er for lang. Den kan ha høyst {_MAX_PLAN} tegn.")
+            raise InputError(_("Handlingsplanen er for lang. Den kan ha høyst {n} tegn.").format(n=_MAX_PLAN))
         with self._tx(write=True) as conn:
             conn.execute(t_plan.delete().where(t_plan.c.key_hash == kh))
             conn.execute(t_plan.insert().values(key_hash=kh, created=utc_naive(), text=text.strip()))

@@ -11,9 +11,13 @@ import os
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 
+from fellesregler.sprak import aktivt, oversetter
+
 from .._common import esc, tall
 from .instrument import Instrument
 from .scoring import DimensionScore
+
+_ = oversetter("egenvurdering")
 
 BAND_CLASS = {"startfase": "kurs-band-start", "under utvikling": "kurs-band-utv", "etablert": "kurs-band-etab"}
 
@@ -38,24 +42,26 @@ def fmt_change(value: float | None) -> str:
 
 def profile_table(scores: Sequence[DimensionScore], change: Mapping[str, float | None] | None = None) -> str:
     """An accessible table of all dimensions: index, band and (optionally) change since last time."""
-    head = "<th scope='col'>Dimensjon</th><th scope='col'>Indeks (0–100)</th><th scope='col'>Nivå</th>"
+    cols = [_("Dimensjon"), _("Indeks (0–100)"), _("Nivå")]
     if change is not None:
-        head += "<th scope='col'>Endring siden sist</th>"
+        cols.append(_("Endring siden sist"))
+    head = "".join(f"<th scope='col'>{c}</th>" for c in cols)
     rows = []
     for s in scores:
-        band = s.band or "for få svar"
+        band = _(s.band) if s.band else _("for få svar")
         cls = BAND_CLASS.get(s.band or "", "")
-        row = (f"<th scope='row'>{esc(s.dimension)} {esc(s.name)}</th>"
+        row = (f"<th scope='row'>{esc(s.dimension)} {esc(_(s.name))}</th>"
                f"<td>{fmt_index(s.index)}</td><td class='{cls}'>{esc(band)}</td>")
         if change is not None:
             row += f"<td>{fmt_change(change.get(s.dimension))}</td>"
         rows.append(f"<tr>{row}</tr>")
-    return (f"<table class='kurs-tabell'><caption>Profilen din, dimensjon for dimensjon</caption>"
+    caption = _("Profilen din, dimensjon for dimensjon")
+    return (f"<table class='kurs-tabell'><caption>{caption}</caption>"
             f"<thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>")
 
 
 def radar_svg(scores: Sequence[DimensionScore], other: Sequence[DimensionScore] | None = None,
-              labels: tuple[str, str] = ("Deg", "Teamet")) -> str:
+              labels: tuple[str, str] | None = None) -> str:
     """A radar chart of the indices as inline SVG, with a text alternative.
 
     Dimensions with too few answers are drawn at 0 and marked in the caption.
@@ -65,6 +71,8 @@ def radar_svg(scores: Sequence[DimensionScore], other: Sequence[DimensionScore] 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
     import numpy as np
+
+    labels = labels or (_("Deg"), _("Teamet"))
 
     ids = [s.dimension for s in scores]
     n = len(ids)
@@ -91,38 +99,42 @@ def radar_svg(scores: Sequence[DimensionScore], other: Sequence[DimensionScore] 
     svg = buf.getvalue()
     svg = svg[svg.index("<svg"):]
     missing = [s.dimension for s in scores if s.index is None]
-    alt = f"Edderkoppdiagram over de {n} dimensjonene. " + "; ".join(
-        f"{s.dimension} {s.name}: {fmt_index(s.index)}" for s in scores)
-    note = (f" Dimensjoner med for få svar har ingen verdi og er tegnet ved 0: {', '.join(missing)}." if missing else "")
+    alt = _("Edderkoppdiagram over de {n} dimensjonene.").format(n=n) + " " + "; ".join(
+        f"{s.dimension} {_(s.name)}: {fmt_index(s.index)}" for s in scores)
+    note = (" " + _("Dimensjoner med for få svar har ingen verdi og er tegnet ved 0: {ids}.").format(
+        ids=", ".join(missing)) if missing else "")
     svg = svg.replace("<svg", f'<svg role="img" aria-label="{esc(alt)}"', 1)
-    return (f"<figure class='kurs-radar'>{svg}<figcaption>Profilen som edderkoppdiagram. Jo lenger ut, "
-            f"jo høyere indeks. Tabellen under viser de samme tallene.{esc(note)}</figcaption></figure>")
+    caption = _("Profilen som edderkoppdiagram. Jo lenger ut, jo høyere indeks. Tabellen under viser de samme "
+                "tallene.")
+    return f"<figure class='kurs-radar'>{svg}<figcaption>{caption}{esc(note)}</figcaption></figure>"
 
 
 def weakest_links(weakest: Sequence[DimensionScore], instrument: Instrument) -> str:
     if not weakest:
-        return ("<p>Du har for få svar til at vi kan peke ut de svakeste dimensjonene. "
-                "Svar på minst to påstander i hver dimensjon.</p>")
+        return ("<p>" + _("Du har for få svar til at vi kan peke ut de svakeste dimensjonene. "
+                          "Svar på minst to påstander i hver dimensjon.") + "</p>")
     items = []
     for s in weakest:
         dim = instrument.dimension(s.dimension)
-        items.append(f"<li><strong>{esc(s.dimension)} {esc(s.name)}</strong> (indeks {fmt_index(s.index)}): "
+        items.append(f"<li><strong>{esc(s.dimension)} {esc(_(s.name))}</strong> ("
+                     + _("indeks {index}").format(index=fmt_index(s.index)) + "): "
                      f"<a href='{esc(book_url(dim.chapter))}' target='_blank' rel='noopener'>"
-                     f"les kapittelet om dette i boken</a></li>")
-    return ("<h3>Her kan du starte</h3><p>Disse to dimensjonene fikk lavest indeks. "
-            f"Kapitlene i boken gir ideer til tiltak.</p><ul>{''.join(items)}</ul>")
+                     + _("les kapittelet om dette i boken") + "</a></li>")
+    return ("<h3>" + _("Her kan du starte") + "</h3><p>"
+            + _("Disse to dimensjonene fikk lavest indeks. Kapitlene i boken gir ideer til tiltak.")
+            + f"</p><ul>{''.join(items)}</ul>")
 
 
 def plan_template(weakest: Sequence[DimensionScore]) -> str:
     """A starting text for the action plan, built from the weakest dimensions (a suggestion to edit)."""
-    lines = ["Min handlingsplan (forslag – skriv om med dine egne ord)", ""]
+    lines = [_("Min handlingsplan (forslag – skriv om med dine egne ord)"), ""]
     for s in weakest:
-        lines += [f"Dimensjon: {s.dimension} {s.name}",
-                  "Mål: ",
-                  "Tiltak: ",
-                  "Hvem gjør hva, og når: ",
-                  "Hvem involverer vi (for eksempel tillitsvalgte): ",
-                  "Slik ser vi om det virker: ",
+        lines += [_("Dimensjon: {dimension}").format(dimension=f"{s.dimension} {_(s.name)}"),
+                  _("Mål:") + " ",
+                  _("Tiltak:") + " ",
+                  _("Hvem gjør hva, og når:") + " ",
+                  _("Hvem involverer vi (for eksempel tillitsvalgte):") + " ",
+                  _("Slik ser vi om det virker:") + " ",
                   ""]
     return "\n".join(lines)
 
@@ -143,12 +155,15 @@ def report_html(scores: Sequence[DimensionScore], instrument: Instrument, weakes
                 plan: str | None, created: datetime | None = None) -> str:
     """A self-contained, offline HTML report of the profile and the plan (for download)."""
     when = created.strftime("%d.%m.%Y") if created else ""
-    plan_html = (f"<h2>Handlingsplan</h2><pre class='plan'>{esc(plan)}</pre>" if plan else "")
+    plan_html = ("<h2>" + _("Handlingsplan") + f"</h2><pre class='plan'>{esc(plan)}</pre>" if plan else "")
+    title = _("Egenvurdering – Nyskapende arbeidsgivere")
+    dated = _("Dato: {date}").format(date=esc(when))
+    not_a_grade = _("Resultatet er en profil, ikke en samlet karakter.")
     return f"""<!DOCTYPE html>
-<html lang="nb"><head><meta charset="utf-8"><title>Egenvurdering – Nyskapende arbeidsgivere</title>
+<html lang="{aktivt()}"><head><meta charset="utf-8"><title>{title}</title>
 <style>body{{font-family:sans-serif;max-width:50rem;margin:2rem auto;color:#1a1a1a;line-height:1.5}}
 table{{border-collapse:collapse}}th,td{{border:1px solid #555;padding:.3rem .6rem;text-align:left}}
 pre.plan{{white-space:pre-wrap;font-family:inherit;border:1px solid #555;padding:1rem}}</style></head>
-<body><main><h1>Egenvurdering – Nyskapende arbeidsgivere</h1><p>Dato: {esc(when)}</p>
-<p>Resultatet er en profil, ikke en samlet karakter.</p>
+<body><main><h1>{title}</h1><p>{dated}</p>
+<p>{not_a_grade}</p>
 {radar_svg(scores)}{profile_table(scores)}{weakest_links(weakest, instrument)}{plan_html}</main></body></html>"""
