@@ -161,13 +161,11 @@ def test_grading_feature_modules_do_not_import_the_cli(feature):
 
 # -- size ----------------------------------------------------------------------------------------
 #: Where modules and classes must stay small; add a folder (e.g. "widgets") once it fits.
-SIZE_CHECKED = ("grading", "fellesregler", "widgets/egenvurdering", "hub", "tools")
+SIZE_CHECKED = ("grading", "fellesregler", "widgets", "hub", "tools")
 MAX_MODULE_LINES = 450
 MAX_CLASS_LINES = 300
 #: Modules allowed over the limits for now, with the reason. Remove an entry when it is split.
-SIZE_WAIVERS = {
-    "grading/progress.py": "split into smaller modules on its own branch (issue 10)",
-}
+SIZE_WAIVERS: dict[str, str] = {}
 
 
 def _size_checked_files() -> list[Path]:
@@ -206,7 +204,7 @@ def test_size_check_finds_a_big_module_and_a_big_class(tmp_path, monkeypatch):
 def test_modules_and_classes_stay_small():
     """About 450 lines per module and 300 per class: a newcomer can read one in a sitting."""
     files = _size_checked_files()
-    assert len(files) > 40 and all((ROOT / w).is_file() for w in SIZE_WAIVERS)
+    assert len(files) > 60 and all((ROOT / w).is_file() for w in SIZE_WAIVERS)
     found = [msg for p in files if p.relative_to(ROOT).as_posix() not in SIZE_WAIVERS for msg in _too_big(p)]
     assert found == []
 
