@@ -10,7 +10,13 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import sqlite3
+import subprocess
+import sys
+import threading
+import uuid
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -42,6 +48,94 @@ def test_the_query_string_chooses_the_malform():
     assert velg_sprak("gruppe=4KXM-92TQ&sprak=nynorsk") == "nn"
     assert velg_sprak("") == "nb" and sprak.aktivt() == "nb"
     assert velg_sprak("sprak=engelsk") == "nb"  # unknown: bokmål, never an error
+
+
+@contextmanager
+def voila_query_socket(server_url: str):
+    """Voila's own request-info websocket (``/voila/query/<kernel id>``) in a Tornado server on a free port."""
+    import asyncio
+
+    import tornado.httpserver
+    import tornado.netutil
+    import tornado.web
+    from voila.request_info_handler import RequestInfoSocketHandler
+
+    sockets = tornado.netutil.bind_sockets(0, "127.0.0.1")
+    loop = asyncio.new_event_loop()
+    started = threading.Event()
+
+    def serve():
+        asyncio.set_event_loop(loop)
+        app = tornado.web.Application([(server_url + r"voila/query/(?P<kernel_id>[\w-]+)", RequestInfoSocketHandler)])
+        tornado.httpserver.HTTPServer(app).add_sockets(sockets)
+        loop.call_soon(started.set)
+        loop.run_forever()
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    started.wait(30)
+
+    def send(kernel_id: str, payload: dict) -> None:
+        loop.call_soon_threadsafe(RequestInfoSocketHandler.send_updates,
+                                  {"kernel_id": kernel_id, "payload": json.dumps(payload)})
+
+    try:
+        yield sockets[0].getsockname()[1], send, RequestInfoSocketHandler._waiters
+    finally:
+        loop.call_soon_threadsafe(loop.stop)
+        thread.join(30)
+
+
+# In apps/ `widgets` is a namespace package (the folder apps/widgets): the apps import the submodule.
+PREHEATED_KERNELS = [
+    ("apps", "from widgets.egenvurdering.sprakvalg import velg_sprak as velg"),
+    ("apps/widgets", "from widgets import sprak_fra_voila as velg"),
+]
+
+
+@pytest.mark.parametrize("cwd, importer", PREHEATED_KERNELS)
+def test_a_preheated_kernel_learns_the_malform_from_voila_without_importing_voila(cwd, importer):
+    """The regression of 5 s per preheated page: the kernel imported voila (Jupyter Server, seconds)
+    to wait for the request. It must wait on Voila's websocket (under the hub's base URL, and not
+    through a proxy from the environment), get ``?sprak=nn``, and never import voila."""
+    kernel_id = str(uuid.uuid4())
+    with voila_query_socket("/services/apper/") as (port, send, waiting):
+        env = {**os.environ, "VOILA_PREHEAT": "True", "VOILA_APP_PORT": str(port), "VOILA_KERNEL_ID": kernel_id,
+               "VOILA_SERVER_URL": "/services/apper/", "VOILA_BASE_URL": "/services/apper/",
+               "http_proxy": "http://127.0.0.1:9", "https_proxy": "http://127.0.0.1:9", "all_proxy": "http://127.0.0.1:9"}
+        env.pop("QUERY_STRING", None)
+        env.pop("no_proxy", None)
+        env.pop("NO_PROXY", None)
+        code = (f"import os, sys\n{importer}\nprint(velg(), os.environ['QUERY_STRING'], 'voila' in sys.modules)")
+        proc = subprocess.Popen([sys.executable, "-c", code], cwd=ROOT / cwd, env=env, text=True,
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        try:
+            for _ in range(2400):  # until the kernel is connected and waits for its reader (≤ 2 min)
+                if kernel_id in waiting:
+                    break
+                assert proc.poll() is None, proc.stderr.read()
+                threading.Event().wait(0.05)
+            assert kernel_id in waiting, "the kernel never connected to Voila's websocket"
+            assert proc.poll() is None  # it has not gone on without the request
+            send(kernel_id, {"QUERY_STRING": "gruppe=4KXM-92TQ&sprak=nn", "SERVER_NAME": "127.0.0.1"})
+            out, err = proc.communicate(timeout=120)
+        finally:
+            proc.kill()
+    assert proc.returncode == 0, err
+    assert out.split() == ["nn", "gruppe=4KXM-92TQ&sprak=nn", "False"], (out, err)
+
+
+def test_a_preheated_kernel_that_cannot_reach_voila_says_so_and_stays_in_bokmal(monkeypatch, capfd):
+    from widgets.voila_sprak import sprak_fra_voila
+
+    with voila_query_socket("/") as (port, _send, _waiting):
+        pass  # a port that was Voila's and is closed now
+    monkeypatch.setenv("VOILA_PREHEAT", "True")
+    monkeypatch.setenv("VOILA_APP_PORT", str(port))
+    monkeypatch.setenv("VOILA_KERNEL_ID", str(uuid.uuid4()))
+    monkeypatch.delenv("QUERY_STRING", raising=False)
+    assert sprak_fra_voila() == "nb"
+    assert f"Fikk ikke kontakt med Voila på ws://127.0.0.1:{port}/voila/query/" in capfd.readouterr().err
 
 
 def test_the_switch_links_to_the_other_malform_and_keeps_the_other_arguments():

@@ -15,6 +15,7 @@ import os
 from pathlib import Path
 
 from fellesregler import sprak
+from widgets.voila_sprak import sprak_fra_voila
 
 __all__ = ["DATA_DIR", "ROOT", "SPRAK_MILJO", "sprak_fra_voila"]
 
@@ -26,16 +27,3 @@ SPRAK_MILJO = "KURS_SPRAK"
 
 if os.environ.get(SPRAK_MILJO):
     sprak.bruk(os.environ[SPRAK_MILJO])
-
-
-def sprak_fra_voila() -> str:
-    """In a Voila kernel: use the målform the page's URL asks for (``?sprak=nn``); returns it.
-
-    Voila gives a kernel the request's query string in ``QUERY_STRING``; a preheated kernel gets
-    it only after ``voila.utils.wait_for_request()`` (imported only then: it is slow to import).
-    """
-    if os.environ.get("VOILA_PREHEAT") == "True":
-        from voila.utils import wait_for_request
-
-        wait_for_request()
-    return sprak.bruk(sprak.fra_url(os.environ.get("QUERY_STRING")))

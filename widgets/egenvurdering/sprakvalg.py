@@ -2,8 +2,9 @@
 
 A Voila kernel serves one reader, so the app notebook sets the målform for its whole kernel once,
 from the query string of the page (:func:`start`). A preheated kernel runs the notebook before
-anyone asks for the page; :func:`velg_sprak` then waits for the request (Voila's
-``wait_for_request``), after the slow imports and the bokmål app are ready (:func:`start`).
+anyone asks for the page; :func:`velg_sprak` then waits for the request (as Voila's
+``wait_for_request`` does, but without importing voila: :func:`widgets.sprak_fra_voila`), after the
+slow imports and the bokmål app are ready (:func:`start`).
 
 The page around the app (the Voila template ``kurs``) is rendered before the request too, so it
 cannot pick the målform on the server: it carries the texts of both målformer (the Jinja filter
@@ -46,13 +47,9 @@ def velg_sprak(query: str | None = None) -> str:
     In a preheated Voila kernel this waits until the page is asked for.
     """
     if query is None:
-        # Only a preheated kernel waits; importing voila costs seconds, so a kernel started for its
-        # request (which has QUERY_STRING already) does not import it.
-        if os.environ.get("VOILA_PREHEAT") == "True":
-            from voila.utils import wait_for_request
+        from widgets.voila_sprak import sprak_fra_voila
 
-            wait_for_request()
-        query = os.environ.get("QUERY_STRING", "")
+        return sprak_fra_voila()
     return bruk(fra_url(query))
 
 
