@@ -282,8 +282,10 @@ def main() -> int:
     def on_sigterm(*_):
         raise KeyboardInterrupt
 
-    signal.signal(signal.SIGTERM, on_sigterm)
-    signal.signal(signal.SIGHUP, on_sigterm)
+    # Ctrl+C, a service manager's stop and a closed terminal all end in `finally: procs.stop()`
+    # (SIGINT too, as a background job starts with it ignored).
+    for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+        signal.signal(sig, on_sigterm)
     try:
         procs.start()
         print(f"Huben svarer. Venter på at tjenestene starter ({', '.join(ROUTED_SERVICES)}); "
