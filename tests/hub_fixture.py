@@ -119,32 +119,16 @@ def write_roster(path: Path, ids) -> Path:
     return path
 
 
-def wait_for_services(hub: Hub, timeout: float = 300) -> None:
+def wait_for_services(hub: Hub, timeout: float = 600) -> None:
     """The hub answers before its services are routed (it adds their routes once all have started).
 
-    «Min side» is the first page after login, so wait until the proxy sends its URL to the
-    service (which redirects to the hub's OAuth login) instead of to the hub (404).
+    «Min side» is the first page after login: wait, as `make hub` does, until the proxy sends
+    every service's URL to the service instead of to the hub (404).
     """
-    import urllib.error
-    import urllib.request
-
-    class NoRedirect(urllib.request.HTTPRedirectHandler):
-        def redirect_request(self, *args, **kwargs):
-            return None
-
-    opener = urllib.request.build_opener(NoRedirect)
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            opener.open(f"{hub.url}/services/minside/", timeout=10)
-        except urllib.error.HTTPError as exc:
-            if exc.code == 302 and "oauth2/authorize" in exc.headers.get("Location", ""):
-                return
-        except OSError:
-            pass
-        time.sleep(1)
-    raise RuntimeError("«Min side» ble ikke klar på huben:\n"
-                       + (hub.procs.log_dir / "hub.log").read_text(errors="replace")[-4000:])
+    try:
+        hub.procs.wait_for_services(timeout=timeout)
+    except RuntimeError as exc:
+        raise RuntimeError(f"{exc}\n" + (hub.procs.log_dir / "hub.log").read_text(errors="replace")[-4000:]) from exc
 
 
 @contextmanager

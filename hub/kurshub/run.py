@@ -2,6 +2,10 @@
 
 The proxy (configurable-http-proxy) runs on its own, so the hub can be
 restarted while learners work; either process is started again if it stops.
+The address is printed only once every service answers through the proxy (the
+hub adds their routes only after all have started). On any stop the hub's
+services are ended too, also those still starting; learners' servers keep
+running (the next hub takes them over).
 """
 from __future__ import annotations
 
@@ -15,10 +19,51 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
+from minside.config import SERVICE as SERVICE_MINSIDE  # hub/ is on sys.path, as for kurshub
+
 from .config import free_port
-from .settings import HUB_FOLDER, REPO, HubSettings, from_env
+from .settings import HUB_FOLDER, REPO, SERVICE_APPS, SERVICE_BOOK, SERVICE_GRADER, HubSettings, from_env
 
 CHP = HUB_FOLDER / "node_modules" / ".bin" / "configurable-http-proxy"
+#: The services with a URL: the proxy routes /services/<name>/ to them.
+ROUTED_SERVICES = (SERVICE_BOOK, SERVICE_APPS, SERVICE_GRADER, SERVICE_MINSIDE)
+#: How long `make hub` waits for the services (they took up to 3 minutes on a loaded 2-core machine).
+SERVICES_TIMEOUT = 600
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+def _environ(pid: int) -> dict[str, str]:
+    try:
+        raw = Path(f"/proc/{pid}/environ").read_bytes()
+    except OSError:  # gone, or not ours to read
+        return {}
+    return dict(item.split("=", 1) for item in raw.decode(errors="replace").split("\0") if "=" in item)
+
+
+def _children() -> dict[int, list[int]]:
+    """Parent pid -> child pids of every process on the machine (from /proc)."""
+    tree: dict[int, list[int]] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            text = stat.read_text()
+        except OSError:
+            continue
+        ppid = int(text[text.rindex(")") + 2:].split()[1])
+        tree.setdefault(ppid, []).append(int(stat.parent.name))
+    return tree
+
+
+def _tree(pid: int, tree: dict[int, list[int]]) -> list[int]:
+    found, todo = [], [pid]
+    while todo:
+        p = todo.pop()
+        found.append(p)
+        todo.extend(tree.get(p, []))
+    return found
 
 
 class HubProcesses:
@@ -110,8 +155,85 @@ class HubProcesses:
             proc.kill()
             proc.wait()
 
+    def service_pids(self) -> list[int]:
+        """Every process of this hub's services and what they started (kernels), however far they got.
+
+        JupyterHub starts each service in its own session, so they do not die with the hub; they
+        are known by the service name and this hub's API address in their environment. Learners'
+        servers have no service name and are left alone.
+        """
+        api = f"127.0.0.1:{self.hub_api_port}/"
+        tree = _children()
+        pids: set[int] = set()
+        for pid in {p for kids in tree.values() for p in kids}:
+            env = _environ(pid)
+            if "JUPYTERHUB_SERVICE_NAME" in env and api in env.get("JUPYTERHUB_API_URL", ""):
+                pids.update(_tree(pid, tree))
+        return sorted(pids)
+
+    def stop_services(self, pids: list[int] | None = None) -> None:
+        """End the services (and their children) the hub left behind: TERM, then KILL after 10 s."""
+        pids = sorted(set(pids or []) | set(self.service_pids()))
+        for sig in (signal.SIGTERM, signal.SIGKILL):
+            for pid in pids:
+                try:
+                    os.kill(pid, sig)
+                except ProcessLookupError:
+                    pass
+            deadline = time.monotonic() + 10
+            while pids and time.monotonic() < deadline:
+                pids = [p for p in pids if Path(f"/proc/{p}").exists() and not _zombie(p)]
+                time.sleep(0.2)
+            pids = sorted(set(pids) | set(self.service_pids()))
+            if not pids:
+                return
+
+    def wait_for_services(self, names=ROUTED_SERVICES, timeout: float = SERVICES_TIMEOUT,
+                          progress=None) -> None:
+        """Wait until the proxy sends every service's URL to the service, not to the hub.
+
+        Until then /services/<name>/ reaches the hub, which redirects it to /hub/services/<name>/
+        and answers 404 there (hub/templates/error.html says the page may still be starting).
+        `progress(ready, names)` is called whenever one more is ready.
+        """
+        opener = urllib.request.build_opener(_NoRedirect)
+        ready: list[str] = []
+        deadline = time.monotonic() + timeout
+        while True:
+            for name in names:
+                if name not in ready and self._routed(opener, name):
+                    ready.append(name)
+                    if progress:
+                        progress(ready, names)
+            if len(ready) == len(names):
+                return
+            if self.hub is not None and self.hub.poll() is not None:
+                raise RuntimeError(f"Huben stoppet (kode {self.hub.returncode}) mens tjenestene startet. "
+                                   f"Se loggen i {self.log_dir / 'hub.log'}.")
+            if time.monotonic() > deadline:
+                missing = ", ".join(n for n in names if n not in ready)
+                raise RuntimeError(f"Disse tjenestene svarte ikke innen {timeout:.0f} s: {missing}. "
+                                   f"Se loggen i {self.log_dir / 'hub.log'}.")
+            time.sleep(1)
+
+    def _routed(self, opener, name: str) -> bool:
+        try:
+            opener.open(f"{self.url}/services/{name}/", timeout=10)
+            return True
+        except urllib.error.HTTPError as e:
+            if e.code >= 500:  # the proxy: nothing behind the route yet
+                return False
+            # The hub answers an unrouted service with a redirect to /hub/services/<name>/ (where
+            # it gives 404); any other answer (the service's own login redirect, 200, 404 of a book
+            # not yet built) comes from the service itself.
+            return not (300 <= e.code < 400 and "/hub/services/" in e.headers.get("Location", ""))
+        except OSError:
+            return False
+
     def restart_hub(self) -> None:
+        services = self.service_pids()
         self._stop(self.hub)
+        self.stop_services(services)  # a hub stopped while its services start leaves them running
         self.start_hub()
 
     def restart_proxy(self) -> None:
@@ -123,8 +245,25 @@ class HubProcesses:
         self.start_hub()
 
     def stop(self) -> None:
-        self._stop(self.hub)
-        self._stop(self.proxy)
+        """Stop the hub, its services and the proxy (learners' servers keep running)."""
+        services = self.service_pids()
+        try:
+            self._stop(self.hub)
+        finally:
+            self.stop_services(services)
+            self._stop(self.proxy)
+
+
+def _zombie(pid: int) -> bool:
+    try:
+        text = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return True
+    return text[text.rindex(")") + 2:].startswith("Z")
+
+
+def _progress(ready: list[str], names) -> None:
+    print(f"  {len(ready)} av {len(names)} klare: {', '.join(ready)}", flush=True)
 
 
 def main() -> int:
@@ -143,9 +282,15 @@ def main() -> int:
     def on_sigterm(*_):
         raise KeyboardInterrupt
 
-    signal.signal(signal.SIGTERM, on_sigterm)
+    # Ctrl+C, a service manager's stop and a closed terminal all end in `finally: procs.stop()`
+    # (SIGINT too, as a background job starts with it ignored).
+    for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+        signal.signal(sig, on_sigterm)
     try:
         procs.start()
+        print(f"Huben svarer. Venter på at tjenestene starter ({', '.join(ROUTED_SERVICES)}); "
+              "det kan ta noen minutter …", flush=True)
+        procs.wait_for_services(progress=_progress)
         leaders = "\n".join(f"    {name}: {pw}" for name, pw in prepared.one_time_passwords.items())
         print(f"""
 Kurshuben kjører på {procs.url}/
@@ -167,12 +312,18 @@ Loggene ligger i {s.hub_data}. Trykk Ctrl+C for å stoppe (deltakernes servere s
                 procs.start_proxy()
             if procs.hub.poll() is not None:
                 print("Huben stoppet. Starter den igjen …", flush=True)
+                procs.stop_services()  # the new hub starts its own
                 procs.start_hub()
             time.sleep(2)
     except KeyboardInterrupt:
-        print("\nStopper huben og proxyen …")
+        print("\nStopper huben, tjenestene og proxyen …", flush=True)
         return 0
+    except RuntimeError as e:
+        print(f"\n{e}\nStopper huben, tjenestene og proxyen …", flush=True)
+        return 1
     finally:
+        for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):  # a second Ctrl+C must not cut the stop short
+            signal.signal(sig, signal.SIG_IGN)
         procs.stop()
 
 
