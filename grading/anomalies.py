@@ -22,7 +22,8 @@ Findings:
 * ``retting_feilet``     nbgrader could not grade the submission
 * ``sandkasse``          learner code tried something the sandbox stops (files, network, …)
 * ``sandkasse_grense``   learner code reached a sandbox limit (time, memory, output)
-* ``ikke_levert``        a learner in the roster has no submission
+* ``ikke_levert``        a learner in the roster has no submission (in either målform: one who
+                         submitted ``vage-nn`` has submitted ``vage``, :func:`grading.malform.kapitteloppgave`)
 * plus the events of the collection log (``ukjent_fil``, ``flere_filer``, …)
 """
 from __future__ import annotations
@@ -143,10 +144,21 @@ def scan(course_dir: Course, assignment: str, students: list[str] | None = None,
                              ev.get("action", ""), file=ev.get("file", "")))
 
     if known and students is None:
+        submitted |= _submitted_other_edition(lay, assignment)
         for student in sorted(known - submitted):
             found.append(Anomaly(student, assignment, "ikke_levert",
                                  "Ingen innlevering er samlet inn.", ""))
     return dedupe(found)
+
+
+def _submitted_other_edition(lay, assignment: str) -> set[str]:
+    """Learners with a submission of the chapter's assignment in the other målform (``vage-nn`` for ``vage``)."""
+    from grading.malform import kapitteloppgave, utgaver
+
+    if not lay.submitted.exists():
+        return set()
+    others = set(utgaver((kapitteloppgave(assignment),))) - {assignment}
+    return {p.parent.name for other in sorted(others) for p in lay.submitted.glob(f"*/{other}") if p.is_dir()}
 
 
 def sandbox_findings(course_dir: Course, assignment: str, students: list[str] | None = None) -> list[Anomaly]:

@@ -174,7 +174,9 @@ def collect_folder(course_dir: Course, assignment: str, source: Path | str, *,
     source = Path(source)
     roster = set(load_roster(lay)["id"].tolist())
     notebooks = _known_notebooks(lay, assignment)
-    others = set(ASSIGNMENTS) - {assignment}
+    from grading.malform import utgaver
+
+    others = set(utgaver(ASSIGNMENTS)) - {assignment}  # x_vage-nn.ipynb belongs to vage-nn
     result = CollectResult(assignment)
 
     def event(kind, message, *, student="", file="", sha="", action=""):

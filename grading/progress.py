@@ -25,6 +25,10 @@ to «levert».
 
 Whether the kursbevis is earned uses the one completion rule
 (:mod:`grading.completion`, data in ``data/fullforing.yaml``).
+
+An assignment here is the chapter's (``vage``): the snapshot counts the nynorsk edition
+(``vage-nn``) as it. The next step names the edition in the learner's målform from the roster
+(:func:`grading.malform.oppgave_i`), which is what she fetches in JupyterLab.
 """
 from __future__ import annotations
 
@@ -38,7 +42,9 @@ from pathlib import Path
 
 import yaml
 
+from fellesregler.sprak import STANDARD
 from grading.completion import CompletionRule, is_completed, load_rule, rule_text
+from grading.malform import oppgave_i
 from grading.paths import ASSIGNMENTS, REPO_ROOT, CourseLayout
 from grading.progress_snapshot import (ENV_FETCHED, Reader, Snapshot, Submission, exchange_root, later_of,
                                        read_snapshot)
@@ -138,6 +144,7 @@ class AssignmentProgress:
     feedback: tuple[str, ...]
     completed: bool
     required: bool
+    feedback_edition: str = ""  # the folder of the feedback: the assignment, or ``vage-nn``
 
     @property
     def label(self) -> str:
@@ -161,6 +168,7 @@ class LearnerProgress:
     earned: bool
     rule: str
     next_step: NextStep
+    malform: str = STANDARD  # from the roster: the editions she fetches, the kursbevis' language
 
     def item(self, assignment: str) -> AssignmentProgress:
         return next(i for i in self.items if i.assignment == assignment)
@@ -198,14 +206,15 @@ def assignment_progress(snap: Snapshot, sid: str, a: str, required: set[str], ru
         bool(sub and sub.needs_manual_grade), fb,
         is_completed(sub is not None, bool(sub and sub.needs_manual_grade),
                      sub.score if sub else None, rule),
-        a in required)
+        a in required, snap.feedback_edition.get((sid, a), a))
 
 
 def _number(value: float | None) -> float | None:
     return None if value is None or math.isnan(value) else value
 
 
-def _next_step(items: list[AssignmentProgress], earned: bool, in_roster: bool) -> NextStep:
+def _next_step(items: list[AssignmentProgress], earned: bool, in_roster: bool,
+               malform: str = STANDARD) -> NextStep:
     open_ = [i for i in items if i.state in (RELEASED, FETCHED)]
     if open_:
         # The nearest deadline first (overdue ones too), then the book's order.
@@ -217,11 +226,13 @@ def _next_step(items: list[AssignmentProgress], earned: bool, in_roster: bool) -
 
             frist = (f" Fristen gikk ut {fmt_time(first.due)}, men lever likevel." if first.overdue
                      else f" Fristen er {fmt_time(first.due)}.")
+        name = oppgave_i(first.assignment, malform)  # the edition she fetches: vage-nn in nynorsk
+        shown = f"«{first.title}»" + (f" ({name})" if name != first.assignment else "")
         if first.state == RELEASED:
-            return NextStep("hent", f"Hent oppgaven «{first.title}» i JupyterLab: fanen "
-                                    f"«Assignments», knappen «Fetch».{frist}", first.assignment)
-        return NextStep("lever", f"Skriv svarene i «{first.title}» og lever: fanen «Assignments», "
-                                 f"knappen «Submit».{frist}", first.assignment)
+            return NextStep("hent", f"Hent oppgaven {shown} i JupyterLab: fanen "
+                                    f"«Assignments», knappen «Fetch».{frist}", name)
+        return NextStep("lever", f"Skriv svarene i {shown} og lever: fanen «Assignments», "
+                                 f"knappen «Submit».{frist}", name)
     fb = [i for i in items if i.state == FEEDBACK and not i.completed and i.required]
     if fb:
         return NextStep("snakk", f"Les tilbakemeldingen på «{fb[0].title}», og snakk med "
@@ -256,9 +267,10 @@ def learner_progress(snap: Snapshot, sid: str, rule: CompletionRule | None = Non
     all_done = bool(required) and all(
         i.completed for i in items if i.required) and required <= set(snap.assignments)
     earned = all_done and bool(info["in_roster"])
+    malform = info.get("malform", STANDARD)
     return LearnerProgress(sid, info["navn"], info["enhet"], bool(info["in_roster"]), tuple(items),
                            earned, rule_text(snap.assignments, snap.titles, rule),
-                           _next_step(items, earned, bool(info["in_roster"])))
+                           _next_step(items, earned, bool(info["in_roster"]), malform), malform)
 
 
 def progress_of(course: CourseLayout, student: str, *,

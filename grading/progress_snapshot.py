@@ -14,6 +14,11 @@ into the learner's own folder. It is read from the learner's folder through
 function of learner and assignment; the reader needs only search permission
 on the home folder, never read permission). Without a template, nothing is
 fetched.
+
+Målform: a snapshot is keyed by the chapter's assignment. A submission, release, fetch or
+feedback of the nynorsk edition (``vage-nn``) counts as one of ``vage``
+(:func:`grading.malform.kapitteloppgave`, the one mapping); when a learner submitted both
+editions, the better result counts (fully graded first, then the score, then the later one).
 """
 from __future__ import annotations
 
@@ -25,6 +30,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from grading.malform import kapitteloppgave, utgaver
 from grading.paths import CourseLayout
 from grading.results import NOT_IN_ROSTER, course_assignments
 
@@ -69,6 +75,16 @@ class Submission:
     max_score: float
     needs_manual_grade: bool
     extension: dt.timedelta | None = None  # more time for this learner (nbgrader)
+    edition: str = ""  # the assignment submitted (``vage`` or ``vage-nn``); "" when not known
+
+
+def _rank(sub: Submission) -> tuple:
+    """Which of a learner's two editions of a chapter counts: fully graded, higher score, later."""
+    return (not sub.needs_manual_grade, sub.score, sub.timestamp or dt.datetime.min)
+
+
+def better(a: Submission | None, b: Submission) -> Submission:
+    return b if a is None or _rank(b) > _rank(a) else a
 
 
 @dataclass
@@ -81,12 +97,14 @@ class Snapshot:
     due: dict[str, dt.datetime | None]
     max_score: dict[str, float]
     released: set[str]
-    learners: dict[str, dict]  # id -> {"navn", "enhet", "in_roster"}
+    learners: dict[str, dict]  # id -> {"navn", "enhet", "in_roster", "malform"}
     gradebook: dict[tuple[str, str], Submission] = field(default_factory=dict)
     collected: dict[tuple[str, str], dt.datetime | None] = field(default_factory=dict)
     inbound: dict[tuple[str, str], dt.datetime | None] = field(default_factory=dict)
     fetched: set[tuple[str, str]] = field(default_factory=set)
     feedback: dict[tuple[str, str], list[str]] = field(default_factory=dict)
+    #: The edition whose feedback folder holds ``feedback[key]`` (``vage-nn`` for a nynorsk one).
+    feedback_edition: dict[tuple[str, str], str] = field(default_factory=dict)
 
 
 def _parse_ts(text: str) -> dt.datetime | None:
@@ -140,9 +158,10 @@ def _titles(course: CourseLayout, assignments: list[str]) -> dict[str, str]:
 
 
 def _roster(course: CourseLayout, students: list[str] | None, gb=None) -> dict[str, dict]:
-    """Roster rows as {id: {navn, enhet}}; one query, filtered when ``students`` is given."""
+    """Roster rows as {id: {navn, enhet, malform}}; one query, filtered when ``students`` is given."""
     import sqlalchemy as sa
 
+    from fellesregler.sprak import STANDARD, gyldig
     from grading.roster import load_roster, roster_table
 
     if gb is not None or course.gradebook.exists():
@@ -150,10 +169,14 @@ def _roster(course: CourseLayout, students: list[str] | None, gb=None) -> dict[s
         try:
             with engine.connect() as conn:
                 if sa.inspect(conn).has_table(roster_table.name):
-                    q = sa.select(roster_table.c.id, roster_table.c.navn, roster_table.c.enhet)
+                    columns = {c["name"] for c in sa.inspect(conn).get_columns(roster_table.name)}
+                    t = roster_table.c
+                    malform = t.malform if "malform" in columns else sa.literal(STANDARD)
+                    q = sa.select(t.id, t.navn, t.enhet, malform.label("malform"))
                     if students is not None:
-                        q = q.where(roster_table.c.id.in_(students))
-                    return {str(r.id): {"navn": str(r.navn), "enhet": str(r.enhet)}
+                        q = q.where(t.id.in_(students))
+                    return {str(r.id): {"navn": str(r.navn), "enhet": str(r.enhet),
+                                        "malform": gyldig(str(r.malform or STANDARD))}
                             for r in conn.execute(q)}
         finally:
             if gb is None:
@@ -161,12 +184,21 @@ def _roster(course: CourseLayout, students: list[str] | None, gb=None) -> dict[s
     df = load_roster(course.root)
     if students is not None:
         df = df[df["id"].isin(students)]
-    return {str(r.id): {"navn": str(r.navn), "enhet": str(r.enhet)} for r in df.itertuples()}
+    return _people(df)
+
+
+def _people(df) -> dict[str, dict]:
+    from grading.roster import malform_of
+
+    return {str(r.id): {"navn": str(r.navn), "enhet": str(r.enhet), "malform": malform_of(df, r.id)}
+            for r in df.itertuples()}
 
 
 def _submissions(gb, students: list[str] | None, max_score: dict[str, float]
                  ) -> dict[tuple[str, str], Submission]:
-    """Every submission with its score, in three plain queries summed here.
+    """Every submission with its score, in three plain queries summed here, keyed by chapter.
+
+    A submission of ``vage-nn`` is keyed ``(id, "vage")``; of two editions, :func:`better` counts.
 
     nbgrader's column properties (``SubmittedAssignment.score`` …) are one
     subquery per row, and a join on ``submitted_notebook.assignment_id`` or
@@ -208,9 +240,12 @@ def _submissions(gb, students: list[str] | None, max_score: dict[str, float]
         score[sa_id] = score.get(sa_id, 0.0) + float(value or 0)
         if needs_manual:
             manual.add(sa_id)
-    return {(sid, name): Submission(ts, score.get(sa_id, 0.0), max_score.get(name, 0.0),
-                                    sa_id in manual, extension)
-            for sa_id, sid, name, ts, extension in rows}
+    out: dict[tuple[str, str], Submission] = {}
+    for sa_id, sid, name, ts, extension in rows:
+        key = (sid, kapitteloppgave(name))
+        out[key] = better(out.get(key), Submission(ts, score.get(sa_id, 0.0), max_score.get(name, 0.0),
+                                                   sa_id in manual, extension, name))
+    return out
 
 
 def _listdir(path: Path | str) -> list[str]:
@@ -254,7 +289,7 @@ def read_snapshot(course: CourseLayout, students: list[str] | None = None, *,
         check_gradebook(course.root)  # a damaged file: a clear message, and nothing read or written
     if roster is not None:
         rows = roster if students is None else roster[roster["id"].isin(students)]
-        people = {str(r.id): {"navn": str(r.navn), "enhet": str(r.enhet)} for r in rows.itertuples()}
+        people = _people(rows)
     else:
         people = _roster(course, students, gb)
     learners = {sid: {**info, "in_roster": True} for sid, info in people.items()}
@@ -268,6 +303,11 @@ def read_snapshot(course: CourseLayout, students: list[str] | None = None, *,
                                                  Assignment.max_score):
                 due[name] = duedate
                 max_score[name] = float(mx or 0)
+            for name, duedate in list(due.items()):  # a chapter without its own deadline: its edition's
+                chapter = kapitteloppgave(name)
+                max_score.setdefault(chapter, max_score[name])
+                if duedate is not None and due.get(chapter) is None:
+                    due[chapter] = duedate
             q = gb.db.query(Student.id, Student.first_name, Student.last_name)
             if students is not None:
                 q = q.filter(Student.id.in_(students))
@@ -287,7 +327,7 @@ def read_snapshot(course: CourseLayout, students: list[str] | None = None, *,
     wanted = set(learners)
     root, cid = _exchange_of(course)
     exch = root / cid
-    released = {a for a in assignments if (exch / "outbound" / a).is_dir()}
+    released = {a for a in assignments if any((exch / "outbound" / e).is_dir() for e in utgaver((a,)))}
     inbound: dict[tuple[str, str], dt.datetime | None] = {}
     try:
         entries = os.scandir(exch / "inbound")
@@ -302,35 +342,42 @@ def read_snapshot(course: CourseLayout, students: list[str] | None = None, *,
                 parts = entry.name.split("+")
                 if len(parts) < 3 or parts[0] not in wanted:
                     continue
-                key = (parts[0], parts[1])
+                key = (parts[0], kapitteloppgave(parts[1]))
                 inbound[key] = later_of(inbound.get(key), _parse_ts(parts[2]))
 
     collected: dict[tuple[str, str], dt.datetime | None] = {}
     feedback: dict[tuple[str, str], list[str]] = {}
+    feedback_edition: dict[tuple[str, str], str] = {}
     fetched: set[tuple[str, str]] = set()
     template = fetched_template if fetched_template is not None else os.environ.get(ENV_FETCHED)
     for base, sink in ((course.submitted, collected), (course.feedback, feedback)):
         for sid, a, names in _assignment_folders(base, sorted(wanted) if students is not None else None,
-                                                 set(assignments)):
+                                                 set(utgaver(tuple(assignments)))):
             if sid not in wanted:
                 continue
+            key = (sid, kapitteloppgave(a))
             if sink is collected:
                 if any(n.endswith(".ipynb") for n in names):
-                    collected[(sid, a)] = _read_ts(base / sid / a / "timestamp.txt")
+                    ts = _read_ts(base / sid / a / "timestamp.txt")
+                    collected[key] = later_of(collected[key], ts) if key in collected else ts
             else:
                 html = sorted(n for n in names if n.endswith(".html"))
-                if html:
-                    feedback[(sid, a)] = html
+                sub = subs.get(key)
+                # Both editions have feedback: the one of the submission that counts.
+                if html and (key not in feedback or (sub is not None and sub.edition == a)):
+                    feedback[key], feedback_edition[key] = html, a
     if template:
         path = template if callable(template) else (
             lambda sid, a: template.format(student=sid, assignment=a))
         for a in assignments:
             for sid in wanted:
-                folder = path(sid, a)
-                if folder and os.path.isdir(folder):
-                    fetched.add((sid, a))
+                for edition in utgaver((a,)):
+                    folder = path(sid, edition)
+                    if folder and os.path.isdir(folder):
+                        fetched.add((sid, a))
+                        break
     return Snapshot(now, assignments, _titles(course, assignments), due, max_score, released,
-                    learners, subs, collected, inbound, fetched, feedback)
+                    learners, subs, collected, inbound, fetched, feedback, feedback_edition)
 
 
 class Reader:

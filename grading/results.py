@@ -54,7 +54,7 @@ def course_assignments(course_dir: Course, in_gradebook: set[str] | None = None)
     from grading.malform import kapitteloppgave
 
     # The chapters' assignments: a nynorsk one (vage-nn) counts as its chapter's (vage).
-    names = {n for n in names if kapitteloppgave(n) == n}
+    names = {kapitteloppgave(n) for n in names}
     order = {name: i for i, name in enumerate(ASSIGNMENTS)}
     return sorted(names, key=lambda n: (order.get(n, len(order)), n))
 

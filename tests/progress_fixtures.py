@@ -48,7 +48,8 @@ def make_gradebook(root: Path, learners: list[dict], plan: dict[tuple[str, str],
                    exchange: Path | None = None) -> CourseLayout:
     """A course folder ``root`` with gradebook, roster and the planned submissions.
 
-    A learner with ``"roster": False`` is in the gradebook only (not in the roster).
+    A learner with ``"roster": False`` is in the gradebook only (not in the roster); ``"malform": "nn"``
+    makes her a nynorsk learner in the roster. ``assignments`` may hold nynorsk editions (``vage-nn``).
     """
     import sqlalchemy as sa
     from nbgrader.api import Grade, Student, SubmittedAssignment, SubmittedNotebook
@@ -92,7 +93,8 @@ def make_gradebook(root: Path, learners: list[dict], plan: dict[tuple[str, str],
             if learners:
                 conn.execute(sa.insert(roster_table), [
                     {"id": ln["id"], "navn": ln["navn"], "epost": ln.get("epost", ""),
-                     "enhet": ln["enhet"]} for ln in learners if ln.get("roster", True)])
+                     "enhet": ln["enhet"], "malform": ln.get("malform", "nb")}
+                    for ln in learners if ln.get("roster", True)])
     return lay
 
 

@@ -149,3 +149,19 @@ def test_roster_csv_neutralises_formulas(course):
     (course / "gradebook.db").rename(course / "gradebook.bak")
     back = dict(zip(load_roster(course)["id"], load_roster(course)["navn"]))
     assert {k: back[k] for k in evil} == evil
+
+
+def test_a_nynorsk_notebook_in_the_bokmal_zip_is_another_assignment(course, tmp_path):
+    """x_vage-nn.ipynb is the nynorsk edition (grading.malform.utgaver): not collected as «vage»."""
+    from grading.collect import collect_folder
+
+    path = tmp_path / "innleveringer.zip"
+    with zipfile.ZipFile(path, "w") as zf:
+        zf.writestr("d001_vage.ipynb", _notebook("bokmål"))
+        zf.writestr("d002_vage-nn.ipynb", _notebook("nynorsk"))
+        zf.writestr("d003/vage-nn/vage.ipynb", _notebook("nynorsk i mappe"))
+    res = collect_folder(course, "vage", path, progress=False)
+    assert res.students == ["d001"]
+    kinds = {e["file"]: e["kind"] for e in res.events}
+    assert kinds == {"d002_vage-nn.ipynb": "annen_oppgave", "d003/vage-nn/vage.ipynb": "annen_oppgave"}
+    assert not (course / "submitted" / "d002").exists()

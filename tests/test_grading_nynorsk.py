@@ -167,3 +167,22 @@ def test_kursbevis_in_the_learners_malform(run):
                           check=True).stdout
     assert "Dette stadfestar at" in text and "Dette bekrefter at" not in text
     assert "Å våge" in text
+
+
+def test_a_learner_who_submitted_only_vage_nn_completed_vage(run):
+    """Nora fetched and submitted only «vage-nn»: the reports count it as «vage», once, completed,
+    she is not «ikke levert» in the anomaly scan of «vage», and she gets a nynorsk kursbevis."""
+    from grading.anomalies import scan
+    from grading.reports import collect_results
+
+    course = run["course"]
+    results = collect_results(course)
+    assert list(results["assignment"].unique()) == [A]
+    nora = results[results["id"] == "nora"]
+    assert len(nora) == 1 and nora["completed"].all() and nora["score"].iloc[0] == 18.0
+    assert results["completed"].all()  # bo, nora and nils, each once
+    assert "nora" not in {a.student for a in scan(course, A) if a.kind == "ikke_levert"}
+    pdfs = {p.name.split("-")[1]: p for p in run["kursbevis"].glob("*.pdf")}
+    assert set(pdfs) == {"bo", "nils", "nora"}
+    with pikepdf.open(pdfs["nora"]) as pdf:
+        assert str(pdf.Root.Lang) == "nn"

@@ -320,3 +320,116 @@ def test_overview_never_reveals_a_unit_below_five(tmp_path_factory, sizes, done)
     if sum(1 for n in sizes if n < 5) and shown and total["shown"] and any(
             st_["note"] == SUBTRACTION_TEXT for st_ in hidden):
         assert sum(st_["n"] for st_ in hidden) >= 5
+
+
+# ---------------------------------------------------------------------------
+# Målform: a submission of the nynorsk edition (vage-nn) counts as the chapter's (vage)
+# ---------------------------------------------------------------------------
+NN_LEARNERS = [
+    {"id": "nora", "navn": "Nora Lie", "enhet": "Helse", "malform": "nn"},  # only vage-nn, lede-nn, …
+    {"id": "bo", "navn": "Bo Bø", "enhet": "Helse"},  # only the bokmål editions
+    {"id": "begge", "navn": "Begge Berg", "enhet": "Helse"},  # vage in both målformer
+    {"id": "ny", "navn": "Ny Nes", "enhet": "Helse", "malform": "nn"},  # nothing submitted yet
+]
+
+
+@pytest.fixture()
+def nn_course(tmp_path: Path):
+    from grading.malform import oppgave_i, utgaver
+
+    plan = {("nora", oppgave_i(a, "nn")): Sub(BEFORE, 1.0, 2.0) for a in A}
+    plan |= {("bo", a): Sub(BEFORE, 1.0, 2.0) for a in A}
+    plan |= {("begge", a): Sub(BEFORE, 1.0, 2.0) for a in ("lede", "laere")}
+    plan |= {("begge", "vage"): Sub(BEFORE, 0.0, 0.0),  # 0 points in bokmål …
+             ("begge", "vage-nn"): Sub(AFTER, 1.0, 1.0)}  # … then 2 points in nynorsk, late
+    lay = make_gradebook(tmp_path / "kurs", NN_LEARNERS, plan, assignments=utgaver(A),
+                         due={"vage": DUE, "vage-nn": DUE})
+    for a in A:
+        release(lay, a)
+        release(lay, oppgave_i(a, "nn"))
+    return lay
+
+
+def test_only_the_nynorsk_edition_is_graded_for_the_chapter(nn_course):
+    p, items = states(nn_course, "nora")
+    assert list(items) == list(A)  # the chapters' assignments, never vage-nn on its own
+    assert all(i.state == GRADED and i.completed and i.score == 3.0 for i in items.values())
+    assert p.earned and p.next_step.kind == "kursbevis" and p.malform == "nn"
+
+
+def test_both_editions_count_once_and_the_better_counts(nn_course):
+    p, items = states(nn_course, "begge")
+    assert items["vage"].state == GRADED and items["vage"].score == 2.0 and items["vage"].completed
+    assert items["vage"].late  # the nynorsk one, the one that counts, came after the deadline
+    assert p.earned
+    results = collect_results(nn_course.root)
+    assert sorted(results["assignment"].unique()) == sorted(A)
+    assert not results.duplicated(["id", "assignment"]).any()
+    row = results[(results["id"] == "begge") & (results["assignment"] == "vage")].iloc[0]
+    assert row["score"] == 2.0 and row["completed"]
+
+
+def test_reports_count_a_nynorsk_submission_as_completed(nn_course):
+    results = collect_results(nn_course.root)
+    nora = results[results["id"] == "nora"]
+    assert list(nora["assignment"]) == list(A) and nora["completed"].all() and nora["submitted"].all()
+    # 3 of the 4 learners completed every chapter; ny has submitted nothing.
+    done = results.groupby("id")["completed"].all()
+    assert dict(done) == {"begge": True, "bo": True, "nora": True, "ny": False}
+    stats = dict(suppressed_groups(results, min_group=1))[WHOLE_COURSE]
+    assert stats["all_done_pct"] == 75.0
+    assert stats["per_assignment"]["vage"]["done_pct"] == 75.0
+
+
+def test_kursbevis_for_the_nynorsk_editions(nn_course):
+    from grading.certificates import sort_learners
+
+    inside, outside, titles, _empty = sort_learners(nn_course.root)
+    assert {ln["id"]: ln["malform"] for ln in inside} == {"nora": "nn", "bo": "nb", "begge": "nb"}
+    assert outside == [] and len(titles) == len(A)
+
+
+def test_nynorsk_submitted_released_fetched_and_feedback(tmp_path):
+    from grading.malform import utgaver
+
+    lay = make_gradebook(tmp_path / "kurs", NN_LEARNERS, {}, assignments=utgaver(A), due={"vage-nn": DUE})
+    release(lay, "vage-nn")  # only the nynorsk edition is released so far
+    homes = tmp_path / "hjem"
+    (homes / "nora" / "vage-nn").mkdir(parents=True)
+    template = str(homes / "{student}" / "{assignment}")
+    p, items = states(lay, "nora", fetched_template=template)
+    assert items["vage"].state == FETCHED and items["lede"].state == NOT_RELEASED
+    assert p.next_step.kind == "lever" and p.next_step.assignment == "vage-nn"
+    _p, items = states(lay, "bo", fetched_template=template)
+    assert items["vage"].state == RELEASED
+    submit_to_exchange(lay, "nora", "vage-nn", BEFORE)
+    _p, items = states(lay, "nora")
+    assert items["vage"].state == SUBMITTED and items["vage"].submitted_at == BEFORE
+    collect(lay, "bo", "vage-nn", AFTER)
+    _p, items = states(lay, "bo")
+    assert items["vage"].state == LATE
+    page = feedback(lay, "bo", "vage-nn")
+    _p, items = states(lay, "bo")
+    assert items["vage"].state == FEEDBACK and items["vage"].feedback == (page.name,)
+    assert items["vage"].feedback_edition == "vage-nn"  # Min side links to feedback/bo/vage-nn/
+
+
+def test_next_step_names_the_edition_in_the_learners_malform(nn_course):
+    p = progress.progress_of(nn_course, "ny", now=NOW)
+    assert p.next_step.kind == "hent" and p.next_step.assignment == "vage-nn"
+    assert "(vage-nn)" in p.next_step.text
+    p = progress.progress_of(nn_course, "bo", now=NOW)
+    assert p.next_step.kind == "kursbevis"
+
+
+def test_overview_and_anomalies_do_not_list_a_nynorsk_submitter_as_missing(nn_course):
+    from grading.anomalies import scan
+
+    ov = progress_overview.course_overview(nn_course, now=NOW, min_group=1)
+    missing = {m.assignment: {x["id"] for x in m.not_submitted} for m in ov.missing}
+    assert missing == {"vage": {"ny"}}
+    collect(nn_course, "nora", "vage-nn", BEFORE)
+    collect(nn_course, "bo", "vage", BEFORE)
+    not_submitted = {a.student for a in scan(nn_course, "vage") if a.kind == "ikke_levert"}
+    assert not_submitted == {"begge", "ny"}  # begge: nothing collected in either målform
+    assert {a.student for a in scan(nn_course, "vage-nn") if a.kind == "ikke_levert"} == {"begge", "ny"}

@@ -213,7 +213,7 @@ def make_reports(state: State) -> dict:
 
 
 def make_certificate(state: State, student: str) -> tuple[str, bytes] | None:
-    from grading.certificates import certificate_filename, module_title, render_certificate
+    from grading.certificates import certificate_filename, module_titles, render_certificate
 
     s = state.settings
     with state.learner_reader() as gb:
@@ -221,9 +221,11 @@ def make_certificate(state: State, student: str) -> tuple[str, bytes] | None:
                            now=state.now(), gb=gb)
     if not p.earned:
         return None
-    modules = [module_title(i.title) for i in p.items if i.required]
+    # In the learner's målform from the roster (nynorsk titles and text for a nynorsk learner).
+    modules = module_titles([i.title for i in p.items if i.required], p.malform)
     with tempfile.TemporaryDirectory(prefix="kursbevis-") as tmp:
-        path = render_certificate(Path(tmp) / "kursbevis.pdf", p.navn, modules, dt.date.today())
+        path = render_certificate(Path(tmp) / "kursbevis.pdf", p.navn, modules, dt.date.today(),
+                                  sprak=p.malform)
         return certificate_filename(p.id, p.navn), path.read_bytes()
 
 
@@ -284,9 +286,11 @@ class Feedback(Page):
     async def get(self, student: str, assignment: str, filename: str) -> None:
         if not self.may_see(student):
             raise web.HTTPError(403)
+        from grading.malform import kapitteloppgave
         from grading.paths import ASSIGNMENTS
 
-        if assignment not in ASSIGNMENTS or not FILE_RE.match(filename):
+        # vage or vage-nn: the feedback of either edition of a chapter's assignment
+        if kapitteloppgave(assignment) not in ASSIGNMENTS or not FILE_RE.match(filename):
             raise web.HTTPError(404)
         path = self.state.settings.course.feedback_dir(student, assignment) / filename
         if not path.is_file():
