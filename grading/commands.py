@@ -88,14 +88,21 @@ def _deadline(course: CourseLayout, args: argparse.Namespace, progress: bool) ->
     from fellesregler.formatering import oslo_tid
     from grading.release import get_duedate, set_duedate
 
+    from grading.malform import kapitteloppgave, utgaver
+
     a = _check_assignment(args.oppgave)
+    # A chapter's deadline holds for both its editions (vage and vage-nn): one course, one deadline.
+    editions = utgaver((a,)) if kapitteloppgave(a) == a else (a,)
+    both = " og ".join(f"«{e}»" for e in editions)
     if args.fjern:
-        set_duedate(course, a, None)
-        _out(f"Fristen for «{a}» er fjernet.")
+        for e in editions:
+            set_duedate(course, e, None)
+        _out(f"Fristen for {both} er fjernet.")
     elif args.tidspunkt:
         due = _parse_time(args.tidspunkt)
-        set_duedate(course, a, due)
-        _out(f"Fristen for «{a}» er {oslo_tid(get_duedate(course, a))}.")
+        for e in editions:
+            set_duedate(course, e, due)
+        _out(f"Fristen for {both} er {oslo_tid(get_duedate(course, a))}.")
     else:
         due = get_duedate(course, a)
         _out(f"Fristen for «{a}» er {oslo_tid(due)}." if due else f"«{a}» har ingen frist.")

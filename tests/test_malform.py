@@ -200,3 +200,16 @@ def test_feedback_page_language_follows_the_assignment():
     assert '<html lang="nb">' in pages["vage"] and "Du fikk <strong>3 av 4 poeng</strong>." in pages["vage"]
     assert '<html lang="nn">' in pages["vage-nn"] and "Du fekk <strong>3 av 4 poeng</strong>." in pages["vage-nn"]
     assert io.StringIO(pages["vage-nn"]).read().count("Samandrag") == 1
+
+
+def test_a_chapter_deadline_holds_for_both_editions(tmp_path, capsys):
+    from grading.cli import main
+    from grading.release import get_duedate
+
+    course = make_course(tmp_path / "kurs", ("vage",), real=True)
+    assert main(["--kurs", str(course), "init"]) == 0
+    assert main(["--kurs", str(course), "frist", "vage", "01.12.2026 23:59"]) == 0
+    assert "«vage» og «vage-nn»" in capsys.readouterr().out
+    assert get_duedate(course, "vage") == get_duedate(course, "vage-nn") is not None
+    assert main(["--kurs", str(course), "frist", "vage", "--fjern"]) == 0
+    assert get_duedate(course, "vage") is None and get_duedate(course, "vage-nn") is None
