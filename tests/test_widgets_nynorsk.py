@@ -267,7 +267,7 @@ def test_each_voila_page_shows_its_heading_in_the_malform_in_force(kapittel):
     nb = nbformat.read(Path(__file__).parents[1] / "apps" / "widgets" / f"{kapittel}.ipynb", as_version=4)
     source = "\n".join(c.source for c in nb.cells)
     assert [c.cell_type for c in nb.cells] == ["code"]  # no markdown: it could not follow ?sprak=nn
-    assert source.index("sprak_fra_voila()") < source.index(f'display(tittel("{kapittel}"))')
+    assert source.index("sprak_fra_voila()") < source.index(f'vis_tittel("{kapittel}")')
     with sprak.med_sprak("nb"):
         bokmal = tittel_html(kapittel)
     with sprak.med_sprak("nn"):

@@ -1,16 +1,14 @@
 """The heading of each chapter widget's Voila page (``apps/widgets/<chapter>.ipynb``), in the målform in force.
 
-The notebooks show it with ``display(tittel(...))`` after :func:`widgets.sprak_fra_voila`, so a page
-opened with ``?sprak=nn`` has a nynorsk heading too (a markdown cell could not follow the URL).
+The notebooks show it with :func:`vis_tittel` after :func:`widgets.sprak_fra_voila`, so a page opened
+with ``?sprak=nn`` has a nynorsk heading too (a markdown cell could not follow the URL).
 """
 from __future__ import annotations
-
-import ipywidgets as W
 
 from fellesregler.escaping import esc
 from fellesregler.sprak import N_, oversetter
 
-__all__ = ["APPTITLER", "tittel", "tittel_html"]
+__all__ = ["APPTITLER", "tittel_html", "vis_tittel"]
 
 _ = oversetter("widgets")
 
@@ -44,6 +42,8 @@ def tittel_html(kapittel: str) -> str:
     return f"<h1>{esc(_(heading))}</h1><p>{esc(_(line))}</p>"
 
 
-def tittel(kapittel: str) -> W.HTML:
-    """The page's heading as a widget, in the målform in force when it is made."""
-    return W.HTML(tittel_html(kapittel))
+def vis_tittel(kapittel: str) -> None:
+    """Show the page's heading (in a notebook or Voila)."""
+    from IPython.display import HTML, display
+
+    display(HTML(tittel_html(kapittel)))
