@@ -18,7 +18,6 @@ from fellesregler.formatering import tall
 from tools import i18n
 from widgets import fremtid, kommune, laere, lede, mobilisere, prosess, samhandle, vage
 from widgets._common import InputError
-from widgets.apptitler import APPTITLER
 
 NN = sprak.oversettelse("widgets", "nn")
 
@@ -252,26 +251,3 @@ def test_a_voila_kernel_takes_the_malform_from_the_url(monkeypatch, query, forve
         assert sprak_fra_voila() == forventet == sprak.aktivt()
     finally:
         sprak.bruk(sprak.STANDARD)
-
-
-@pytest.mark.parametrize("kapittel", sorted(APPTITLER))
-def test_each_voila_page_shows_its_heading_in_the_malform_in_force(kapittel):
-    """The notebook of each chapter widget shows its heading from Python, after choosing the målform."""
-    from pathlib import Path
-
-    import nbformat
-
-    from widgets.apptitler import tittel_html
-
-    heading, line = APPTITLER[kapittel]
-    nb = nbformat.read(Path(__file__).parents[1] / "apps" / "widgets" / f"{kapittel}.ipynb", as_version=4)
-    source = "\n".join(c.source for c in nb.cells)
-    assert [c.cell_type for c in nb.cells] == ["code"]  # no markdown: it could not follow ?sprak=nn
-    assert source.index("sprak_fra_voila()") < source.index(f'vis_tittel("{kapittel}")')
-    with sprak.med_sprak("nb"):
-        bokmal = tittel_html(kapittel)
-    with sprak.med_sprak("nn"):
-        nynorsk = tittel_html(kapittel)
-    assert esc(heading) in bokmal and esc(line) in bokmal
-    assert esc(nn_eller_lik(heading)) in nynorsk and esc(nn(line)) in nynorsk
-    assert nynorsk != bokmal  # at least the line under the heading differs in every chapter
