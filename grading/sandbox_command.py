@@ -246,7 +246,9 @@ def kernel_command(source: str | None, kernel_dir: str, kernel_args: list[str]) 
         "limits": {"RLIMIT_AS": MEMORY_BYTES, "RLIMIT_FSIZE": FILE_BYTES, "RLIMIT_NOFILE": OPEN_FILES,
                    "RLIMIT_CORE": 0, "RLIMIT_CPU": NOTEBOOK_SECONDS + 30, "RLIMIT_NPROC": 256},
         "source": SOURCE, "workdir": WORKDIR, "events": os.path.join(kernel_dir, EVENTS_FILE),
-        "allowed": [p + "/" for p in [WORKDIR, "/tmp", SOURCE, "/usr", "/proc/self", "/dev/shm", kernel_dir]
+        # /proc is the sandbox's own (new PID namespace, fresh procfs): ipykernel and psutil read
+        # /proc/stat and /proc/<pid>/stat there, which is no finding about the learner's code.
+        "allowed": [p + "/" for p in [WORKDIR, "/tmp", SOURCE, "/usr", "/proc", "/dev/shm", kernel_dir]
                     + _python_dirs()],
         "devices": ["/dev/null", "/dev/urandom", "/dev/random", "/dev/zero", "/dev/tty", "/dev/ptmx",
                     "/proc/self/fd"],

@@ -38,7 +38,8 @@ def test_course_leader_approves_learners_and_nothing_more(hub, browser):
     assert kari.locator("tr[id='per']").count() == 0 and kari.locator("tr[id='kari']").count() == 0
     approve(kari, hub, "gro")
     log_in(gro, hub, "gro", PASSWORD)
-    assert "/hub/home" in gro.url or "/hub/spawn" in gro.url or "/user/gro" in gro.url, gro.url
+    # An approved learner is logged in: the hub sends them to «Min side» (or their server).
+    assert "/services/minside/" in gro.url or "/hub/spawn" in gro.url or "/user/gro" in gro.url, gro.url
 
     req = kari.request
     # Not a course leader's account, not another person's password.
