@@ -51,15 +51,22 @@ def wait_until_up(url: str, procs: list, timeout: float = 120) -> bool:
     return False
 
 
-def stop_all(procs: list) -> None:
+def stop_all(procs: list, grace: float = 10.0) -> None:
+    """Ask every server to stop, give them `grace` seconds in all (not each), then kill the rest.
+
+    A preheated Voila kernel waiting for its page request can hold Voila's shutdown back; one
+    shared deadline keeps Ctrl+C quick however many servers hang.
+    """
     for _, p in procs:
         if p.poll() is None:
             p.terminate()
+    deadline = time.monotonic() + grace
     for _, p in procs:
         try:
-            p.wait(timeout=10)
+            p.wait(timeout=max(0.1, deadline - time.monotonic()))
         except subprocess.TimeoutExpired:
             p.kill()
+            p.wait()
 
 
 def main() -> int:
