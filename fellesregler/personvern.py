@@ -21,6 +21,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from fellesregler.sprak import oversetter
+
 __all__ = [
     "DATAFIL",
     "SUBTRACTION_TEXT",
@@ -35,6 +37,9 @@ DATAFIL = Path(__file__).resolve().parents[1] / "data" / "egenvurdering.yaml"
 
 #: Note on a group hidden only so that a small group cannot be worked out by subtraction.
 SUBTRACTION_TEXT = "skjult for å hindre at små enheter kan regnes ut"
+
+#: The self-assessment's catalog (locale/domener.yaml), read in the målform in force at each call.
+_ = oversetter("egenvurdering")
 
 
 @dataclass(frozen=True)
@@ -109,9 +114,6 @@ def for_faa_tekst(minimum: int, svart: int | None = None) -> str:
     sentence, followed by why and how far the group has come. The learner sees it in the målform in
     force (the self-assessment's catalog); the course leader's reports are bokmål.
     """
-    from fellesregler.sprak import oversetter
-
-    _ = oversetter("egenvurdering")  # the self-assessment's catalog (locale/domener.yaml)
     core = _("for få deltakere til å vise tall (under {minimum})").format(minimum=minimum)
     if svart is None:
         return core
