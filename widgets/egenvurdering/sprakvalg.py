@@ -34,6 +34,9 @@ MAL_TEKSTER = {
     "laster": N_("Laster inn appen …"),
     "del": N_("Gjør klar appen: del {index} av {count} …"),
     "uten_js": N_("Appen trenger JavaScript. Slå på JavaScript i nettleseren, og last inn siden på nytt."),
+    # The front end's messages (vendor/src/voila-kurs.js): the connection to the kernel lost, or never made.
+    "brutt": N_("Forbindelsen til appen ble brutt. Last inn siden på nytt for å fortsette."),
+    "feilet": N_("Appen kunne ikke starte. Last inn siden på nytt. Hvis feilen gjentar seg, kontakt kursansvarlig."),
     # The page titles: the same as the "title" in apps/egenvurdering.ipynb and apps/team.ipynb
     # (the chapter widgets' pages take theirs from widgets.appside: see mal_tekster).
     "tittel_egenvurdering": N_("Egenvurdering – Nyskapende arbeidsgivere"),
