@@ -91,13 +91,16 @@ def test_an_unknown_kernel_gives_a_norwegian_message(page, voila):
     expect(alert).to_contain_text("Last inn siden på nytt")
 
 
-def test_a_lost_connection_gives_a_norwegian_message(page, voila):
-    page.goto(voila_server.url(voila, "widgets/vage.ipynb"))
+@pytest.mark.parametrize("query, message", [("", "Forbindelsen til appen ble brutt"),
+                                            ("?sprak=nn", "Tilkoplinga til appen vart broten")])
+def test_a_lost_connection_gives_a_norwegian_message(page, voila, query, message):
+    """In the page's målform: the message comes from the template's texts (sprakvalg.MAL_TEKSTER)."""
+    page.goto(voila_server.url(voila, "widgets/vage.ipynb") + query)
     wait_ready(page)
     assert page.get_by_role("alert").count() == 0
     # Close the kernel connection the way a server restart or a network drop would end it.
     page.evaluate("window.kursEarlySocket.ws.close(1000)")
-    expect(page.get_by_role("alert")).to_contain_text("Forbindelsen til appen ble brutt", timeout=20_000)
+    expect(page.get_by_role("alert")).to_contain_text(message, timeout=20_000)
 
 
 def test_a_kernel_that_dies_gives_a_norwegian_message(page, voila):

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import sync_playwright
 
-from browser import launch, watch_requests
+from browser import format_violations, launch, run_axe, watch_requests
 from voila_process import running_voila
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -25,6 +25,7 @@ sys.path.insert(0, str(ROOT / "_ext"))
 
 import kurs  # noqa: E402
 from tools import voila_server  # noqa: E402
+from widgets.appside import SIDER, sidetittel  # noqa: E402
 from widgets.vage import NIVAER, SAKER, oppsummer, vurder_alle  # noqa: E402
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -101,3 +102,32 @@ def test_live_widget_speaks_nynorsk_when_the_url_asks(voila):
             assert log.external == [], log.external
         finally:
             browser.close()
+
+
+
+@pytest.mark.parametrize("malform, query, heading", [
+    ("nn", "?sprak=nn", "Å våge: kven bestemmer, og er forsøket trygt?"),
+    ("nb", "", "Å våge: hvem bestemmer, og er forsøket trygt?"),
+])
+def test_the_page_heading_and_title_follow_the_url(voila, page, malform, query, heading):
+    """The page's one <h1>, the line under it and its <title> are in the målform of the URL, as the
+    widgets are (widgets.appside.vis_side); lang follows too, axe passes and nothing leaves the machine."""
+    from playwright.sync_api import expect
+
+    from fellesregler import sprak
+
+    oversett = sprak.oversettelse("widgets", malform).gettext
+    assert oversett(SIDER["vage"].overskrift) == heading
+    with sprak.med_sprak(malform):
+        title = sidetittel("vage")
+    page.goto(voila_server.url(voila, NOTEBOOK) + query)
+    page.get_by_label("Nivå for sak 1:").wait_for(timeout=60_000)
+    h1 = page.locator("h1")
+    expect(h1).to_have_count(1)
+    expect(h1).to_have_text(heading)
+    expect(page.get_by_text(oversett(SIDER["vage"].ingress), exact=True)).to_be_visible()
+    assert page.evaluate("document.documentElement.lang") == malform
+    assert page.title() == title and title.startswith(heading)
+    violations = run_axe(page)
+    assert violations == [], f"axe fant brudd i {NOTEBOOK}{query}:\n{format_violations(violations)}"
+    assert page.request_log.external == [], page.request_log.external

@@ -27,10 +27,9 @@ import '@jupyter-widgets/controls/css/widgets-base.css';
 import '@fortawesome/fontawesome-free/css/fontawesome.min.css';
 import '@fortawesome/fontawesome-free/css/solid.min.css';
 
-const TEXT = {
-  lost: 'Forbindelsen til appen ble brutt. Last inn siden på nytt for å fortsette.',
-  failed: 'Appen kunne ikke starte. Last inn siden på nytt. Hvis feilen gjentar seg, kontakt kursansvarlig.',
-};
+/** The messages in the page's målform (?sprak=nn): the template sets them before this bundle loads
+ *  (window.kursTekst, from widgets/egenvurdering/sprakvalg.py MAL_TEKSTER). */
+const TEXT = window.kursTekst;
 
 /** The kernel connection must be up within this time, or the employee is told. */
 const START_TIMEOUT_MS = 30000;
@@ -198,13 +197,13 @@ async function main() {
   });
   kernel.connectionStatusChanged.connect((_, status) => {
     if (status === 'disconnected') {
-      showMessage(TEXT.lost);
+      showMessage(TEXT.brutt);
     }
   });
   // A kernel that died or was restarted no longer holds the app: the page must be reloaded.
   kernel.statusChanged.connect((_, status) => {
     if (status === 'dead' || status === 'autorestarting' || status === 'restarting') {
-      showMessage(TEXT.lost);
+      showMessage(TEXT.brutt);
     }
   });
   const manager = new KernelWidgetManager(kernel);
@@ -225,5 +224,5 @@ main().catch((error) => {
     kernel.dispose(); // stop reconnecting: the message below tells the employee what to do
   }
   reveal();
-  showMessage(TEXT.failed);
+  showMessage(TEXT.feilet);
 });

@@ -20,6 +20,7 @@ from urllib.parse import parse_qsl, urlencode
 
 from fellesregler.escaping import esc
 from fellesregler.sprak import N_, SPRAK, STANDARD, aktivt, bruk, fra_url, gyldig, navn, oversetter, oversettelse
+from widgets.appside import sidetitler
 
 __all__ = ["MAL_TEKSTER", "URL_NOKLER", "bytte_href", "mal_tekster", "sprakbytte_html", "sprakregel", "start",
            "velg_sprak"]
@@ -33,7 +34,11 @@ MAL_TEKSTER = {
     "laster": N_("Laster inn appen …"),
     "del": N_("Gjør klar appen: del {index} av {count} …"),
     "uten_js": N_("Appen trenger JavaScript. Slå på JavaScript i nettleseren, og last inn siden på nytt."),
-    # The page titles: the same as the "title" in apps/egenvurdering.ipynb and apps/team.ipynb.
+    # The front end's messages (vendor/src/voila-kurs.js): the connection to the kernel lost, or never made.
+    "brutt": N_("Forbindelsen til appen ble brutt. Last inn siden på nytt for å fortsette."),
+    "feilet": N_("Appen kunne ikke starte. Last inn siden på nytt. Hvis feilen gjentar seg, kontakt kursansvarlig."),
+    # The page titles: the same as the "title" in apps/egenvurdering.ipynb and apps/team.ipynb
+    # (the chapter widgets' pages take theirs from widgets.appside: see mal_tekster).
     "tittel_egenvurdering": N_("Egenvurdering – Nyskapende arbeidsgivere"),
     "tittel_team": N_("Teamvisning – Nyskapende arbeidsgivere"),
 }
@@ -96,8 +101,13 @@ def start(lag_app: Callable[[], object], query: str | None = None):
 # ----------------------------------------------------------------------- the Voila template
 
 def mal_tekster(_verdi: object = None) -> dict[str, dict[str, str]]:
-    """Jinja filter ``kurs_mal_tekster``: the template's texts in every målform, ``{sprak: {key: text}}``."""
-    return {s: {k: oversettelse("egenvurdering", s).gettext(v) for k, v in MAL_TEKSTER.items()} for s in SPRAK}
+    """Jinja filter ``kurs_mal_tekster``: the template's texts in every målform, ``{sprak: {key: text}}``.
+
+    With the titles of the chapter widgets' pages (``tittel_<notebook>``, from :mod:`widgets.appside`).
+    """
+    return {s: {**{k: oversettelse("egenvurdering", s).gettext(v) for k, v in MAL_TEKSTER.items()},
+                **{f"tittel_{navn}": tittel for navn, tittel in sidetitler(s).items()}}
+            for s in SPRAK}
 
 
 def sprakregel(_verdi: object = None) -> dict:
