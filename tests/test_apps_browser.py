@@ -257,12 +257,12 @@ def test_browser_cannot_execute_code_in_the_kernel(page, voila, tmp_path):
     ("egenvurdering.ipynb",
      {"heading": "Egenvurdering: Nyskapende arbeidsgivere", "title": "Egenvurdering – Nyskapende arbeidsgivere",
       "field": ("checkbox", "Jeg har lest hva som lagres")},
-     {"heading": "Eigenvurdering: Nyskapande arbeidsgjevarar", "title": "Eigenvurdering – Nyskapande arbeidsgjevarar",
+     {"heading": "Eigenvurdering: «Nyskapende arbeidsgivere»", "title": "Eigenvurdering – «Nyskapende arbeidsgivere»",
       "field": ("checkbox", "Eg har lese kva som blir lagra")}),
     ("team.ipynb",
      {"heading": "Teamvisning: egenvurdering", "title": "Teamvisning – Nyskapende arbeidsgivere",
       "field": ("textbox", "Navn på teamet")},
-     {"heading": "Teamvisning: eigenvurdering", "title": "Teamvisning – Nyskapande arbeidsgjevarar",
+     {"heading": "Teamvisning: eigenvurdering", "title": "Teamvisning – «Nyskapende arbeidsgivere»",
       "field": ("textbox", "Namn på teamet")}),
 ])
 def test_each_app_switches_between_bokmal_and_nynorsk(page, voila, notebook, nb, nn):

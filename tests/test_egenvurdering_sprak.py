@@ -184,7 +184,7 @@ def test_every_text_a_reader_sees_in_the_instrument_is_extracted():
 def test_the_assessment_in_nynorsk(store):
     sprak.bruk("nn")
     app = EgenvurderingApp(store=store)
-    assert "Eigenvurdering: Nyskapande arbeidsgjevarar" in app.start_intro.value
+    assert "Eigenvurdering: «Nyskapende arbeidsgivere»" in app.start_intro.value
     assert "Før du lagrar: Svara dine blir lagra under ein personleg kode" in app.start_intro.value
     app.new_button.click()
     assert "Kryss av for at du har lese" in app.start_message.value
