@@ -11,7 +11,16 @@ Routes under the service prefix (``/services/minside/``):
 ``/rapporter/<fil>``                            the reports (CSV, Excel, HTML): course leaders only
 ==============================================  =====================================================
 
-Everyone else gets 403 and a Norwegian page. The data comes from
+Everyone else gets 403 and a Norwegian page.
+
+**Målform.** «Min side» (and its error pages) is in bokmål or nynorsk: the texts of its templates are
+in ``{% trans %}``/``_()`` and those :mod:`grading.progress` writes for it in ``_()``, all in the gettext
+domain ``hub`` (``locale/nn/LC_MESSAGES/hub.po``, as the hub's own pages). Which one is
+:func:`fellesregler.sprak.velg`: ``?sprak=nn``/``?sprak=nb`` (the switch on the page, then remembered
+in the cookie ``kurs_sprak`` that the hub's pages read too), that cookie, the learner's ``målform``
+from the roster, bokmål. A page is rendered inside ``med_sprak`` in the worker thread (a context
+variable does not follow a task into ``run_in_executor``). «Kursoversikt» is for course leaders and stays
+bokmål. The data comes from
 :mod:`grading.progress` and :mod:`grading.progress_overview` (the gradebook, the course folder and the exchange,
 through the ``grading`` package). Nothing about the self-assessment is read
 or stored here: the page only links to the app, which stays pseudonymous.
@@ -43,6 +52,8 @@ from urllib.parse import urlparse
 
 import jinja2
 from tornado import web
+
+from fellesregler.sprak import KAPSEL, N_, SPRAK, STANDARD, bytte_href, med_sprak, navn, oversetter, oversetter_n, velg
 from tornado.ioloop import IOLoop
 
 from grading import progress as pg
@@ -54,7 +65,7 @@ log = logging.getLogger("minside")
 
 HERE = Path(__file__).resolve().parent
 KURSLEDERE = "kursledere"
-COURSE_NAME = "Nyskapende arbeidsgivere"
+COURSE_NAME = "Nyskapende arbeidsgivere"  # shown through _() on the learner's pages
 ID_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{0,127}$")
 FILE_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,120}\.html$")
 REPORT_FILES = {
@@ -70,13 +81,20 @@ OVERVIEW_MAX_AGE_S = 30
 CSP = ("default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; "
        "form-action 'self'; frame-ancestors 'self'; base-uri 'none'")
 
+#: The gettext domain of «Min side» and the hub's own pages.
+DOMENE = "hub"
+_ = oversetter(DOMENE)
+_n = oversetter_n(DOMENE)
+
 MESSAGES = {
-    403: ("Ingen tilgang", "Du har ikke tilgang til denne siden. «Kursoversikt» er bare for "
-                           "kursledere, og hver deltaker ser bare sine egne oppgaver."),
-    404: ("Fant ikke siden", "Vi fant ikke det du lette etter. Gå tilbake til «Min side»."),
-    500: ("Noe gikk galt", "Siden kunne ikke vises akkurat nå. Prøv igjen om litt. Hvis det "
-                           "skjer igjen, si fra til kursleder."),
+    403: (N_("Ingen tilgang"), N_("Du har ikke tilgang til denne siden. «Kursoversikt» er bare for "
+                                  "kursledere, og hver deltaker ser bare sine egne oppgaver.")),
+    404: (N_("Fant ikke siden"), N_("Vi fant ikke det du lette etter. Gå tilbake til «Min side».")),
+    500: (N_("Noe gikk galt"), N_("Siden kunne ikke vises akkurat nå. Prøv igjen om litt. Hvis det "
+                                  "skjer igjen, si fra til kursleder.")),
 }
+DAMAGED = N_("Oversikten kan ikke vises fordi karakterboken er skadet. Kursleder har fått "
+             "beskjed i loggen. Ingen innleveringer er borte.")
 
 
 @dataclass
@@ -137,23 +155,45 @@ def make_env() -> jinja2.Environment:
                              autoescape=True, undefined=jinja2.StrictUndefined,
                              trim_blocks=True, lstrip_blocks=True)
     env.filters.update(tid=fmt_time, poeng=fmt_points, prosent=fmt_pct)
+    env.add_extension("jinja2.ext.i18n")
+    env.install_gettext_callables(_, _n, newstyle=True)  # in the målform of the med_sprak around render
     return env
+
+
+def sprak_ns(sprak: str, query: str = "") -> dict:
+    """What a page needs for its målform: ``sprak`` (``<html lang>``, the book's edition) and the switch."""
+    return {"sprak": sprak, "sprakbytte": [{"sprak": s, "navn": navn(s), "href": bytte_href(s, query)}
+                                           for s in SPRAK if s != sprak]}
 
 
 # ---------------------------------------------------------------------------
 # Work done off the event loop (one thread per reader: a Gradebook session is not shared)
 # ---------------------------------------------------------------------------
-def render_min_side(state: State, student: str, viewer: dict, leader: bool) -> str:
+def render_min_side(state: State, student: str, viewer: dict, leader: bool,
+                    query: str = "", kapsel: str | None = None) -> str:
+    """«Min side» of `student` as `viewer` sees it (in the målform :func:`min_side` chooses)."""
+    return min_side(state, student, viewer, leader, query, kapsel)[0]
+
+
+def min_side(state: State, student: str, viewer: dict, leader: bool,
+             query: str = "", kapsel: str | None = None) -> tuple[str, str]:
+    """The page, and its målform (see the module's docstring: URL, cookie, roster, bokmål)."""
     s = state.settings
     with state.learner_reader() as gb:
-        p = pg.progress_of(s.course, student, fetched_template=s.fetched_template,
-                           now=state.now(), gb=gb)
-    items = {i.assignment: i for i in p.items}
-    parts = pg.programme(tuple(items))
-    return state.env.get_template("minside.html.j2").render(
-        kurs=COURSE_NAME, s=s, p=p, parts=parts, items=items, labels=pg.STATE_LABELS,
-        own=student == viewer["name"], leader=leader, viewer=viewer["name"],
-        base=s.prefix, states=pg)
+        snap = pg.read_snapshot(s.course, [student], fetched_template=s.fetched_template,
+                                now=state.now(), gb=gb)
+    sprak, _valgt = velg(query, kapsel, (snap.learners.get(student) or {}).get("malform"))
+    with med_sprak(sprak):
+        p = pg.learner_progress(snap, student)  # its texts (next step, rule, titles) in this målform
+        items = {i.assignment: i for i in p.items}
+        parts = pg.programme_i(pg.programme(tuple(items)), sprak)
+        html = state.env.get_template("minside.html.j2").render(
+            kurs=_(COURSE_NAME), s=s, p=p, parts=parts, items=items,
+            own=student == viewer["name"], leader=leader, viewer=viewer["name"],
+            base=s.prefix, states=pg, bok=s.book_url + ("" if sprak == STANDARD else f"{sprak}/"),
+            egenvurdering=s.egenvurdering_url + ("" if sprak == STANDARD else f"?sprak={sprak}"),
+            **sprak_ns(sprak, query))
+    return html, sprak
 
 
 def compute_overview(state: State, force: bool = False):
@@ -193,7 +233,7 @@ def render_kursoversikt(state: State, force: bool = False) -> str:
     age = time.monotonic() - at
     read_at = dt.datetime.now(dt.timezone.utc) - dt.timedelta(seconds=age)
     return state.env.get_template("kursoversikt.html.j2").render(
-        kurs=COURSE_NAME, s=state.settings, ov=ov, base=state.settings.prefix,
+        kurs=COURSE_NAME, s=state.settings, ov=ov, base=state.settings.prefix, sprak=STANDARD, sprakbytte=[],
         lest=fmt_time(read_at), maks_alder=OVERVIEW_MAX_AGE_S, rapporter=list(REPORT_FILES),
         poeng_over=fmt_points(load_rule().points_above))
 
@@ -255,6 +295,20 @@ class Page(HubOAuthenticated, web.RequestHandler):
     async def off_loop(self, pool, fn, *args):
         return await IOLoop.current().run_in_executor(pool, fn, *args)
 
+    def sprak_valg(self) -> tuple[str, str | None]:
+        """The query string and the cookie that choose the målform (:func:`fellesregler.sprak.velg`)."""
+        return self.request.query, self.get_cookie(KAPSEL)
+
+    def husk_sprak(self, sprak: str) -> None:
+        """Remember the målform the page was shown in for the hub's pages (one origin): a choice made
+        in the URL for a year, one from the roster for this browser session only (so a change in the
+        roster shows next time)."""
+        query, kapsel = self.sprak_valg()
+        valgt_na = velg(query)[1]
+        if valgt_na or kapsel is None:
+            self.set_cookie(KAPSEL, sprak, path="/", httponly=True, samesite="Lax",
+                            secure=self.request.protocol == "https", expires_days=365 if valgt_na else None)
+
     def write_error(self, status_code: int, **kwargs) -> None:
         title, text = MESSAGES.get(status_code, MESSAGES[500])
         if status_code >= 500 and "exc_info" in kwargs:
@@ -262,12 +316,15 @@ class Page(HubOAuthenticated, web.RequestHandler):
             from grading._nbgrader import GradebookDamaged
 
             if isinstance(exc, GradebookDamaged):
-                text = ("Oversikten kan ikke vises fordi karakterboken er skadet. Kursleder har fått "
-                        "beskjed i loggen. Ingen innleveringer er borte.")
+                text = DAMAGED
                 log.error("Karakterboken er skadet: %s", exc)
+        query, kapsel = self.sprak_valg()
+        sprak = velg(query, kapsel)[0]
         self.set_header("Content-Type", "text/html; charset=utf-8")
-        self.finish(self.state.env.get_template("feil.html.j2").render(
-            kurs=COURSE_NAME, tittel=title, tekst=text, kode=status_code, base=self.state.settings.prefix))
+        with med_sprak(sprak):
+            self.finish(self.state.env.get_template("feil.html.j2").render(
+                kurs=_(COURSE_NAME), tittel=_(title), tekst=_(text), kode=status_code, base=self.state.settings.prefix,
+                **sprak_ns(sprak, query)))
 
 
 class MinSide(Page):
@@ -276,8 +333,10 @@ class MinSide(Page):
         student = student or self.current_user["name"]
         if not ID_RE.match(student) or not self.may_see(student):
             raise web.HTTPError(403)
-        html = await self.off_loop(self.state.learner_pool, render_min_side, self.state, student,
-                                   self.current_user, self.is_leader)
+        html, sprak = await self.off_loop(self.state.learner_pool, min_side, self.state, student,
+                                          self.current_user, self.is_leader, *self.sprak_valg())
+        if student == self.current_user["name"]:
+            self.husk_sprak(sprak)
         self.finish(html)
 
 
