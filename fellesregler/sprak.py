@@ -43,6 +43,7 @@ __all__ = [
     "fra_accept_language",
     "fra_url",
     "gyldig",
+    "sprakbytte",
     "KAPSEL",
     "velg",
     "med_sprak",
@@ -163,6 +164,13 @@ def velg(query: str | dict | None = None, kapsel: str | None = None, kjent: str 
         if kilde:
             return kilde, False
     return STANDARD, False
+
+
+def sprakbytte(sprak: str, query: str = "") -> list[dict[str, str]]:
+    """A web page's language switch: for each other målform its code, its name and a link to the
+    same page in it (``?…&sprak=nn``)."""
+    sprak = gyldig(sprak)
+    return [{"sprak": s, "navn": navn(s), "href": bytte_href(s, query)} for s in SPRAK if s != sprak]
 
 
 def bruk(sprak: str | None) -> str:

@@ -205,12 +205,12 @@ def test_a_bokmal_learner_gets_bokmal_and_can_switch(tmp_path):
 
 
 def test_min_side_error_page_in_nynorsk():
-    from minside import app as minside
+    from minside import app as minside, sprak
 
     env = minside.make_env()
     with med_sprak("nn"):
         html = env.get_template("feil.html.j2").render(kurs="K", tittel="T", tekst="x", kode=404, base="/",
-                                                       **minside.sprak_ns("nn"))
+                                                       **sprak.ns("nn"))
     assert '<html lang="nn">' in html and "Feilkode 404." in html and ">Mi side</a>" in html
 
 
@@ -224,3 +224,17 @@ def test_the_rule_in_both_malformer_and_with_zero_points():
         assert rule_text(["vage", "lede"], None, rule) == (
             "Du får kursbevis når alle dei 2 refleksjonsoppgåvene er leverte og ferdig vurderte, med meir enn "
             "0 poeng på kvar. Du må også stå på deltakarlista.")
+
+
+def test_min_side_remembers_the_roster_for_the_session_and_a_choice_for_a_year():
+    from minside import sprak
+
+    fra_lista = _Handler()
+    sprak.husk(fra_lista, "nn")
+    assert [(v, kw["expires_days"], kw["path"]) for _n, v, kw in fra_lista.set] == [("nn", None, "/")]
+    valgt = _Handler("sprak=nb", cookie="nn")
+    sprak.husk(valgt, "nb")
+    assert [(v, kw["expires_days"]) for _n, v, kw in valgt.set] == [("nb", hubsprak.KAPSEL_DAGER)]
+    husket = _Handler(cookie="nb")  # the reader's earlier choice stays as it is
+    sprak.husk(husket, "nb")
+    assert husket.set == []

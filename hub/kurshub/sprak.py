@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import logging
 
-from fellesregler.sprak import KAPSEL, SPRAK, navn, oversettelse, velg
+from fellesregler.sprak import KAPSEL, oversettelse, sprakbytte, velg
 
 log = logging.getLogger(__name__)
 
@@ -36,18 +36,18 @@ KAPSEL_DAGER = 365
 
 
 def namespace(sprak: str, query: str = "") -> dict:
-    """What a hub page gets for its målform: ``sprak``, the gettext callables and the switch's links."""
-    from fellesregler.sprak import bytte_href
-
+    """What a hub page gets for its målform: ``sprak``, the gettext callables and the switch's links
+    (to the same page in the other målform, keeping the query: ``?next=…``)."""
     catalog = oversettelse(DOMENE, sprak)
-    return {
-        "sprak": sprak,
-        "gettext": catalog.gettext,
-        "ngettext": catalog.ngettext,
-        "_": catalog.gettext,
-        # The switch: a link to the same page in each other målform, keeping the query (?next=…).
-        "sprakbytte": [{"sprak": s, "navn": navn(s), "href": bytte_href(s, query)} for s in SPRAK if s != sprak],
-    }
+    return {"sprak": sprak, "gettext": catalog.gettext, "ngettext": catalog.ngettext, "_": catalog.gettext,
+            "sprakbytte": sprakbytte(sprak, query)}
+
+
+def husk(handler, sprak: str, varig: bool = True) -> None:
+    """Remember a reader's målform in the cookie the hub's pages and «Min side» share (path ``/``):
+    for :data:`KAPSEL_DAGER` days, or (``varig=False``) for this browser session."""
+    handler.set_cookie(KAPSEL, sprak, path="/", expires_days=KAPSEL_DAGER if varig else None, httponly=True,
+                       samesite="Lax", secure=handler.request.protocol == "https")
 
 
 def for_request(handler) -> dict:
@@ -56,8 +56,7 @@ def for_request(handler) -> dict:
     sprak, valgt_na = velg(request.query, handler.get_cookie(KAPSEL), None,
                            request.headers.get("Accept-Language"))
     if valgt_na:
-        handler.set_cookie(KAPSEL, sprak, path="/", expires_days=KAPSEL_DAGER, httponly=True,
-                           samesite="Lax", secure=request.protocol == "https")
+        husk(handler, sprak)
     return namespace(sprak, request.query)
 
 

@@ -11,16 +11,8 @@ Routes under the service prefix (``/services/minside/``):
 ``/rapporter/<fil>``                            the reports (CSV, Excel, HTML): course leaders only
 ==============================================  =====================================================
 
-Everyone else gets 403 and a Norwegian page.
-
-**Målform.** «Min side» (and its error pages) is in bokmål or nynorsk: the texts of its templates are
-in ``{% trans %}``/``_()`` and those :mod:`grading.progress` writes for it in ``_()``, all in the gettext
-domain ``hub`` (``locale/nn/LC_MESSAGES/hub.po``, as the hub's own pages). Which one is
-:func:`fellesregler.sprak.velg`: ``?sprak=nn``/``?sprak=nb`` (the switch on the page, then remembered
-in the cookie ``kurs_sprak`` that the hub's pages read too), that cookie, the learner's ``målform``
-from the roster, bokmål. A page is rendered inside ``med_sprak`` in the worker thread (a context
-variable does not follow a task into ``run_in_executor``). «Kursoversikt» is for course leaders and stays
-bokmål. The data comes from
+Everyone else gets 403 and a Norwegian page. «Min side» is in bokmål or nynorsk
+(:mod:`minside.sprak`). The data comes from
 :mod:`grading.progress` and :mod:`grading.progress_overview` (the gradebook, the course folder and the exchange,
 through the ``grading`` package). Nothing about the self-assessment is read
 or stored here: the page only links to the app, which stays pseudonymous.
@@ -53,7 +45,9 @@ from urllib.parse import urlparse
 import jinja2
 from tornado import web
 
-from fellesregler.sprak import KAPSEL, N_, SPRAK, STANDARD, bytte_href, med_sprak, navn, oversetter, oversetter_n, velg
+from fellesregler.sprak import N_, STANDARD, med_sprak, velg
+from minside import sprak as malform
+from minside.sprak import _
 from tornado.ioloop import IOLoop
 
 from grading import progress as pg
@@ -80,11 +74,6 @@ OVERVIEW_MAX_AGE_S = 30
 
 CSP = ("default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; "
        "form-action 'self'; frame-ancestors 'self'; base-uri 'none'")
-
-#: The gettext domain of «Min side» and the hub's own pages.
-DOMENE = "hub"
-_ = oversetter(DOMENE)
-_n = oversetter_n(DOMENE)
 
 MESSAGES = {
     403: (N_("Ingen tilgang"), N_("Du har ikke tilgang til denne siden. «Kursoversikt» er bare for "
@@ -155,15 +144,8 @@ def make_env() -> jinja2.Environment:
                              autoescape=True, undefined=jinja2.StrictUndefined,
                              trim_blocks=True, lstrip_blocks=True)
     env.filters.update(tid=fmt_time, poeng=fmt_points, prosent=fmt_pct)
-    env.add_extension("jinja2.ext.i18n")
-    env.install_gettext_callables(_, _n, newstyle=True)  # in the målform of the med_sprak around render
+    malform.install(env)
     return env
-
-
-def sprak_ns(sprak: str, query: str = "") -> dict:
-    """What a page needs for its målform: ``sprak`` (``<html lang>``, the book's edition) and the switch."""
-    return {"sprak": sprak, "sprakbytte": [{"sprak": s, "navn": navn(s), "href": bytte_href(s, query)}
-                                           for s in SPRAK if s != sprak]}
 
 
 # ---------------------------------------------------------------------------
@@ -177,7 +159,7 @@ def render_min_side(state: State, student: str, viewer: dict, leader: bool,
 
 def min_side(state: State, student: str, viewer: dict, leader: bool,
              query: str = "", kapsel: str | None = None) -> tuple[str, str]:
-    """The page, and its målform (see the module's docstring: URL, cookie, roster, bokmål)."""
+    """The page, and its målform (:mod:`minside.sprak`: URL, cookie, roster, bokmål)."""
     s = state.settings
     with state.learner_reader() as gb:
         snap = pg.read_snapshot(s.course, [student], fetched_template=s.fetched_template,
@@ -190,9 +172,8 @@ def min_side(state: State, student: str, viewer: dict, leader: bool,
         html = state.env.get_template("minside.html.j2").render(
             kurs=_(COURSE_NAME), s=s, p=p, parts=parts, items=items,
             own=student == viewer["name"], leader=leader, viewer=viewer["name"],
-            base=s.prefix, states=pg, bok=s.book_url + ("" if sprak == STANDARD else f"{sprak}/"),
-            egenvurdering=s.egenvurdering_url + ("" if sprak == STANDARD else f"?sprak={sprak}"),
-            **sprak_ns(sprak, query))
+            base=s.prefix, states=pg, bok=malform.utgave(s.book_url, sprak),
+            egenvurdering=malform.utgave(s.egenvurdering_url, sprak, som_query=True), **malform.ns(sprak, query))
     return html, sprak
 
 
@@ -295,20 +276,6 @@ class Page(HubOAuthenticated, web.RequestHandler):
     async def off_loop(self, pool, fn, *args):
         return await IOLoop.current().run_in_executor(pool, fn, *args)
 
-    def sprak_valg(self) -> tuple[str, str | None]:
-        """The query string and the cookie that choose the målform (:func:`fellesregler.sprak.velg`)."""
-        return self.request.query, self.get_cookie(KAPSEL)
-
-    def husk_sprak(self, sprak: str) -> None:
-        """Remember the målform the page was shown in for the hub's pages (one origin): a choice made
-        in the URL for a year, one from the roster for this browser session only (so a change in the
-        roster shows next time)."""
-        query, kapsel = self.sprak_valg()
-        valgt_na = velg(query)[1]
-        if valgt_na or kapsel is None:
-            self.set_cookie(KAPSEL, sprak, path="/", httponly=True, samesite="Lax",
-                            secure=self.request.protocol == "https", expires_days=365 if valgt_na else None)
-
     def write_error(self, status_code: int, **kwargs) -> None:
         title, text = MESSAGES.get(status_code, MESSAGES[500])
         if status_code >= 500 and "exc_info" in kwargs:
@@ -318,13 +285,13 @@ class Page(HubOAuthenticated, web.RequestHandler):
             if isinstance(exc, GradebookDamaged):
                 text = DAMAGED
                 log.error("Karakterboken er skadet: %s", exc)
-        query, kapsel = self.sprak_valg()
+        query, kapsel = malform.valg(self)
         sprak = velg(query, kapsel)[0]
         self.set_header("Content-Type", "text/html; charset=utf-8")
         with med_sprak(sprak):
             self.finish(self.state.env.get_template("feil.html.j2").render(
                 kurs=_(COURSE_NAME), tittel=_(title), tekst=_(text), kode=status_code, base=self.state.settings.prefix,
-                **sprak_ns(sprak, query)))
+                **malform.ns(sprak, query)))
 
 
 class MinSide(Page):
@@ -334,9 +301,9 @@ class MinSide(Page):
         if not ID_RE.match(student) or not self.may_see(student):
             raise web.HTTPError(403)
         html, sprak = await self.off_loop(self.state.learner_pool, min_side, self.state, student,
-                                          self.current_user, self.is_leader, *self.sprak_valg())
+                                          self.current_user, self.is_leader, *malform.valg(self))
         if student == self.current_user["name"]:
-            self.husk_sprak(sprak)
+            malform.husk(self, sprak)
         self.finish(html)
 
 
