@@ -133,6 +133,12 @@ def programme(assignments: tuple[str, ...] = ASSIGNMENTS, toc: Path = REPO_ROOT 
     return _programme(str(toc), toc.stat().st_mtime_ns, owners)
 
 
+@functools.lru_cache(maxsize=4)
+def _root_page(toc_path: str, mtime_ns: int) -> str:
+    """The book's root page (``_toc.yml``'s ``root``), whose catalog has the parts' captions."""
+    return Path(str(yaml.safe_load(Path(toc_path).read_text(encoding="utf-8")).get("root", ""))).name
+
+
 def programme_i(parts: tuple[Part, ...], sprak: str | None = None, toc: Path = REPO_ROOT / "_toc.yml"
                 ) -> tuple[Part, ...]:
     """The programme in a målform (default: in force): each chapter's title from its chapter's catalog
@@ -140,8 +146,7 @@ def programme_i(parts: tuple[Part, ...], sprak: str | None = None, toc: Path = R
     sprak = gyldig(sprak or aktivt())
     if sprak == STANDARD:
         return parts
-    root = Path(str(yaml.safe_load(toc.read_text(encoding="utf-8")).get("root", ""))).name
-    captions = oversettelse(f"chapters/{root}", sprak).gettext
+    captions = oversettelse(f"chapters/{_root_page(str(toc), toc.stat().st_mtime_ns)}", sprak).gettext
     return tuple(Part(captions(part.caption), tuple(
         Chapter(ch.stem, oversettelse(f"chapters/{ch.stem}", sprak).gettext(ch.title), ch.assignment)
         for ch in part.chapters)) for part in parts)
