@@ -30,16 +30,22 @@ import logging
 import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from urllib.parse import parse_qs
+from urllib.parse import parse_qs, parse_qsl, urlencode
 
 __all__ = [
     "SPRAK",
     "STANDARD",
     "N_",
+    "URL_NOKLER",
     "aktivt",
     "bruk",
+    "bytte_href",
+    "fra_accept_language",
     "fra_url",
     "gyldig",
+    "sprakbytte",
+    "KAPSEL",
+    "velg",
     "med_sprak",
     "navn",
     "oversetter",
@@ -86,6 +92,10 @@ def navn(sprak: str) -> str:
     return _NAVN[gyldig(sprak)]
 
 
+#: The query arguments that choose the målform (``?sprak=nn``), in the order they are read.
+URL_NOKLER = ("sprak", "språk", "lang")
+
+
 def fra_url(query: str | dict | None, standard: str = STANDARD) -> str:
     """The målform a URL asks for: ``?sprak=nn`` (or ``lang=nn``); `standard` if none or unknown.
 
@@ -95,7 +105,7 @@ def fra_url(query: str | dict | None, standard: str = STANDARD) -> str:
         return standard
     if isinstance(query, str):
         query = parse_qs(query.lstrip("?"))
-    for key in ("sprak", "språk", "lang"):
+    for key in URL_NOKLER:
         verdi = query.get(key)
         if verdi:
             if isinstance(verdi, (list, tuple)):
@@ -104,6 +114,63 @@ def fra_url(query: str | dict | None, standard: str = STANDARD) -> str:
                 verdi = verdi.decode("utf-8", "replace")
             return gyldig(verdi, standard)
     return standard
+
+
+def fra_accept_language(header: str | None, standard: str = STANDARD) -> str:
+    """The målform a browser prefers (its ``Accept-Language`` header): the first of ours by weight.
+
+    ``nn-NO,nn;q=0.9,nb;q=0.8`` gives ``nn``; ``en-US,en`` gives `standard`. Plain ``no`` is bokmål.
+    """
+    valgt: list[tuple[float, int, str]] = []
+    for i, del_ in enumerate((header or "").split(",")):
+        kode, _sep, resten = del_.strip().partition(";")
+        vekt = 1.0
+        for param in resten.split(";"):
+            navn_, _eq, verdi = param.strip().partition("=")
+            if navn_.strip().lower() == "q":
+                try:
+                    vekt = float(verdi)
+                except ValueError:
+                    vekt = 0.0
+        sprak = _ALIAS.get(kode.strip().lower().replace("_", "-"))
+        if sprak and vekt > 0:
+            valgt.append((-vekt, i, sprak))
+    return min(valgt)[2] if valgt else standard
+
+
+def bytte_href(til: str, query: str = "") -> str:
+    """A relative link (``?…&sprak=nn``) to the same page in målform `til`, keeping its other query arguments."""
+    beholdt = [(k, v) for k, v in parse_qsl((query or "").lstrip("?"), keep_blank_values=True)
+               if k not in URL_NOKLER]
+    return "?" + urlencode(beholdt + [("sprak", gyldig(til))])
+
+
+#: The cookie that remembers a reader's choice of målform on the hub (its pages and «Min side»).
+KAPSEL = "kurs_sprak"
+
+
+def velg(query: str | dict | None = None, kapsel: str | None = None, kjent: str | None = None,
+         accept_language: str | None = None) -> tuple[str, bool]:
+    """The målform of a web page for one request, and whether the URL chose it (then remember it).
+
+    In this order: the URL (``?sprak=nn``, the language switch), the cookie :data:`KAPSEL` (the
+    reader's last choice), the learner's målform from the roster (`kjent`, on «Min side»), the
+    browser's ``Accept-Language`` (the hub's pages, before it knows who the reader is), bokmål.
+    """
+    fra_adressen = fra_url(query, "")
+    if fra_adressen:
+        return fra_adressen, True
+    for kilde in (gyldig(kapsel, ""), gyldig(kjent, ""), fra_accept_language(accept_language, "")):
+        if kilde:
+            return kilde, False
+    return STANDARD, False
+
+
+def sprakbytte(sprak: str, query: str = "") -> list[dict[str, str]]:
+    """A web page's language switch: for each other målform its code, its name and a link to the
+    same page in it (``?…&sprak=nn``)."""
+    sprak = gyldig(sprak)
+    return [{"sprak": s, "navn": navn(s), "href": bytte_href(s, query)} for s in SPRAK if s != sprak]
 
 
 def bruk(sprak: str | None) -> str:

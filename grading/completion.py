@@ -20,7 +20,11 @@ from pathlib import Path
 
 import yaml
 
+from fellesregler.sprak import oversetter
 from grading.paths import REPO_ROOT
+
+#: The rule's wording is shown on «Min side» in the learner's målform (gettext domain ``hub``).
+_ = oversetter("hub")
 
 RULE_FILE = REPO_ROOT / "data" / "fullforing.yaml"
 
@@ -106,15 +110,19 @@ def _points(value: float) -> str:
 
 def rule_text(course_assignments: list[str] | tuple[str, ...], titles: dict[str, str] | None = None,
               rule: CompletionRule | None = None) -> str:
-    """The rule in plain bokmål, e.g. «Du får kursbevis når alle de 7 refleksjonsoppgavene …»."""
+    """The rule in plain language, e.g. «Du får kursbevis når alle de 7 refleksjonsoppgavene …».
+
+    In the målform in force (:func:`fellesregler.sprak.med_sprak`; bokmål by default); `titles` are
+    shown as given.
+    """
     rule = rule or load_rule()
     required = rule.required(course_assignments)
-    points = "mer enn 0 poeng" if rule.points_above == 0 else f"mer enn {_points(rule.points_above)} poeng"
+    points = _("mer enn {poeng} poeng").format(poeng="0" if rule.points_above == 0 else _points(rule.points_above))
     if rule.assignments is None or len(required) == len(course_assignments):
-        which = f"alle de {len(required)} refleksjonsoppgavene"
+        which = _("alle de {n} refleksjonsoppgavene").format(n=len(required))
     else:
         names = [f"«{(titles or {}).get(a, a)}»" for a in required]
-        which = ("refleksjonsoppgavene " + ", ".join(names[:-1]) + " og " + names[-1]
-                 if len(names) > 1 else f"refleksjonsoppgaven {names[0]}")
-    return (f"Du får kursbevis når {which} er levert og ferdig vurdert, med {points} på hver. "
-            "Du må også stå i deltakerlisten.")
+        which = (_("refleksjonsoppgavene {navn} og {siste}").format(navn=", ".join(names[:-1]), siste=names[-1])
+                 if len(names) > 1 else _("refleksjonsoppgaven {navn}").format(navn=names[0]))
+    return (_("Du får kursbevis når {hvilke} er levert og ferdig vurdert, med {poeng} på hver.").format(
+        hvilke=which, poeng=points) + " " + _("Du må også stå i deltakerlisten."))

@@ -29,6 +29,11 @@ Whether the kursbevis is earned uses the one completion rule
 An assignment here is the chapter's (``vage``): the snapshot counts the nynorsk edition
 (``vage-nn``) as it. The next step names the edition in the learner's målform from the roster
 (:func:`grading.malform.oppgave_i`), which is what she fetches in JupyterLab.
+
+The texts written here for «Min side» (the state labels, the next step, the rule) are in the målform
+in force (:func:`fellesregler.sprak.med_sprak`, gettext domain ``hub``); the assignments' titles come
+from the assignments' catalog (``oppgaver``) and the chapters' titles and the parts' captions from
+the book's (:func:`programme_i`).
 """
 from __future__ import annotations
 
@@ -42,9 +47,9 @@ from pathlib import Path
 
 import yaml
 
-from fellesregler.sprak import STANDARD
+from fellesregler.sprak import N_, STANDARD, aktivt, gyldig, oversetter, oversettelse
 from grading.completion import CompletionRule, is_completed, load_rule, rule_text
-from grading.malform import oppgave_i
+from grading.malform import DOMENE_OPPGAVER, oppgave_i
 from grading.paths import ASSIGNMENTS, REPO_ROOT, CourseLayout
 from grading.progress_snapshot import (ENV_FETCHED, Reader, Snapshot, Submission, exchange_root, later_of,
                                        read_snapshot)
@@ -61,15 +66,17 @@ GRADED = "vurdert"
 FEEDBACK = "tilbakemelding"
 STATES = (NOT_RELEASED, RELEASED, FETCHED, SUBMITTED, LATE, GRADED, FEEDBACK)
 
-#: Short Norwegian label of each state (the pages add times, scores and links).
+_ = oversetter("hub")
+
+#: Short Norwegian label of each state (the pages add times, scores and links; shown through ``_()``).
 STATE_LABELS = {
-    NOT_RELEASED: "Ikke delt ut ennå",
-    RELEASED: "Delt ut – ikke hentet",
-    FETCHED: "Hentet – ikke levert",
-    SUBMITTED: "Levert",
-    LATE: "Levert for sent",
-    GRADED: "Vurdert",
-    FEEDBACK: "Tilbakemelding klar",
+    NOT_RELEASED: N_("Ikke delt ut ennå"),
+    RELEASED: N_("Delt ut – ikke hentet"),
+    FETCHED: N_("Hentet – ikke levert"),
+    SUBMITTED: N_("Levert"),
+    LATE: N_("Levert for sent"),
+    GRADED: N_("Vurdert"),
+    FEEDBACK: N_("Tilbakemelding klar"),
 }
 
 
@@ -124,6 +131,30 @@ def programme(assignments: tuple[str, ...] = ASSIGNMENTS, toc: Path = REPO_ROOT 
     rule = rule or load_rule()
     owners = tuple((rule.chapter_of(a), a) for a in assignments)
     return _programme(str(toc), toc.stat().st_mtime_ns, owners)
+
+
+@functools.lru_cache(maxsize=4)
+def _root_page(toc_path: str, mtime_ns: int) -> str:
+    """The book's root page (``_toc.yml``'s ``root``), whose catalog has the parts' captions."""
+    return Path(str(yaml.safe_load(Path(toc_path).read_text(encoding="utf-8")).get("root", ""))).name
+
+
+def programme_i(parts: tuple[Part, ...], sprak: str | None = None, toc: Path = REPO_ROOT / "_toc.yml"
+                ) -> tuple[Part, ...]:
+    """The programme in a målform (default: in force): each chapter's title from its chapter's catalog
+    (``chapters/<stem>``) and the parts' captions from the root page's, as the book's edition shows them."""
+    sprak = gyldig(sprak or aktivt())
+    if sprak == STANDARD:
+        return parts
+    captions = oversettelse(f"chapters/{_root_page(str(toc), toc.stat().st_mtime_ns)}", sprak).gettext
+    return tuple(Part(captions(part.caption), tuple(
+        Chapter(ch.stem, oversettelse(f"chapters/{ch.stem}", sprak).gettext(ch.title), ch.assignment)
+        for ch in part.chapters)) for part in parts)
+
+
+def _title(title: str) -> str:
+    """An assignment's title (the heading of its bokmål notebook) in the målform in force."""
+    return oversettelse(DOMENE_OPPGAVER, aktivt()).gettext(title)
 
 
 # ---------------------------------------------------------------------------
@@ -201,7 +232,7 @@ def assignment_progress(snap: Snapshot, sid: str, a: str, required: set[str], ru
     else:
         state = NOT_RELEASED
     return AssignmentProgress(
-        a, snap.titles.get(a, a), state, due, submitted_at, late, overdue,
+        a, _title(snap.titles.get(a, a)), state, due, submitted_at, late, overdue,
         sub.score if graded else None, _number(sub.max_score if sub else snap.max_score.get(a)),
         bool(sub and sub.needs_manual_grade), fb,
         is_completed(sub is not None, bool(sub and sub.needs_manual_grade),
@@ -224,37 +255,38 @@ def _next_step(items: list[AssignmentProgress], earned: bool, in_roster: bool,
         if first.due:
             from fellesregler.formatering import oslo_tid as fmt_time
 
-            frist = (f" Fristen gikk ut {fmt_time(first.due)}, men lever likevel." if first.overdue
-                     else f" Fristen er {fmt_time(first.due)}.")
+            frist = " " + (_("Fristen gikk ut {tid}, men lever likevel.") if first.overdue
+                           else _("Fristen er {tid}.")).format(tid=fmt_time(first.due))
         name = oppgave_i(first.assignment, malform)  # the edition she fetches: vage-nn in nynorsk
         shown = f"«{first.title}»" + (f" ({name})" if name != first.assignment else "")
         if first.state == RELEASED:
-            return NextStep("hent", f"Hent oppgaven {shown} i JupyterLab: fanen "
-                                    f"«Assignments», knappen «Fetch».{frist}", name)
-        return NextStep("lever", f"Skriv svarene i {shown} og lever: fanen «Assignments», "
-                                 f"knappen «Submit».{frist}", name)
+            return NextStep("hent", _("Hent oppgaven {oppgave} i JupyterLab: fanen «Assignments», "
+                                      "knappen «Fetch».").format(oppgave=shown) + frist, name)
+        return NextStep("lever", _("Skriv svarene i {oppgave} og lever: fanen «Assignments», "
+                                   "knappen «Submit».").format(oppgave=shown) + frist, name)
     fb = [i for i in items if i.state == FEEDBACK and not i.completed and i.required]
     if fb:
-        return NextStep("snakk", f"Les tilbakemeldingen på «{fb[0].title}», og snakk med "
-                                 "kursleder om hvordan du kan fullføre oppgaven.", fb[0].assignment)
+        return NextStep("snakk", _("Les tilbakemeldingen på «{tittel}», og snakk med kursleder om hvordan "
+                                   "du kan fullføre oppgaven.").format(tittel=fb[0].title), fb[0].assignment)
     if earned:
-        return NextStep("kursbevis", "Du har fullført kurset. Last ned kursbeviset ditt.")
+        return NextStep("kursbevis", _("Du har fullført kurset. Last ned kursbeviset ditt."))
     new_fb = [i for i in items if i.state == FEEDBACK]
     waiting = [i for i in items if i.state in (SUBMITTED, LATE)]
     if waiting:
-        return NextStep("vent", f"Kursleder vurderer «{waiting[0].title}». Du får beskjed her "
-                                "når tilbakemeldingen er klar.", waiting[0].assignment)
+        return NextStep("vent", _("Kursleder vurderer «{tittel}». Du får beskjed her når tilbakemeldingen "
+                                  "er klar.").format(tittel=waiting[0].title), waiting[0].assignment)
     zero = [i for i in items if i.state == GRADED and not i.completed and i.required]
     if zero:
-        return NextStep("snakk", f"«{zero[0].title}» er vurdert, men ikke godkjent. Snakk med "
-                                 "kursleder om hvordan du kan fullføre den.", zero[0].assignment)
+        return NextStep("snakk", _("«{tittel}» er vurdert, men ikke godkjent. Snakk med kursleder om "
+                                   "hvordan du kan fullføre den.").format(tittel=zero[0].title), zero[0].assignment)
     if not in_roster and all(i.completed for i in items if i.required) and items:
-        return NextStep("snakk", "Du har fullført oppgavene, men står ikke i deltakerlisten. "
-                                 "Be kursleder legge deg inn, så får du kursbevis.")
+        return NextStep("snakk", _("Du har fullført oppgavene, men står ikke i deltakerlisten. "
+                                   "Be kursleder legge deg inn, så får du kursbevis."))
     if new_fb:
-        return NextStep("les", f"Les tilbakemeldingen på «{new_fb[-1].title}».", new_fb[-1].assignment)
-    return NextStep("les_boka", "Les neste kapittel i boka. Kursleder deler ut neste "
-                                "refleksjonsoppgave når det er tid for den.")
+        return NextStep("les", _("Les tilbakemeldingen på «{tittel}».").format(tittel=new_fb[-1].title),
+                        new_fb[-1].assignment)
+    return NextStep("les_boka", _("Les neste kapittel i boka. Kursleder deler ut neste "
+                                  "refleksjonsoppgave når det er tid for den."))
 
 
 def learner_progress(snap: Snapshot, sid: str, rule: CompletionRule | None = None
@@ -269,7 +301,7 @@ def learner_progress(snap: Snapshot, sid: str, rule: CompletionRule | None = Non
     earned = all_done and bool(info["in_roster"])
     malform = info.get("malform", STANDARD)
     return LearnerProgress(sid, info["navn"], info["enhet"], bool(info["in_roster"]), tuple(items),
-                           earned, rule_text(snap.assignments, snap.titles, rule),
+                           earned, rule_text(snap.assignments, {a: _title(t) for a, t in snap.titles.items()}, rule),
                            _next_step(items, earned, bool(info["in_roster"]), malform), malform)
 
 

@@ -56,6 +56,10 @@ def configure(c, s: HubSettings | None = None) -> None:
     c.JupyterHub.pid_file = str(s.hub_data / "jupyterhub.pid")
     c.JupyterHub.template_paths = [str(HUB_FOLDER / "templates")]
     c.JupyterHub.template_vars = {"kurs_navn": "Nyskapende arbeidsgivere"}
+    # The pages in bokmål or nynorsk, per request (?sprak=nn, a cookie, Accept-Language): kurshub.sprak.
+    from .sprak import install as sprak_per_side
+
+    sprak_per_side(c)
     c.JupyterHub.tornado_settings = {"log_function": _log_request}
     c.JupyterHub.log_datefmt = "%Y-%m-%d %H:%M:%S"
 

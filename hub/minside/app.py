@@ -11,7 +11,8 @@ Routes under the service prefix (``/services/minside/``):
 ``/rapporter/<fil>``                            the reports (CSV, Excel, HTML): course leaders only
 ==============================================  =====================================================
 
-Everyone else gets 403 and a Norwegian page. The data comes from
+Everyone else gets 403 and a Norwegian page. «Min side» is in bokmål or nynorsk
+(:mod:`minside.sprak`). The data comes from
 :mod:`grading.progress` and :mod:`grading.progress_overview` (the gradebook, the course folder and the exchange,
 through the ``grading`` package). Nothing about the self-assessment is read
 or stored here: the page only links to the app, which stays pseudonymous.
@@ -43,6 +44,10 @@ from urllib.parse import urlparse
 
 import jinja2
 from tornado import web
+
+from fellesregler.sprak import N_, STANDARD, med_sprak, velg
+from minside import sprak as malform
+from minside.sprak import _
 from tornado.ioloop import IOLoop
 
 from grading import progress as pg
@@ -54,7 +59,7 @@ log = logging.getLogger("minside")
 
 HERE = Path(__file__).resolve().parent
 KURSLEDERE = "kursledere"
-COURSE_NAME = "Nyskapende arbeidsgivere"
+COURSE_NAME = "Nyskapende arbeidsgivere"  # shown through _() on the learner's pages
 ID_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{0,127}$")
 FILE_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,120}\.html$")
 REPORT_FILES = {
@@ -71,12 +76,14 @@ CSP = ("default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; "
        "form-action 'self'; frame-ancestors 'self'; base-uri 'none'")
 
 MESSAGES = {
-    403: ("Ingen tilgang", "Du har ikke tilgang til denne siden. «Kursoversikt» er bare for "
-                           "kursledere, og hver deltaker ser bare sine egne oppgaver."),
-    404: ("Fant ikke siden", "Vi fant ikke det du lette etter. Gå tilbake til «Min side»."),
-    500: ("Noe gikk galt", "Siden kunne ikke vises akkurat nå. Prøv igjen om litt. Hvis det "
-                           "skjer igjen, si fra til kursleder."),
+    403: (N_("Ingen tilgang"), N_("Du har ikke tilgang til denne siden. «Kursoversikt» er bare for "
+                                  "kursledere, og hver deltaker ser bare sine egne oppgaver.")),
+    404: (N_("Fant ikke siden"), N_("Vi fant ikke det du lette etter. Gå tilbake til «Min side».")),
+    500: (N_("Noe gikk galt"), N_("Siden kunne ikke vises akkurat nå. Prøv igjen om litt. Hvis det "
+                                  "skjer igjen, si fra til kursleder.")),
 }
+DAMAGED = N_("Oversikten kan ikke vises fordi karakterboken er skadet. Kursleder har fått "
+             "beskjed i loggen. Ingen innleveringer er borte.")
 
 
 @dataclass
@@ -137,23 +144,37 @@ def make_env() -> jinja2.Environment:
                              autoescape=True, undefined=jinja2.StrictUndefined,
                              trim_blocks=True, lstrip_blocks=True)
     env.filters.update(tid=fmt_time, poeng=fmt_points, prosent=fmt_pct)
+    malform.install(env)
     return env
 
 
 # ---------------------------------------------------------------------------
 # Work done off the event loop (one thread per reader: a Gradebook session is not shared)
 # ---------------------------------------------------------------------------
-def render_min_side(state: State, student: str, viewer: dict, leader: bool) -> str:
+def render_min_side(state: State, student: str, viewer: dict, leader: bool,
+                    query: str = "", kapsel: str | None = None) -> str:
+    """«Min side» of `student` as `viewer` sees it (in the målform :func:`min_side` chooses)."""
+    return min_side(state, student, viewer, leader, query, kapsel)[0]
+
+
+def min_side(state: State, student: str, viewer: dict, leader: bool,
+             query: str = "", kapsel: str | None = None) -> tuple[str, str]:
+    """The page, and its målform (:mod:`minside.sprak`: URL, cookie, roster, bokmål)."""
     s = state.settings
     with state.learner_reader() as gb:
-        p = pg.progress_of(s.course, student, fetched_template=s.fetched_template,
-                           now=state.now(), gb=gb)
-    items = {i.assignment: i for i in p.items}
-    parts = pg.programme(tuple(items))
-    return state.env.get_template("minside.html.j2").render(
-        kurs=COURSE_NAME, s=s, p=p, parts=parts, items=items, labels=pg.STATE_LABELS,
-        own=student == viewer["name"], leader=leader, viewer=viewer["name"],
-        base=s.prefix, states=pg)
+        snap = pg.read_snapshot(s.course, [student], fetched_template=s.fetched_template,
+                                now=state.now(), gb=gb)
+    sprak, _valgt = velg(query, kapsel, (snap.learners.get(student) or {}).get("malform"))
+    with med_sprak(sprak):
+        p = pg.learner_progress(snap, student)  # its texts (next step, rule, titles) in this målform
+        items = {i.assignment: i for i in p.items}
+        parts = pg.programme_i(pg.programme(tuple(items)), sprak)
+        html = state.env.get_template("minside.html.j2").render(
+            kurs=_(COURSE_NAME), s=s, p=p, parts=parts, items=items,
+            own=student == viewer["name"], leader=leader, viewer=viewer["name"],
+            base=s.prefix, states=pg, bok=malform.utgave(s.book_url, sprak),
+            egenvurdering=malform.utgave(s.egenvurdering_url, sprak, som_query=True), **malform.ns(sprak, query))
+    return html, sprak
 
 
 def compute_overview(state: State, force: bool = False):
@@ -193,7 +214,7 @@ def render_kursoversikt(state: State, force: bool = False) -> str:
     age = time.monotonic() - at
     read_at = dt.datetime.now(dt.timezone.utc) - dt.timedelta(seconds=age)
     return state.env.get_template("kursoversikt.html.j2").render(
-        kurs=COURSE_NAME, s=state.settings, ov=ov, base=state.settings.prefix,
+        kurs=COURSE_NAME, s=state.settings, ov=ov, base=state.settings.prefix, sprak=STANDARD, sprakbytte=[],
         lest=fmt_time(read_at), maks_alder=OVERVIEW_MAX_AGE_S, rapporter=list(REPORT_FILES),
         poeng_over=fmt_points(load_rule().points_above))
 
@@ -262,12 +283,15 @@ class Page(HubOAuthenticated, web.RequestHandler):
             from grading._nbgrader import GradebookDamaged
 
             if isinstance(exc, GradebookDamaged):
-                text = ("Oversikten kan ikke vises fordi karakterboken er skadet. Kursleder har fått "
-                        "beskjed i loggen. Ingen innleveringer er borte.")
+                text = DAMAGED
                 log.error("Karakterboken er skadet: %s", exc)
+        query, kapsel = malform.valg(self)
+        sprak = velg(query, kapsel)[0]
         self.set_header("Content-Type", "text/html; charset=utf-8")
-        self.finish(self.state.env.get_template("feil.html.j2").render(
-            kurs=COURSE_NAME, tittel=title, tekst=text, kode=status_code, base=self.state.settings.prefix))
+        with med_sprak(sprak):
+            self.finish(self.state.env.get_template("feil.html.j2").render(
+                kurs=_(COURSE_NAME), tittel=_(title), tekst=_(text), kode=status_code, base=self.state.settings.prefix,
+                **malform.ns(sprak, query)))
 
 
 class MinSide(Page):
@@ -276,8 +300,10 @@ class MinSide(Page):
         student = student or self.current_user["name"]
         if not ID_RE.match(student) or not self.may_see(student):
             raise web.HTTPError(403)
-        html = await self.off_loop(self.state.learner_pool, render_min_side, self.state, student,
-                                   self.current_user, self.is_leader)
+        html, sprak = await self.off_loop(self.state.learner_pool, min_side, self.state, student,
+                                          self.current_user, self.is_leader, *malform.valg(self))
+        if student == self.current_user["name"]:
+            malform.husk(self, sprak)
         self.finish(html)
 
 

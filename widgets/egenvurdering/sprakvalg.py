@@ -16,10 +16,10 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
-from urllib.parse import parse_qsl, urlencode
 
 from fellesregler.escaping import esc
-from fellesregler.sprak import N_, SPRAK, STANDARD, aktivt, bruk, fra_url, gyldig, navn, oversetter, oversettelse
+from fellesregler.sprak import (N_, SPRAK, STANDARD, URL_NOKLER, aktivt, bruk, bytte_href, fra_url, gyldig, navn,
+                                oversetter, oversettelse)
 from widgets.appside import sidetitler
 
 __all__ = ["MAL_TEKSTER", "URL_NOKLER", "bytte_href", "mal_tekster", "sprakbytte_html", "sprakregel", "start",
@@ -27,8 +27,6 @@ __all__ = ["MAL_TEKSTER", "URL_NOKLER", "bytte_href", "mal_tekster", "sprakbytte
 
 _ = oversetter("egenvurdering")
 
-#: The query arguments that choose the målform (those fellesregler.sprak.fra_url reads).
-URL_NOKLER = ("sprak", "språk", "lang")
 #: What the Voila template shows before the app is ready.
 MAL_TEKSTER = {
     "laster": N_("Laster inn appen …"),
@@ -56,12 +54,6 @@ def velg_sprak(query: str | None = None) -> str:
 
         return sprak_fra_voila()
     return bruk(fra_url(query))
-
-
-def bytte_href(til: str, query: str) -> str:
-    """A link to the same app in målform `til`, keeping the page's other query arguments."""
-    beholdt = [(k, v) for k, v in parse_qsl(query.lstrip("?"), keep_blank_values=True) if k not in URL_NOKLER]
-    return "?" + urlencode(beholdt + [("sprak", gyldig(til))])
 
 
 def sprakbytte_html(query: str | None = None, sprak: str | None = None) -> str:
