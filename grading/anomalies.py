@@ -18,6 +18,8 @@ Findings:
 * ``dobbel_celle``       the same grade id appears more than once
 * ``ubesvart``           an answer cell still equals the release stub
 * ``ukjent_deltaker``    a submission from someone not in the roster
+* ``annen_eier``         on the hub: a submission in the exchange made by another Unix user than
+                         the learner it names (not collected, :mod:`grading.hub_unix`)
 * ``for_sen``            submitted after the due date
 * ``retting_feilet``     nbgrader could not grade the submission
 * ``sandkasse``          learner code tried something the sandbox stops (files, network, …)

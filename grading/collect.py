@@ -348,6 +348,7 @@ def collect_exchange(course_dir: Course, assignment: str, exchange: Path | str |
     from grading.roster import load_roster
 
     from grading._nbgrader import course_id, load_config
+    from grading.hub_unix import hub_prefix
 
     lay = layout(course_dir)
     if exchange:
@@ -357,12 +358,17 @@ def collect_exchange(course_dir: Course, assignment: str, exchange: Path | str |
         root = Path(configured) if isinstance(configured, str) and configured else lay.exchange
     result = CollectResult(assignment)
     inbound = root / course_id(lay) / "inbound"
-    if not any(inbound.glob(f"*+{assignment}+*")):
+    found = sorted(inbound.glob(f"*+{assignment}+*"))
+    if not found:
         result.events.append({"kind": "info", "student": "", "file": str(inbound), "sha256": "",
                               "message": f"Ingen innleveringer av «{assignment}» i utvekslingen ({inbound}).",
                               "action": "", "assignment": assignment})
         return result
-    run_nbgrader(lay, "collect", assignment, "--update", f"--Exchange.root={root}")
+    prefix = hub_prefix()
+    if prefix is None:  # one machine, one user: every submission is the course leader's own copy
+        run_nbgrader(lay, "collect", assignment, "--update", f"--Exchange.root={root}")
+    else:
+        _collect_checked(lay, assignment, found, prefix, result)
     roster = set(load_roster(lay)["id"].tolist())
     dirs = sorted(p for p in lay.submitted.glob(f"*/{assignment}") if p.is_dir()) \
         if lay.submitted.exists() else []
@@ -387,3 +393,52 @@ def collect_exchange(course_dir: Course, assignment: str, exchange: Path | str |
             result.events.append(ev)
             log_event(lay, assignment, ev)
     return result
+
+
+def _collect_checked(course_dir: Course, assignment: str, folders: list[Path], prefix: str,
+                     result: CollectResult) -> None:
+    """On the hub: ``nbgrader collect --update`` of the folders made by the learner they name.
+
+    Each folder is checked (:func:`grading.hub_unix.not_made_by`) and copied, symlinks kept as
+    links, into a private view of the exchange; nbgrader collects from that view, so a file put
+    in a folder after the check never reaches the course. A refused folder is reported and stays
+    in the exchange as it is; the others are collected.
+    """
+    import shutil
+    import tempfile
+
+    from grading._nbgrader import course_id, run_nbgrader
+    from grading.hub_unix import not_made_by
+
+    lay = layout(course_dir)
+    view = Path(tempfile.mkdtemp(prefix="kurs-innsamling-"))
+    try:
+        inbound = view / course_id(lay) / "inbound"
+        inbound.mkdir(parents=True)
+        accepted = 0
+        for folder in folders:
+            student = folder.name.rsplit("+", 3)[0]  # nbgrader's own split (ids may hold «+»)
+            why = not_made_by(folder, student, prefix)
+            if why is None:
+                try:
+                    shutil.copytree(folder, inbound / folder.name, symlinks=True)
+                    if any(os.path.islink(os.path.join(r, n)) for r, ds, fs in os.walk(inbound / folder.name)
+                           for n in ds + fs):
+                        why = "en snarvei (symlink) kom til etter kontrollen"
+                except (OSError, shutil.Error) as exc:
+                    why = f"mappen kan ikke kopieres ({_shown(str(exc), 200)})"
+            if why is None:
+                accepted += 1
+                continue
+            shutil.rmtree(inbound / folder.name, ignore_errors=True)  # the copy in the view only
+            ev = {"kind": "annen_eier", "student": student, "file": str(folder), "sha256": "",
+                  "assignment": assignment,
+                  "message": (f"«{_shown(folder.name)}» er levert av en annen bruker enn "
+                              f"{_shown(student, 80)} ({why}). Den er ikke samlet inn."),
+                  "action": "Mappen ligger urørt i utvekslingen. Finn ut hvem som leverte den."}
+            result.events.append(ev)
+            log_event(lay, assignment, ev)
+        if accepted:
+            run_nbgrader(lay, "collect", assignment, "--update", f"--Exchange.root={view}")
+    finally:
+        shutil.rmtree(view)

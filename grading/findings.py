@@ -13,6 +13,7 @@ KINDS: dict[str, tuple[str, str]] = {
     "ugyldig_notatbok": ("Ugyldig notatbok", "høy"),
     "retting_feilet": ("Rettingen feilet", "høy"),
     "ukjent_deltaker": ("Ukjent deltaker", "høy"),
+    "annen_eier": ("Levert av en annen bruker", "høy"),
     "slettet_testcelle": ("Slettet testcelle", "høy"),
     "endret_testcelle": ("Endret testcelle", "høy"),
     "slettet_svarcelle": ("Slettet svarcelle", "høy"),

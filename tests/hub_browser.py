@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import re
 
+from playwright.sync_api import expect
+
 from browser import watch_requests
 
 
@@ -37,10 +39,11 @@ def log_in(page, hub, name: str, password: str) -> None:
 
 
 def approve(page, hub, name: str) -> None:
+    """A course leader presses «Godkjenn <name>» on «Godkjenn kontoer» (a form posted with the hub's XSRF token)."""
     page.goto(f"{hub.url}/hub/authorize")
-    page.get_by_role("link", name=f"Godkjenn {name}", exact=True).click()
-    page.wait_for_load_state()
-    assert page.locator(f"tr[id='{name}']").inner_text().find("Godkjent") >= 0
+    with page.expect_navigation():
+        page.get_by_role("button", name=f"Godkjenn {name}", exact=True).click()
+    expect(page.locator(f"tr[id='{name}']")).to_contain_text("Godkjent")
 
 
 def open_lab(page, hub, name: str) -> None:

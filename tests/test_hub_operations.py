@@ -4,6 +4,8 @@
   then fetches, writes and submits, and the submission goes through;
 - a second submit of the same assignment, after the deadline: both are kept,
   and the collected one is recorded as late;
+- a third «dina» submission made by another Unix user is not collected, is
+  reported, and stays in the exchange untouched;
 - she is removed from the roster while logged in: her server stops, and she
   gets the Norwegian «not on the roster» page and no server.
 """
@@ -12,6 +14,7 @@ from __future__ import annotations
 import json
 import time
 import urllib.request
+from pathlib import Path
 
 import pytest
 
@@ -27,6 +30,21 @@ from nbgrader.api import Gradebook
 with Gradebook("sqlite:///" + os.path.join(os.environ["KURSLEDER_KURSMAPPE"], "gradebook.db")) as gb:
     s = gb.find_submission("vage", "dina")
     print(s.timestamp, s.duedate, s.total_seconds_late)
+"""
+
+
+# Run as the grader account: a copy of a submission under the learner's id, with a newer timestamp.
+FORGE = """
+import datetime as dt, json, pathlib, secrets, sys
+src, student = pathlib.Path(sys.argv[1]), sys.argv[2]
+ts = (dt.datetime.now(dt.timezone.utc) + dt.timedelta(minutes=5)).strftime("%Y-%m-%d %H:%M:%S.%f UTC")
+dest = src.parent / f"{student}+vage+{ts}+{secrets.token_hex(4)}"
+dest.mkdir()
+nb = json.loads((src / "vage.ipynb").read_text(encoding="utf-8"))
+nb["cells"].append({"cell_type": "markdown", "metadata": {}, "source": "Forfalsket svar."})
+(dest / "vage.ipynb").write_text(json.dumps(nb), encoding="utf-8")
+(dest / "timestamp.txt").write_text(ts, encoding="utf-8")
+print(dest)
 """
 
 
@@ -75,7 +93,16 @@ def test_restarts_second_late_submit_and_removal(hub, browser):
         time.sleep(1)
     both = _inbound(hub, "dina")
     assert len(both) == 2 and first[0] in both, both
+    # A third «dina» submission, newest of all, made by another Unix user (the grader account):
+    # not collected, reported, and left in the exchange as it is (grading/hub_unix.py).
+    forged = hub.as_grader(str(HUB_PY), "-c", FORGE, str(next(hub.s.exchange.glob(f"*/inbound/{both[-1]}"))),
+                           "dina").stdout.strip()
+    forged_before = {p.name: p.read_bytes() for p in Path(forged).iterdir()}
     out = hub.kursleder("samle-inn", "vage").stdout
+    assert "levert av en annen bruker enn dina" in out, out
+    assert {p.name: p.read_bytes() for p in Path(forged).iterdir()} == forged_before
+    collected = (hub.s.course / "submitted" / "dina" / "vage" / "vage.ipynb").read_text(encoding="utf-8")
+    assert "Andre svar etter fristen." in collected and "Forfalsket" not in collected
     out += hub.kursleder("rett", "vage", "--deltaker", "dina", "--prosesser", "1").stdout
     late = hub.as_grader(str(HUB_PY), "-c", LATE).stdout.split()
     assert float(late[-1]) > 0, (late, out)

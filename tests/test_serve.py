@@ -29,8 +29,10 @@ def test_make_start_serves_book_apps_and_jupyterlab(built_book, root, tmp_path):
     ports = {"BOOK_PORT": free_port(), "VOILA_PORT": free_port(), "LAB_PORT": free_port()}
     env = dict(os.environ, **{k: str(v) for k, v in ports.items()},
                EGENVURDERING_DB_URL=f"sqlite:///{tmp_path / 'ev.db'}", PYTHONUNBUFFERED="1")
+    # Its own session: whatever fails below, the cleanup can stop serve.py and every server it started.
     proc = subprocess.Popen([sys.executable, str(root / "tools" / "serve.py")], cwd=root, env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                            start_new_session=True)
     out = []
     try:
         deadline = time.monotonic() + 90
@@ -79,6 +81,26 @@ def test_make_start_serves_book_apps_and_jupyterlab(built_book, root, tmp_path):
         try:
             proc.wait(timeout=30)
         except subprocess.TimeoutExpired:
-            proc.kill()
-            pytest.fail("serve.py stoppet ikke på Ctrl+C")
+            pass
+        stopped = proc.poll() is not None
+        _kill_group(proc)  # servers left behind (a failed test, or a Ctrl+C that did not stop them)
+        proc.stdout.close()
+    assert stopped, "serve.py stoppet ikke på Ctrl+C"
     assert proc.returncode == 0
+
+
+def _kill_group(proc: subprocess.Popen) -> None:
+    """Kill what is left of serve.py's process group (its session), and wait until it is gone."""
+    pgid = proc.pid
+    try:
+        os.killpg(pgid, signal.SIGKILL)
+    except ProcessLookupError:
+        return
+    proc.wait()
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        try:
+            os.killpg(pgid, 0)
+        except ProcessLookupError:
+            return
+        time.sleep(0.1)

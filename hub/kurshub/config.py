@@ -133,6 +133,7 @@ def configure(c, s: HubSettings | None = None) -> None:
             "KURSLEDER_EXCHANGE": str(s.exchange),
             "KURS_HUB_URL": f"http://127.0.0.1:{s.port}",
             "KURS_HUB_TOKEN_FILE": str(s.sync_token_file),
+            "KURS_HUB_UNIX_PREFIX": s.unix_prefix,  # `kursleder samle-inn` checks who submitted
             "JUPYTER_CONFIG_PATH": str(HUB_FOLDER / "grader"),
             "PATH": f"{VENV_BIN}:/usr/local/bin:/usr/bin:/bin",
         },

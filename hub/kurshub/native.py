@@ -14,6 +14,10 @@
   course leader could log in as a learner). Ours accept the custom scope, and then
   only for learners on the roster (group `deltakere`, not course leaders or admins).
   Setting another person's password stays with ``admin:users`` (hub admins only).
+- Approving, withdrawing and discarding change state only on POST, from the buttons on
+  /hub/authorize, with JupyterHub's XSRF token (``_xsrf``). NativeAuthenticator's design
+  approves on a GET link, which another web page could make a logged-in course leader's
+  browser follow; here a GET to those addresses changes nothing (405, with a message).
 """
 from __future__ import annotations
 
@@ -31,6 +35,12 @@ from .spawner import NOT_ON_ROSTER
 
 WRONG_LOGIN = "Feil brukernavn eller passord."
 NOT_APPROVED = "Kontoen din er ikke godkjent ennå."
+#: The buttons' ``handling`` on /hub/authorize/<name>: the approval it sets.
+ACTIONS = {"godkjenn": True, "trekk-tilbake": False}
+GET_REFUSED = ("Kontoer godkjennes bare med knappene på siden «Godkjenn kontoer». "
+               "Lenken du fulgte, endret ingenting.")
+FORGED = ("Ingenting er endret: skjemaet kom ikke fra siden «Godkjenn kontoer» på huben, eller siden "
+          "var for gammel. Åpne «Godkjenn kontoer» på nytt og prøv igjen.")
 
 
 def roster_names(db) -> set[str]:
@@ -61,6 +71,19 @@ class AccountsBase(native_handlers.LocalBase):
             return learner_names(self.db)
         raise native_handlers.web.HTTPError(403, "Bare kursledere kan godkjenne kontoer.")
 
+    def check_xsrf_cookie(self):
+        """JupyterHub's check of ``_xsrf`` on POST, with a message in bokmål."""
+        try:
+            super().check_xsrf_cookie()
+        except native_handlers.web.HTTPError:
+            raise native_handlers.web.HTTPError(403, FORGED) from None
+
+    async def refuse_get(self) -> None:
+        """A GET to an address that changes an account: nothing changes (NativeAuthenticator's old links)."""
+        self.set_status(405)
+        self.set_header("Allow", "POST")
+        self.finish(await self.render_template("error.html", status_code=405, message=GET_REFUSED))
+
     def check_target(self, name: str) -> None:
         allowed = self.allowed_names()
         if allowed is not None and name not in allowed:
@@ -79,24 +102,44 @@ class KursAuthorizationAreaHandler(AccountsBase):
 
 
 class KursToggleAuthorizationHandler(AccountsBase):
+    """POST /hub/authorize/<name> with ``handling`` (:data:`ACTIONS`): approve or withdraw."""
+
     @native_handlers.web.authenticated
     async def get(self, slug):
+        await self.refuse_get()
+
+    @native_handlers.web.authenticated
+    async def post(self, slug):
         self.check_target(slug)
-        UserInfo.change_authorization(self.db, slug)
-        self.redirect(self.hub.base_url + "authorize#" + slug)
+        action = self.get_body_argument("handling", "")
+        if action not in ACTIONS:
+            raise native_handlers.web.HTTPError(400, "Ukjent handling. Bruk knappene på siden «Godkjenn kontoer».")
+        info = UserInfo.find(self.db, slug)
+        if info is None:
+            raise native_handlers.web.HTTPError(400, f"{slug} har ingen konto å godkjenne.")
+        info.is_authorized = ACTIONS[action]
+        self.db.commit()
+        self.redirect(self.hub.base_url + "authorize#" + slug, status=303)
 
 
 class KursDiscardHandler(AccountsBase):
-    """Discard an account that is not approved yet. The hub user (and so the roster group) stays."""
+    """POST /hub/discard/<name>: discard an account that is not approved yet.
+
+    The hub user (and so the roster group) stays: the learner can sign up again.
+    """
 
     @native_handlers.web.authenticated
     async def get(self, user_name):
+        await self.refuse_get()
+
+    @native_handlers.web.authenticated
+    async def post(self, user_name):
         self.check_target(user_name)
         info = self.authenticator.get_user(user_name)
         if info is not None and not info.is_authorized:
             self.db.delete(info)
             self.db.commit()
-        self.redirect(self.hub.base_url + "authorize")
+        self.redirect(self.hub.base_url + "authorize", status=303)
 
 
 class KursSignUpHandler(native_handlers.SignUpHandler):

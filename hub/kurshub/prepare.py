@@ -45,7 +45,8 @@ def grader_env(s: HubSettings) -> dict[str, str]:
     return {"HOME": home, "USER": s.grader, "PATH": f"{VENV_BIN}:/usr/local/bin:/usr/bin:/bin",
             "LANG": "C.UTF-8", "KURSLEDER_KURSMAPPE": str(s.course), "KURSLEDER_EXCHANGE": str(s.exchange),
             "KURS_HUB_TOKEN_FILE": str(s.sync_token_file), "KURS_HUB_URL": f"http://127.0.0.1:{s.port}",
-            "JUPYTER_PLATFORM_DIRS": "1"}
+            # `kursleder samle-inn` checks who made each submission (grading.hub_unix)
+            "KURS_HUB_UNIX_PREFIX": s.unix_prefix, "JUPYTER_PLATFORM_DIRS": "1"}
 
 
 def as_grader(s: HubSettings, argv: list[str], **kw) -> subprocess.CompletedProcess:

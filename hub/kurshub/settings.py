@@ -17,9 +17,7 @@ prefix ``kd-``) and a municipality's server.
 """
 from __future__ import annotations
 
-import hashlib
 import os
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -38,9 +36,6 @@ SERVICE_CULLER = "rydding"
 
 #: The custom scope of the role `kursleder`: approve learners' accounts (kurshub.native), nothing more.
 SCOPE_ACCOUNTS = "custom:kurs:kontoer"
-
-_ID = re.compile(r"^[a-z0-9][a-z0-9._-]{0,63}$")
-
 
 #: Memory for one learner's server with all its kernels (cgroup, see spawner.py), sized from
 #: bench/hub.py (docs/drift.md, «Dimensjonering»). The one default for `make hub` (override:
@@ -105,13 +100,10 @@ class HubSettings:
 
     # -- names -------------------------------------------------------------
     def unix_name(self, hub_name: str) -> str:
-        """The Unix user of a hub user: prefix + id, shortened with a hash past 32 characters."""
-        if not _ID.match(hub_name):
-            raise ValueError(f"Ugyldig brukernavn «{hub_name}».")
-        name = self.unix_prefix + hub_name
-        if len(name) > 32:
-            digest = hashlib.sha256(hub_name.encode()).hexdigest()[:6]
-            name = f"{name[:25]}-{digest}"
+        """The Unix user of a hub user (the one rule: :func:`grading.hub_unix.unix_name`)."""
+        from grading.hub_unix import unix_name  # here: the Kubernetes config imports this module without it
+
+        name = unix_name(self.unix_prefix, hub_name)
         if name in (self.grader, self.apps_user):
             raise ValueError(f"Brukernavnet «{hub_name}» er reservert for kurset selv.")
         return name
