@@ -5,9 +5,16 @@ missing) served by a plain static server on 127.0.0.1:
 
 - «Start oppgaven» → every widget on the page is live (the loader's own
   performance measure, from the click until the last live view is drawn):
-  cold (a new browser profile, empty cache) and warm (the same browser, a
-  second chapter: Pyodide and the wheels are in the HTTP cache, and the memory
-  snapshot of Python that the first chapter kept is in Cache Storage);
+  cold (a new browser profile, empty cache: Python is restored from the snapshot
+  the book build made, shipped gzipped) and warm (the same browser, a second
+  chapter: the files are in the HTTP cache, and the unpacked snapshot and
+  WebAssembly that the first chapter kept are in Cache Storage);
+- per phase of the start (cut at the loader's performance marks: the loader,
+  the wheel list, WebAssembly compiled and instantiated, Python ready, wheels
+  unpacked, imports, cells run, views drawn) its wall-clock seconds and the CPU
+  seconds of the whole browser (all processes and threads, sampled from /proc),
+  and the renderer's CPU by thread: the machine is shared, so wall-clock time
+  includes waiting for a core, and CPU time is the figure to compare;
 - bytes transferred (Playwright's request sizes, the page and its worker) for
   the start, cold and warm, and for reading the page before the start;
 - the same with prewarm: the page starts Python when a widget comes near the view,
@@ -21,7 +28,8 @@ a warm load still asks for every file again, 304) and with
 ``Cache-Control: max-age=3600`` on _static/ (a web server set up for the book).
 
 Targets on this 2-core machine: cold ≤ 3 s, warm ≤ 1 s, ≤ 15 MB cold.
-Prints the figures and writes bench/results/pyodide.json.
+Prints the figures and writes bench/results/pyodide.json, with the load average
+at each measurement. KURS_BENCH_ONLY and KURS_BENCH_RUNS (below) make a quick run.
 """
 from __future__ import annotations
 
