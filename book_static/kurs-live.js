@@ -159,6 +159,7 @@
       else if (m.type === "idle" && handlers.idle) handlers.idle(m.msgId);
       else if (m.type === "mark") performance.mark(m.name);
       else if (m.type === "snapshot") document.documentElement.setAttribute("data-kurs-live-snapshot", m.how);
+      else if (m.type === "kept") document.documentElement.setAttribute("data-kurs-live-kept", "ja");
       else if (m.type === "results" && handlers.results) handlers.results(m.results);
       else if (m.type === "error" && handlers.error) handlers.error(new Error(m.message));
     };
@@ -179,6 +180,7 @@
     var t0 = performance.now();
     var p = python(data);
     var hm = await amd("@jupyter-widgets/html-manager");
+    performance.mark("kurs-live-manager");
     var manager = new hm.HTMLManager();
     var comms = {};
     var bridge = new WorkerBridge(p.worker);
@@ -189,6 +191,7 @@
       p.handlers.error = reject;
       p.worker.postMessage({ type: "run", cells: data.cells, lang: LANG });
     });
+    performance.mark("kurs-live-results");
     for (var i = 0; i < results.length; i++) {
       await showLive(manager, results[i]);
     }

@@ -25,7 +25,7 @@ import ipywidgets as W
 import pytest
 
 from book_fixture import serve_static
-from browser import CHROMIUM, CHROMIUM_ARGS, format_violations, run_axe, watch_requests
+from browser import CHROMIUM, CHROMIUM_ARGS, RequestLog, format_violations, run_axe, watch_requests
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "_ext"))
@@ -308,36 +308,89 @@ def test_python_ships_with_bytecode_for_what_a_page_imports(built_book):
     assert {"widgets/vage.py", "widgets/__pycache__/vage.cpython-314.pyc", "kurs_live.py"} <= names
 
 
-def test_second_chapter_restores_python_from_the_snapshot(site, browser, tmp_path):
-    """The first chapter keeps a memory snapshot of Python (after its imports) in Cache
-    Storage; the next chapter restores it, and its widget still answers from Python.
+def _answer_first_widget(page, docname: str, what: str) -> None:
+    """Answer the chapter's first widget once, and wait for CPython's feedback in the page."""
+    expected = cpython_widgets(docname)
+    index, widget = next(iter(expected.items()))
+    selector = f".kurs-celle-{index} .kurs-live-aktiv"
+    step = next(s for s in plan(widget) if not _control(widget, s[1]).disabled)
+    apply_cpython(widget, step)
+    apply_browser(page, page.locator(selector), step)
+    wait_for_texts(page, selector, shown_texts(widget), what)
 
-    A browser profile on disk, as a reader has (and as bench/pyodide.py uses)."""
-    ctx = browser.browser_type.launch_persistent_context(
+
+def _persistent_context(browser, tmp_path):
+    """A browser profile on disk, as a reader has (and as bench/pyodide.py uses)."""
+    return browser.browser_type.launch_persistent_context(
         str(tmp_path / "profil"), executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS,
         viewport={"width": 1200, "height": 900})
+
+
+def test_book_ships_a_started_python_and_gzipped_webassembly(built_book):
+    """tools/pyodide_compile.mjs: the memory snapshot of a started Python and Pyodide's
+    WebAssembly come gzipped (a plain static server sends files as they are), and the
+    WebAssembly is byte for byte Pyodide's own."""
+    import gzip
+
+    base = built_book.html / "_static" / kurs.LIVE_STATIC
+    listing = json.loads((base / "wheels.json").read_text(encoding="utf-8"))
+    assert {"snapshot", "wasm"} <= set(listing), "boka har ikke et ferdig startet Python (mangler Node?)"
+    wasm = built_book.html / "_static" / kurs.PYODIDE_STATIC / "pyodide.asm.wasm"
+    assert gzip.decompress((base / listing["wasm"]).read_bytes()) == wasm.read_bytes()
+    snapshot = gzip.decompress((base / listing["snapshot"]).read_bytes())
+    assert len(snapshot) > 1_000_000 and snapshot.count(b"kurs_live") > 0
+    assert (base / listing["snapshot"]).stat().st_size + (base / listing["wasm"]).stat().st_size < wasm.stat().st_size
+
+
+def test_python_comes_from_the_book_then_from_the_browser(site, browser, tmp_path):
+    """The first chapter restores the Python the book build started (shipped gzipped), keeps
+    it unpacked in Cache Storage, and the next chapter restores that; both answer from Python."""
+    ctx = _persistent_context(browser, tmp_path)
     try:
+        requests = RequestLog()
+        ctx.on("request", lambda req: requests.record(req.url))
         page = ctx.new_page()
         start_live(page, f"{site}/chapters/vage.html")
-        assert page.evaluate("document.documentElement.dataset.kursLiveSnapshot") == "laget"
-        page.wait_for_function("""async () => {
-            const c = await caches.open("kurs-live-python");
-            return (await c.keys()).length === 1;
-        }""", timeout=60_000)
+        assert page.evaluate("document.documentElement.dataset.kursLiveSnapshot") == "fra-boka"
+        _answer_first_widget(page, "vage", "vage fra bokas Python")
+        page.wait_for_function("document.documentElement.dataset.kursLiveKept", timeout=60_000)
+        assert any(u.endswith("/pyodide.asm.wasm.gz") for u in requests.all), requests.all
+        assert not any(u.endswith("/pyodide.asm.wasm") for u in requests.all), "hentet WebAssembly upakket"
         page.close()
-        expected = cpython_widgets("lede")
         page = ctx.new_page()
         errors: list[str] = []
         page.on("pageerror", lambda exc: errors.append(str(exc)))
         start_live(page, f"{site}/chapters/lede.html")
         assert page.evaluate("document.documentElement.dataset.kursLiveSnapshot") == "brukt"
-        index, widget = next(iter(expected.items()))
-        selector = f".kurs-celle-{index} .kurs-live-aktiv"
-        step = next(s for s in plan(widget) if not _control(widget, s[1]).disabled)
-        apply_cpython(widget, step)
-        apply_browser(page, page.locator(selector), step)
-        wait_for_texts(page, selector, shown_texts(widget), "lede fra lagret Python")
+        _answer_first_widget(page, "lede", "lede fra lagret Python")
         assert not errors, errors
+        assert requests.external == []
+    finally:
+        ctx.close()
+
+
+def test_without_the_shipped_python_the_page_starts_python_and_keeps_it(site, browser, tmp_path):
+    """A book built without Node has no shipped snapshot: the page starts Python the usual
+    way, makes a snapshot itself, and the next chapter restores that one."""
+    ctx = _persistent_context(browser, tmp_path)
+
+    def plain_listing(route):
+        listing = json.loads(route.fetch().text())
+        listing.pop("snapshot", None)
+        listing.pop("wasm", None)
+        route.fulfill(json=listing)
+
+    ctx.route("**/kurs-live/wheels.json", plain_listing)
+    try:
+        page = ctx.new_page()
+        start_live(page, f"{site}/chapters/vage.html")
+        assert page.evaluate("document.documentElement.dataset.kursLiveSnapshot") == "laget"
+        page.wait_for_function("document.documentElement.dataset.kursLiveKept", timeout=60_000)
+        page.close()
+        page = ctx.new_page()
+        start_live(page, f"{site}/chapters/lede.html")
+        assert page.evaluate("document.documentElement.dataset.kursLiveSnapshot") == "brukt"
+        _answer_first_widget(page, "lede", "lede fra lagret Python")
     finally:
         ctx.close()
 

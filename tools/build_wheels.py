@@ -198,6 +198,8 @@ COMPILER = ROOT / "tools" / "pyodide_compile.mjs"
 PYODIDE_DIR = ROOT / "_vendor_static" / "vendor" / "pyodide"
 #: Prefix of the folder (in _static/kurs-live/) with the precompiled standard library and wheels.
 COMPILED_PREFIX = "py-"
+#: Made with the bytecode, gzipped: a memory snapshot of the started Python and Pyodide's WebAssembly.
+SHIPPED_GZ = ("python-snapshot.bin.gz", "pyodide.asm.wasm.gz")
 
 
 def _inputs_key(paths: list[Path]) -> str:
@@ -220,7 +222,7 @@ def compile_for_browser(wheels: list[Path], outdir: Path, pyodide_dir: Path = PY
     stdlib = pyodide_dir / "python_stdlib.zip"
     key = _inputs_key([compiler, stdlib, pyodide_dir / "pyodide.asm.wasm", *wheels])
     name = f"{COMPILED_PREFIX}{key}"
-    wanted = ["python_stdlib.zip", *(w.name for w in wheels)]
+    wanted = ["python_stdlib.zip", *(w.name for w in wheels), *SHIPPED_GZ]
     made = cache / name
     if not all((made / n).is_file() for n in wanted):
         node = shutil.which("node")
@@ -254,9 +256,10 @@ def compile_for_browser(wheels: list[Path], outdir: Path, pyodide_dir: Path = PY
 
 def live_listing(outdir: Path, root: Path = ROOT, bridge: Path = BRIDGE) -> dict:
     """Build what the book's live widgets load into ``outdir`` (``_static/kurs-live``) and
-    return the listing the page reads (``wheels.json``): the wheels, and the standard
-    library to use instead of Pyodide's own (``stdlib``) when bytecode could be made.
-    Paths are relative to outdir."""
+    return the listing the page reads (``wheels.json``): the wheels, and when bytecode
+    could be made, the standard library to use instead of Pyodide's own (``stdlib``), the
+    gzipped memory snapshot of a started Python (``snapshot``) and Pyodide's gzipped
+    WebAssembly (``wasm``). Paths are relative to outdir."""
     ours = build_widgets_wheel(outdir / "wheels", root, bridge)
     vendored = sorted((root / "_vendor_static" / "kurs-live" / "wheels").glob("*.whl"))
     wheels = [*vendored, ours]
@@ -265,7 +268,8 @@ def live_listing(outdir: Path, root: Path = ROOT, bridge: Path = BRIDGE) -> dict
     if compiled is None:
         return {"wheels": [f"wheels/{w.name}" for w in wheels]}
     return {"wheels": [f"{compiled.name}/{w.name}" for w in wheels],
-            "stdlib": f"{compiled.name}/python_stdlib.zip"}
+            "stdlib": f"{compiled.name}/python_stdlib.zip",
+            "snapshot": f"{compiled.name}/{SHIPPED_GZ[0]}", "wasm": f"{compiled.name}/{SHIPPED_GZ[1]}"}
 
 
 def main() -> None:

@@ -12,13 +12,16 @@
 //   Tools for developers that no page can use (the REPL, debuggers, test runners,
 //   mail and server protocols: UNUSED below) are left out, unless a page imported them;
 // - each wheel under its own name, with bytecode for its modules in __pycache__ next to
-//   the sources (tracebacks still show the lines).
+//   the sources (tracebacks still show the lines);
+// - python-snapshot.bin.gz: a memory snapshot of Python started from those files, after
+//   what a page imports, and pyodide.asm.wasm.gz (see the end of this file).
 //
 // The bytecode is "unchecked-hash" .pyc (PEP 552): Python uses it without comparing it
 // with the source, so it must always come from this same Pyodide; the caller names the
 // folder after the Pyodide and the wheels it was made from.
 import fs from "node:fs";
 import path from "node:path";
+import zlib from "node:zlib";
 
 const [pyodideDir, outDir, ...wheels] = process.argv.slice(2);
 if (!pyodideDir || !outDir || !wheels.length) {
@@ -96,3 +99,19 @@ fs.mkdirSync(outDir, { recursive: true });
 for (const name of JSON.parse(written)) {
   fs.writeFileSync(path.join(outDir, name), py.FS.readFile("/kurs/ut/" + name));
 }
+
+// A second Python, started from the files just written as a page starts it, with what a page
+// imports before its cells run, kept as a memory snapshot: a reader's browser restores it
+// (kurs-live-worker.js) instead of starting Python and importing, most of the start-up CPU.
+// Both big files are gzipped, since plain static servers send files as they are.
+const ready = await loadPyodide({
+  indexURL: path.resolve(pyodideDir) + "/", stdLibURL: path.join(outDir, "python_stdlib.zip"),
+  _makeSnapshot: true, stdout: () => {}, stderr: (s) => console.error(s),
+});
+for (const wheel of wheels) {
+  ready.unpackArchive(new Uint8Array(fs.readFileSync(path.join(outDir, path.basename(wheel)))), "wheel");
+}
+ready.pyimport("kurs_live").prepare().destroy();
+const gzip = (bytes) => zlib.gzipSync(bytes, { level: 9 });
+fs.writeFileSync(path.join(outDir, "python-snapshot.bin.gz"), gzip(ready.makeMemorySnapshot()));
+fs.writeFileSync(path.join(outDir, "pyodide.asm.wasm.gz"), gzip(fs.readFileSync(path.join(pyodideDir, "pyodide.asm.wasm"))));
