@@ -36,7 +36,9 @@ def _open(browser, url):
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     response = page.goto(url)
     assert response is not None and response.ok, f"{url} svarte {response and response.status}"
-    page.wait_for_load_state("networkidle")
+    # A live widget near the top may start Python (about 15 MB from the static server): on a busy
+    # machine the network is quiet only after that, so wait longer than Playwright's 30 s.
+    page.wait_for_load_state("networkidle", timeout=120_000)
     return page, log, errors
 
 

@@ -7,6 +7,7 @@ import re
 import signal
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 
@@ -33,15 +34,25 @@ def test_make_start_serves_book_apps_and_jupyterlab(built_book, root, tmp_path):
     proc = subprocess.Popen([sys.executable, str(root / "tools" / "serve.py")], cwd=root, env=env,
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
                             start_new_session=True)
-    out = []
-    try:
-        deadline = time.monotonic() + 90
-        while not any("Trykk Ctrl+C" in line for line in out):
-            line = proc.stdout.readline()
-            if not line and proc.poll() is not None:
-                pytest.fail("serve.py stoppet:\n" + "".join(out))
+    # Read serve.py's output all the time, also after it is ready: a pipe nobody reads fills up,
+    # and then the servers block on their next log line (at the latest while stopping).
+    out: list[str] = []
+    ready = threading.Event()
+
+    def read_output() -> None:
+        for line in proc.stdout:
             out.append(line)
-            assert time.monotonic() < deadline, "serve.py ble ikke klar:\n" + "".join(out)
+            if "Trykk Ctrl+C" in line:
+                ready.set()
+        ready.set()  # the output ended: serve.py stopped
+
+    reader = threading.Thread(target=read_output, daemon=True)
+    reader.start()
+    try:
+        ready.wait(timeout=90)
+        if proc.poll() is not None:
+            pytest.fail("serve.py stoppet:\n" + "".join(out))
+        assert any("Trykk Ctrl+C" in line for line in out), "serve.py ble ikke klar:\n" + "".join(out)
         text = "".join(out)
         assert f"http://127.0.0.1:{ports['BOOK_PORT']}/" in text
         token = re.search(r"token=([\w-]+)", text).group(1)
@@ -84,6 +95,7 @@ def test_make_start_serves_book_apps_and_jupyterlab(built_book, root, tmp_path):
             pass
         stopped = proc.poll() is not None
         _kill_group(proc)  # servers left behind (a failed test, or a Ctrl+C that did not stop them)
+        reader.join(timeout=10)
         proc.stdout.close()
     assert stopped, "serve.py stoppet ikke på Ctrl+C"
     assert proc.returncode == 0
