@@ -62,7 +62,9 @@ HUB_CONFIG = """
 import sys
 sys.path.insert(0, {hub_dir!r})
 import oidc
+from kurshub import sprak
 
+sprak.install(c)  # our templates are translated per request (Jinja i18n), as in kurshub.config
 c.JupyterHub.bind_url = "http://127.0.0.1:{port}"
 c.JupyterHub.hub_bind_url = "http://127.0.0.1:{hub_port}"
 c.ConfigurableHTTPProxy.api_url = "http://127.0.0.1:{api_port}"
