@@ -645,11 +645,15 @@ def _build_widgets_wheel(app: Sphinx) -> None:
 
     The list of wheels goes to ``_static/kurs-live/wheels.json``, which the page
     asks for each time (it is tiny): a page that was not rewritten still gets the
-    current wheel, whose name carries a hash of its code.
+    current wheel, whose name carries a hash of its code. The bytecode for Pyodide
+    takes Node several seconds when it must be made (a cold build): it is made in a
+    thread while the chapters are read and run, and the listing is written when the
+    build finishes (``_write_live_listing``).
     """
     if app.builder.format != "html" or not (Path(app.srcdir) / "widgets").is_dir():
         return  # no widgets to run (another builder, or a small test book)
     import importlib.util
+    from concurrent.futures import ThreadPoolExecutor
 
     here = Path(__file__).resolve().parent
     tool = here.parent / "tools" / "build_wheels.py"
@@ -657,11 +661,23 @@ def _build_widgets_wheel(app: Sphinx) -> None:
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     out = Path(app.outdir) / "_static" / LIVE_STATIC
-    listing = module.live_listing(out, Path(app.srcdir), here / "kurs_live.py")
-    (out / "wheels.json").write_text(json.dumps(listing), encoding="utf-8")
-    names = [*listing["wheels"], listing.get("stdlib", "")]
+    wheels = module.live_wheels(out, Path(app.srcdir), here / "kurs_live.py")
+    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="kurs-pyodide")
+    app.kurs_live_listing = pool.submit(module.live_listing, out, Path(app.srcdir), here / "kurs_live.py", wheels)
+    pool.shutdown(wait=False)
     loaders = [Path(app.srcdir) / "book_static" / name for name in (LIVE_JS, LIVE_WORKER_JS)]
-    app.env.kurs_live_stamp_now = "|".join([*names, *(str(f.stat().st_mtime_ns) for f in loaders if f.exists())])
+    app.env.kurs_live_stamp_now = "|".join([*(w.name for w in wheels),
+                                            *(str(f.stat().st_mtime_ns) for f in loaders if f.exists())])
+
+
+def _write_live_listing(app: Sphinx, exception: Exception | None) -> None:
+    """Wait for the bytecode (``_build_widgets_wheel``) and write ``wheels.json``."""
+    future = getattr(app, "kurs_live_listing", None)
+    if future is None:
+        return
+    app.kurs_live_listing = None
+    listing = future.result()
+    (Path(app.outdir) / "_static" / LIVE_STATIC / "wheels.json").write_text(json.dumps(listing), encoding="utf-8")
 
 
 def _outdated_on_live_change(app: Sphinx, env, added, changed, removed) -> list[str]:
@@ -972,6 +988,7 @@ def setup(app: Sphinx) -> dict:
     app.connect("env-purge-doc", _purge_live)
     app.connect("env-merge-info", _merge_live)
     app.connect("builder-inited", _build_widgets_wheel)
+    app.connect("build-finished", _write_live_listing)
     app.connect("env-get-outdated", _outdated_on_live_change)
     app.connect("html-page-context", _add_live_page_data)
 

@@ -278,14 +278,18 @@ def _compile(node: str, compiler: Path, pyodide_dir: Path, wheels: list[Path], c
     return True
 
 
-def live_listing(outdir: Path, root: Path = ROOT, bridge: Path = BRIDGE) -> dict:
+def live_wheels(outdir: Path, root: Path = ROOT, bridge: Path = BRIDGE) -> list[Path]:
+    """The wheels the live widgets load: the vendored ones, and ours built into ``outdir/wheels``."""
+    ours = build_widgets_wheel(outdir / "wheels", root, bridge)
+    return [*sorted((root / "_vendor_static" / "kurs-live" / "wheels").glob("*.whl")), ours]
+
+
+def live_listing(outdir: Path, root: Path = ROOT, bridge: Path = BRIDGE, wheels: list[Path] | None = None) -> dict:
     """Build what the book's live widgets load into ``outdir`` (``_static/kurs-live``) and
     return the listing the page reads (``wheels.json``): the wheels, and the standard
     library to use instead of Pyodide's own (``stdlib``) when bytecode could be made.
-    Paths are relative to outdir."""
-    ours = build_widgets_wheel(outdir / "wheels", root, bridge)
-    vendored = sorted((root / "_vendor_static" / "kurs-live" / "wheels").glob("*.whl"))
-    wheels = [*vendored, ours]
+    Paths are relative to outdir. `wheels` is ``live_wheels()``, when already built."""
+    wheels = wheels or live_wheels(outdir, root, bridge)
     compiled = compile_for_browser(wheels, outdir, root / "_vendor_static" / "vendor" / "pyodide",
                                    cache=root / "_build" / ".kurs-live-py")
     if compiled is None:
