@@ -965,6 +965,39 @@ def _leave_film_blocks_out_of_search(app: Sphinx) -> None:
     IndexBuilder.feed = feed  # type: ignore[method-assign]
 
 
+def _reuse_myst_default_settings() -> None:
+    """Build docutils' default settings once, not once per MyST text parsed.
+
+    myst-parser 3's renderer calls ``make_document()`` at every parse, even when it
+    is handed the document to fill (``options.get("document", make_document())``
+    evaluates its default), and each call builds docutils' whole option parser
+    (about 3 ms). The nynorsk edition parses every translated message on its own:
+    about 2,300 parses, several seconds of CPU per cold build. The settings are
+    made once per parser class and each new document gets its own deep copy, so
+    documents are as before. myst-parser is pinned in constraints.txt; the book
+    tests build both editions and compare nothing less than the pages.
+    """
+    import copy
+
+    from myst_parser.mdit_to_docutils import base
+
+    original = base.make_document
+    if getattr(original, "kurs_reuses_settings", False):
+        return
+    from docutils.frontend import get_default_settings
+    from docutils.utils import new_document
+
+    defaults: dict = {}
+
+    def make_document(source_path="notset", parser_cls=base.RSTParser):
+        if parser_cls not in defaults:
+            defaults[parser_cls] = get_default_settings(parser_cls)
+        return new_document(source_path, settings=copy.deepcopy(defaults[parser_cls]))
+
+    make_document.kurs_reuses_settings = True  # type: ignore[attr-defined]
+    base.make_document = make_document
+
+
 def setup(app: Sphinx) -> dict:
     app.add_config_value("kurs_live_base", LIVE_BASE_DEFAULT, "env", [str])
     app.add_config_value("kurs_live_dir", "apps", "env", [str])
@@ -1003,6 +1036,7 @@ def setup(app: Sphinx) -> dict:
     app.connect("html-page-context", _check_assets, priority=900)
     app.connect("builder-inited", _invalidate_on_widget_change)
     app.connect("builder-inited", _leave_film_blocks_out_of_search)
+    _reuse_myst_default_settings()
     app.connect("env-get-outdated", _outdated_on_widget_change)
     app.connect("build-finished", _write_stamp)
     return {"version": "1.0", "env_version": 1, "parallel_read_safe": True, "parallel_write_safe": True}
