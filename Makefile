@@ -107,10 +107,10 @@ pango:
 	  $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq libpango-1.0-0 libpangoft2-1.0-0 \
 	    libharfbuzz-subset0 >/dev/null; }
 
-# Both editions: bokmål in _build/html, nynorsk (from locale/nn) in _build/html/nn.
+# Both editions, strictly: bokmål in _build/html, nynorsk (from locale/nn) in _build/html/nn,
+# built at the same time on two cores (tools/book.py; --serial builds one after the other).
 book: venv vendor
-	$(VENV)/bin/jupyter-book build . -W -n --keep-going
-	$(PY) tools/i18n.py build --lang nn
+	$(PY) tools/book.py
 
 # Translators: bring locale/nn in step with the bokmål text (changed sentences become fuzzy).
 i18n: venv

@@ -645,11 +645,15 @@ def _build_widgets_wheel(app: Sphinx) -> None:
 
     The list of wheels goes to ``_static/kurs-live/wheels.json``, which the page
     asks for each time (it is tiny): a page that was not rewritten still gets the
-    current wheel, whose name carries a hash of its code.
+    current wheel, whose name carries a hash of its code. The bytecode for Pyodide
+    takes Node several seconds when it must be made (a cold build): it is made in a
+    thread while the chapters are read and run, and the listing is written when the
+    build finishes (``_write_live_listing``).
     """
     if app.builder.format != "html" or not (Path(app.srcdir) / "widgets").is_dir():
         return  # no widgets to run (another builder, or a small test book)
     import importlib.util
+    from concurrent.futures import ThreadPoolExecutor
 
     here = Path(__file__).resolve().parent
     tool = here.parent / "tools" / "build_wheels.py"
@@ -657,11 +661,23 @@ def _build_widgets_wheel(app: Sphinx) -> None:
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     out = Path(app.outdir) / "_static" / LIVE_STATIC
-    listing = module.live_listing(out, Path(app.srcdir), here / "kurs_live.py")
-    (out / "wheels.json").write_text(json.dumps(listing), encoding="utf-8")
-    names = [*listing["wheels"], listing.get("stdlib", "")]
+    wheels = module.live_wheels(out, Path(app.srcdir), here / "kurs_live.py")
+    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="kurs-pyodide")
+    app.kurs_live_listing = pool.submit(module.live_listing, out, Path(app.srcdir), here / "kurs_live.py", wheels)
+    pool.shutdown(wait=False)
     loaders = [Path(app.srcdir) / "book_static" / name for name in (LIVE_JS, LIVE_WORKER_JS)]
-    app.env.kurs_live_stamp_now = "|".join([*names, *(str(f.stat().st_mtime_ns) for f in loaders if f.exists())])
+    app.env.kurs_live_stamp_now = "|".join([*(w.name for w in wheels),
+                                            *(str(f.stat().st_mtime_ns) for f in loaders if f.exists())])
+
+
+def _write_live_listing(app: Sphinx, exception: Exception | None) -> None:
+    """Wait for the bytecode (``_build_widgets_wheel``) and write ``wheels.json``."""
+    future = getattr(app, "kurs_live_listing", None)
+    if future is None:
+        return
+    app.kurs_live_listing = None
+    listing = future.result()
+    (Path(app.outdir) / "_static" / LIVE_STATIC / "wheels.json").write_text(json.dumps(listing), encoding="utf-8")
 
 
 def _outdated_on_live_change(app: Sphinx, env, added, changed, removed) -> list[str]:
@@ -949,6 +965,39 @@ def _leave_film_blocks_out_of_search(app: Sphinx) -> None:
     IndexBuilder.feed = feed  # type: ignore[method-assign]
 
 
+def _reuse_myst_default_settings() -> None:
+    """Build docutils' default settings once, not once per MyST text parsed.
+
+    myst-parser 3's renderer calls ``make_document()`` at every parse, even when it
+    is handed the document to fill (``options.get("document", make_document())``
+    evaluates its default), and each call builds docutils' whole option parser
+    (about 3 ms). The nynorsk edition parses every translated message on its own:
+    about 2,300 parses, several seconds of CPU per cold build. The settings are
+    made once per parser class and each new document gets its own deep copy, so
+    documents are as before. myst-parser is pinned in constraints.txt; the book
+    tests build both editions and compare nothing less than the pages.
+    """
+    import copy
+
+    from myst_parser.mdit_to_docutils import base
+
+    original = base.make_document
+    if getattr(original, "kurs_reuses_settings", False):
+        return
+    from docutils.frontend import get_default_settings
+    from docutils.utils import new_document
+
+    defaults: dict = {}
+
+    def make_document(source_path="notset", parser_cls=base.RSTParser):
+        if parser_cls not in defaults:
+            defaults[parser_cls] = get_default_settings(parser_cls)
+        return new_document(source_path, settings=copy.deepcopy(defaults[parser_cls]))
+
+    make_document.kurs_reuses_settings = True  # type: ignore[attr-defined]
+    base.make_document = make_document
+
+
 def setup(app: Sphinx) -> dict:
     app.add_config_value("kurs_live_base", LIVE_BASE_DEFAULT, "env", [str])
     app.add_config_value("kurs_live_dir", "apps", "env", [str])
@@ -972,6 +1021,7 @@ def setup(app: Sphinx) -> dict:
     app.connect("env-purge-doc", _purge_live)
     app.connect("env-merge-info", _merge_live)
     app.connect("builder-inited", _build_widgets_wheel)
+    app.connect("build-finished", _write_live_listing)
     app.connect("env-get-outdated", _outdated_on_live_change)
     app.connect("html-page-context", _add_live_page_data)
 
@@ -986,6 +1036,7 @@ def setup(app: Sphinx) -> dict:
     app.connect("html-page-context", _check_assets, priority=900)
     app.connect("builder-inited", _invalidate_on_widget_change)
     app.connect("builder-inited", _leave_film_blocks_out_of_search)
+    _reuse_myst_default_settings()
     app.connect("env-get-outdated", _outdated_on_widget_change)
     app.connect("build-finished", _write_stamp)
     return {"version": "1.0", "env_version": 1, "parallel_read_safe": True, "parallel_write_safe": True}

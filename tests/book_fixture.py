@@ -21,7 +21,6 @@ import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 HTML = ROOT / "_build" / "html"
-BUILD_CMD = ["build", ".", "-W", "-n", "--keep-going"]
 
 
 @dataclass(frozen=True)
@@ -50,28 +49,16 @@ def toc_pages(root: Path = ROOT) -> list[str]:
     return [str(Path(p).with_suffix("")) if p.endswith((".md", ".ipynb")) else p for p in pages]
 
 
-def jupyter_book() -> str:
-    exe = Path(sys.executable).parent / "jupyter-book"
-    return str(exe) if exe.exists() else "jupyter-book"
-
-
-#: The translated editions, built after bokmål into _build/html/<lang> (tools/i18n.py).
-EDITIONS = ("nn",)
-
-
 def build_book(root: Path = ROOT, timeout: int = 1800) -> BookBuild:
-    """Build both editions, as `make book` does: `jupyter-book build . -W -n --keep-going` in
-    `root`, then each translated edition with `tools/i18n.py build`. Never raises on failure."""
+    """Build both editions as `make book` does (tools/book.py: bokmål with `jupyter-book build . -W
+    -n --keep-going` into _build/html, nynorsk with `tools/i18n.py build` into _build/html/nn).
+    Never raises on failure."""
     start = time.perf_counter()
     env = {**os.environ, "NO_COLOR": "1"}
-    proc = subprocess.run([jupyter_book(), *BUILD_CMD], cwd=root, capture_output=True, text=True,
-                          timeout=timeout, env=env)
-    returncode, output = proc.returncode, proc.stdout + proc.stderr
-    for lang in EDITIONS if returncode == 0 else ():
-        proc = subprocess.run([sys.executable, str(root / "tools" / "i18n.py"), "build", "--lang", lang],
-                              cwd=root, capture_output=True, text=True, timeout=timeout, env=env)
-        returncode, output = proc.returncode, output + proc.stdout + proc.stderr
-    return BookBuild(returncode, output, root / "_build" / "html", time.perf_counter() - start)
+    proc = subprocess.run([sys.executable, str(root / "tools" / "book.py")], cwd=root, capture_output=True,
+                          text=True, timeout=timeout, env=env)
+    return BookBuild(proc.returncode, proc.stdout + proc.stderr, root / "_build" / "html",
+                     time.perf_counter() - start)
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):

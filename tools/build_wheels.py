@@ -21,6 +21,8 @@ the bridge stands in for the few IPython names ipywidgets imports.
 from __future__ import annotations
 
 import base64
+import contextlib
+import fcntl
 import hashlib
 import re
 import shutil
@@ -230,20 +232,12 @@ def compile_for_browser(wheels: list[Path], outdir: Path, pyodide_dir: Path = PY
             print("Advarsel: fant ikke Node eller Pyodide; boka får Python uten ferdig bytekode "
                   "(oppgavene starter saktere).", file=sys.stderr)
             return None
-        tmp = cache / f".{name}.tmp"
-        shutil.rmtree(tmp, ignore_errors=True)
-        done = subprocess.run([node, str(compiler), str(pyodide_dir), str(tmp), *map(str, wheels)],
-                              capture_output=True, text=True, timeout=600)
-        if done.returncode != 0 or not all((tmp / n).is_file() for n in wanted):
-            print("Advarsel: klarte ikke å lage bytekode for Pyodide; boka får kildene (oppgavene starter "
-                  f"saktere).\n{done.stderr[-2000:]}", file=sys.stderr)
-            shutil.rmtree(tmp, ignore_errors=True)
-            return None
-        shutil.rmtree(made, ignore_errors=True)
-        tmp.rename(made)
-        for old in cache.glob(f"{COMPILED_PREFIX}*"):
-            if old != made:
-                shutil.rmtree(old, ignore_errors=True)
+        # The editions are built at the same time (tools/book.py): one makes the folder, the
+        # other waits for it and then finds it made.
+        with _locked(cache / ".lock"):
+            if not all((made / n).is_file() for n in wanted) and not _compile(
+                    node, compiler, pyodide_dir, wheels, cache, made, wanted):
+                return None
     target = outdir / name
     if not all((target / n).is_file() for n in wanted):
         shutil.rmtree(target, ignore_errors=True)
@@ -254,15 +248,52 @@ def compile_for_browser(wheels: list[Path], outdir: Path, pyodide_dir: Path = PY
     return target
 
 
-def live_listing(outdir: Path, root: Path = ROOT, bridge: Path = BRIDGE) -> dict:
+@contextlib.contextmanager
+def _locked(path: Path):
+    """An exclusive lock on `path` (made if missing) for as long as the block runs."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("a") as fh:
+        fcntl.flock(fh, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
+
+
+def _compile(node: str, compiler: Path, pyodide_dir: Path, wheels: list[Path], cache: Path, made: Path,
+             wanted: list[str]) -> bool:
+    """Make `made` with tools/pyodide_compile.mjs; False (with a warning) if Node could not."""
+    tmp = cache / f".{made.name}.tmp"
+    shutil.rmtree(tmp, ignore_errors=True)
+    done = subprocess.run([node, str(compiler), str(pyodide_dir), str(tmp), *map(str, wheels)],
+                          capture_output=True, text=True, timeout=600)
+    if done.returncode != 0 or not all((tmp / n).is_file() for n in wanted):
+        print("Advarsel: klarte ikke å lage bytekode for Pyodide; boka får kildene (oppgavene starter "
+              f"saktere).\n{done.stderr[-2000:]}", file=sys.stderr)
+        shutil.rmtree(tmp, ignore_errors=True)
+        return False
+    shutil.rmtree(made, ignore_errors=True)
+    tmp.rename(made)
+    for old in cache.glob(f"{COMPILED_PREFIX}*"):
+        if old != made:
+            shutil.rmtree(old, ignore_errors=True)
+    return True
+
+
+def live_wheels(outdir: Path, root: Path = ROOT, bridge: Path = BRIDGE) -> list[Path]:
+    """The wheels the live widgets load: the vendored ones, and ours built into ``outdir/wheels``."""
+    ours = build_widgets_wheel(outdir / "wheels", root, bridge)
+    return [*sorted((root / "_vendor_static" / "kurs-live" / "wheels").glob("*.whl")), ours]
+
+
+def live_listing(outdir: Path, root: Path = ROOT, bridge: Path = BRIDGE, wheels: list[Path] | None = None) -> dict:
     """Build what the book's live widgets load into ``outdir`` (``_static/kurs-live``) and
     return the listing the page reads (``wheels.json``): the wheels, and when bytecode
     could be made, the standard library to use instead of Pyodide's own (``stdlib``), the
     gzipped memory snapshot of a started Python (``snapshot``) and Pyodide's gzipped
-    WebAssembly (``wasm``). Paths are relative to outdir."""
-    ours = build_widgets_wheel(outdir / "wheels", root, bridge)
-    vendored = sorted((root / "_vendor_static" / "kurs-live" / "wheels").glob("*.whl"))
-    wheels = [*vendored, ours]
+    WebAssembly (``wasm``). Paths are relative to outdir. `wheels` is ``live_wheels()``,
+    when already built."""
+    wheels = wheels or live_wheels(outdir, root, bridge)
     compiled = compile_for_browser(wheels, outdir, root / "_vendor_static" / "vendor" / "pyodide",
                                    cache=root / "_build" / ".kurs-live-py")
     if compiled is None:

@@ -392,6 +392,9 @@ def build(lang: str, root: Path = ROOT, strict: bool = True, in_process: bool = 
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
+    from tools.fast_imports import defer_rfc3987_syntax
+
+    defer_rfc3987_syntax()  # before jupyter-book's config imports jsonschema
     if argv[:1] == ["_sphinx"]:  # internal: one Sphinx build in this process (see run_sphinx)
         import json
 
