@@ -47,6 +47,8 @@ with V8's caching thresholds lowered (--js-flags=--wasm-caching-threshold=1); wi
 defaults it writes none, even after 15 s on a chapter, because the widgets run too
 little code to be optimised. Even forced, chapters 3–4 got no faster, and the kept
 WebAssembly reached the worker 0.03–0.15 s later (the service worker must start first).
+Also no gain: importing pyodide.asm.mjs alongside pyodide.mjs (warm chapters 0.83–1.25 s
+either way in three alternating runs at load 3–3.6).
 """
 from __future__ import annotations
 
