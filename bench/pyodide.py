@@ -29,7 +29,26 @@ a warm load still asks for every file again, 304) and with
 
 Targets on this 2-core machine: cold ≤ 3 s, warm ≤ 1 s, ≤ 15 MB cold.
 Prints the figures and writes bench/results/pyodide.json, with the load average
-at each measurement. KURS_BENCH_ONLY and KURS_BENCH_RUNS (below) make a quick run.
+at each measurement. KURS_BENCH_ONLY, KURS_BENCH_RUNS and KURS_BENCH_WARM_PAGES (below)
+make a quick run.
+
+What a warm start is made of (December 2026, Chromium 156, 2 cores at load 5–9, extra
+marks in the worker; chapters 2–4): importing pyodide.asm.mjs 0.07–0.2 s, reading the
+31 MB snapshot from Cache Storage 0–0.3 s, Emscripten set-up 0.12–0.24 s, compiling and
+instantiating the WebAssembly 0.10–0.19 s, restoring the snapshot 0.2–0.5 s, wheels
+0.13–0.4 s, cells 0.14–0.45 s. So the phase «…→wasm-instantiateStreaming» (0.4–0.5 s)
+is mostly not compilation: it ends when the instantiation is done, and the call comes
+only after the JavaScript and the snapshot are in. With lazy compilation,
+`WebAssembly.compile` of pyodide.asm.wasm takes 50–110 ms here.
+Tried and dropped: a service worker (scope _static/) that hands the Python worker the
+kept WebAssembly from Cache Storage, so that Chromium keeps V8's compiled code with it.
+Chromium does write that code cache (side data on the Cache Storage entry), but only
+with V8's caching thresholds lowered (--js-flags=--wasm-caching-threshold=1); with the
+defaults it writes none, even after 15 s on a chapter, because the widgets run too
+little code to be optimised. Even forced, chapters 3–4 got no faster, and the kept
+WebAssembly reached the worker 0.03–0.15 s later (the service worker must start first).
+Also no gain: importing pyodide.asm.mjs alongside pyodide.mjs (warm chapters 0.83–1.25 s
+either way in three alternating runs at load 3–3.6).
 """
 from __future__ import annotations
 
@@ -64,6 +83,9 @@ TARGETS = {"cold_s": 3.0, "warm_s": 1.0, "cold_mb": 15.0}
 #: KURS_BENCH_ONLY=cache_headers (comma-separated) measures only those servers, without Voila:
 #: for quick comparisons while working on the start-up.
 ONLY = [n for n in os.environ.get("KURS_BENCH_ONLY", "").split(",") if n]
+#: Warm starts per cold one: the next chapters a reader opens (KURS_BENCH_WARM_PAGES, 1 to 4),
+#: for work on what a third or fourth chapter might reuse from the ones before.
+WARM_PAGES = ["lede", "mobilisere", "samhandle", "laere"][:int(os.environ.get("KURS_BENCH_WARM_PAGES", 1))]
 
 # Choose a level for case 1 and wait (in the page) until the expected feedback shows.
 ROUND_TRIP_JS = """async ([select, index, expected]) => {
@@ -339,7 +361,7 @@ def measure(pw, cache_static: bool, prewarm: bool = False, runs: int | None = No
     refuses files as big as pyodide.asm.wasm, so they cannot show a warm start.
     """
     runs = int(os.environ.get("KURS_BENCH_RUNS", 0)) or runs or COLD_RUNS
-    cold, warm = [], []
+    cold, warm, later = [], [], {}
     with serve(cache_static) as site:
         for _ in range(runs):
             profile = tempfile.mkdtemp(prefix="kurs-bench-profil-")
@@ -354,8 +376,14 @@ def measure(pw, cache_static: bool, prewarm: bool = False, runs: int | None = No
                 # A reader stays on a chapter for a while; the worker stores the snapshot meanwhile.
                 first["page"].wait_for_function("document.documentElement.dataset.kursLiveKept", timeout=60_000)
                 first["page"].close()
-                second = start_page(context, f"{site}/chapters/lede.html", prewarm, cpu)
-                warm.append(second)
+                for i, chapter in enumerate(WARM_PAGES):
+                    page = start_page(context, f"{site}/chapters/{chapter}.html", prewarm, cpu)
+                    if i == 0:
+                        warm.append(page)
+                    else:
+                        later.setdefault(chapter, []).append(page)
+                    page["page"].wait_for_function("document.documentElement.dataset.kursLiveKept", timeout=60_000)
+                    page["page"].close()
             finally:
                 cpu.stop()
                 context.close()
@@ -375,11 +403,22 @@ def measure(pw, cache_static: bool, prewarm: bool = False, runs: int | None = No
         "cold_phases_s": cold[len(cold) // 2]["phases"], "warm_phases_s": warm[len(warm) // 2]["phases"],
         "warm_snapshot": sorted({r["snapshot"] for r in warm}),
         "cold_longest_block_s": med(cold, "longest_block_s"), "cold_blocked_s": med(cold, "blocked_s"),
-        "external_requests": sum(len(r["external"]) for r in cold + warm),
+        "external_requests": sum(len(r["external"]) for r in cold + warm + [p for v in later.values() for p in v]),
     }
+    for chapter, rows in later.items():
+        out.setdefault("later_chapters", {})[chapter] = {
+            "start_s": med(rows, "start_s"), "cpu_s": med(rows, "start_cpu_s"),
+            "runs_s": [round(r["start_s"], 2) for r in rows], "threads_cpu_s": middle(rows)["threads_cpu_s"],
+            "phase_table": middle(rows)["phase_table"], "load": [round(r["load"], 2) for r in rows]}
     if not prewarm:
         out["answer_round_trip_s"] = statistics.median(cold[0]["round_trips"])
     return out
+
+
+def print_phases(table: list[dict], threads: dict[str, float]) -> None:
+    for row in table:
+        print(f"    {row['fase']:<40} {row['vegg_s']:6.3f} s  {row.get('cpu_s', 0):5.2f} s")
+    print(f"    tråder i siden (CPU s): {threads}")
 
 
 def main() -> int:
@@ -411,10 +450,12 @@ def main() -> int:
         print(f"  CPU ved start (nettleseren, alle tråder): kald {r['cold_cpu_s']:.2f} s, varm {r['warm_cpu_s']:.2f} s")
         for which in ("cold", "warm"):
             print(f"  faser, {'kald' if which == 'cold' else 'varm'} (vegg / CPU):")
-            for row in r[f"{which}_phase_table"]:
-                print(f"    {row['fase']:<40} {row['vegg_s']:6.3f} s  {row.get('cpu_s', 0):5.2f} s")
-            print(f"    tråder i siden (CPU s): {r[f'{which}_threads_cpu_s']}")
+            print_phases(r[f"{which}_phase_table"], r[f"{which}_threads_cpu_s"])
         print(f"  last (1 min) under målingene: {r['load_during']}")
+        for chapter, c in r.get("later_chapters", {}).items():
+            print(f"  senere kapittel {chapter}: {c['start_s']:.2f} s, CPU {c['cpu_s']:.2f} s  {c['runs_s']}  "
+                  f"last {c['load']}")
+            print_phases(c["phase_table"], c["threads_cpu_s"])
         print(f"  byte ved start, kald:    {r['cold_mb']:.2f} MB (mål ≤ {TARGETS['cold_mb']} MB)")
         print(f"  byte ved start, varm:    {r['warm_mb']:.3f} MB")
         print(f"  siden før start:         {r['page_read_mb']:.2f} MB")
