@@ -68,6 +68,7 @@ def test_two_editions_at_once_make_the_shared_bytecode_once(tmp_path):
         fs.mkdirSync(out, {{ recursive: true }});
         fs.writeFileSync(path.join(out, "python_stdlib.zip"), "compiled");
         for (const w of wheels) fs.writeFileSync(path.join(out, path.basename(w)), "compiled");
+        for (const f of {list(build_wheels.SHIPPED_GZ)!r}) fs.writeFileSync(path.join(out, f), "gz");
     """), encoding="utf-8")
     cache = tmp_path / "cache"
     results: dict[str, Path | None] = {}

@@ -101,6 +101,9 @@ def main() -> int:
     # From the first started process on, every way out (Ctrl+C, SIGTERM, an error) stops them all,
     # also while we are still waiting for them to come up.
     signal.signal(signal.SIGTERM, on_sigterm)
+    # Ctrl+C stops everything even when serve.py was started with SIGINT ignored (a background
+    # job of a non-interactive shell inherits that, and Python then never raises KeyboardInterrupt).
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     try:
         procs.append(("boka", subprocess.Popen(
             [py, "-m", "http.server", str(BOOK_PORT), "--bind", "127.0.0.1", "--directory", str(html)],
